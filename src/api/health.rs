@@ -1,0 +1,68 @@
+//! Operations endpoints outside the API: liveness, readiness and Prometheus metrics.
+
+use std::time::Duration;
+
+use actix_web::{web, HttpResponse};
+use diesel::RunQueryDsl;
+use serde_json::json;
+
+use super::AppState;
+use crate::metrics::gauge;
+use crate::models::outbox;
+
+/// The process is up.
+#[utoipa::path(get, path = "/health/live", tag = "operations",
+    responses((status = 200, description = "Alive")))]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// The service can reach its database. Answers 503 while it cannot; the pool reconnects by
+/// itself when the database returns.
+#[utoipa::path(get, path = "/health/ready", tag = "operations",
+    responses(
+        (status = 200, description = "Ready"),
+        (status = 503, description = "The database is unreachable"),
+    ))]
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let result = web::block(move || -> anyhow::Result<()> {
+        let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+        diesel::sql_query("SELECT 1").execute(&mut conn)?;
+        Ok(())
+    })
+    .await;
+    match result {
+        Ok(Ok(())) => HttpResponse::Ok().json(json!({"status": "ok", "database": "ok"})),
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "readiness check failed");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable", "database": "unreachable"}))
+        }
+        Err(_) => HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"})),
+    }
+}
+
+/// Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Metrics in Prometheus text format", content_type = "text/plain")))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let mut out = String::new();
+    state.metrics.render(&mut out);
+    let pool_state = state.pool.state();
+    gauge(&mut out, "db_pool_connections", "Open connections in the pool.", pool_state.connections);
+    gauge(&mut out, "db_pool_idle_connections", "Idle connections in the pool.", pool_state.idle_connections);
+    gauge(&mut out, "db_pool_max_size", "Largest size of the pool.", state.pool.max_size());
+    let pool = state.pool.clone();
+    let backlog = web::block(move || -> anyhow::Result<(i64, i64)> {
+        let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+        Ok(outbox::backlog(&mut conn)?)
+    })
+    .await;
+    if let Ok(Ok((pending, dead))) = backlog {
+        gauge(&mut out, "outbox_pending_messages", "Emails waiting to be sent.", pending);
+        gauge(&mut out, "outbox_dead_messages", "Emails parked after too many failed attempts.", dead);
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(out)
+}

@@ -1,0 +1,146 @@
+//! The JSON body extractor: like `actix_web::web::Json`, but every refusal is problem+json
+//! and a wrong type or a missing field names the field at fault (422).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldError};
+
+/// Largest accepted body; larger ones get 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        let is_json = match content_type.as_deref() {
+            Some(ct) => ct == "application/json" || ct.ends_with("+json"),
+            None => false,
+        };
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_length.is_some_and(|len| len > BODY_LIMIT) {
+                return Err(AppError::PayloadTooLarge);
+            }
+            if !is_json {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| AppError::BadRequest("The request body could not be read.".into()))?;
+                if body.len() + chunk.len() > BODY_LIMIT {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse(&body).map(Json)
+        })
+    }
+}
+
+/// Parses a body, turning serde's errors into 400 (not JSON) or 422 (JSON of the wrong shape).
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_data() {
+            let message = strip_position(&inner.to_string());
+            let (field, code) = match missing_field(&message) {
+                Some(name) if path == "." => (name.to_string(), "required"),
+                Some(name) => (format!("{path}.{name}"), "required"),
+                None => (path, "invalid_type"),
+            };
+            AppError::Validation(vec![FieldError {
+                field,
+                code: code.to_string(),
+                message,
+            }])
+        } else {
+            AppError::BadRequest(format!("The body is not valid JSON: {}.", strip_position(&inner.to_string())))
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| AppError::BadRequest("The body has data after the JSON value.".into()))?;
+    Ok(value)
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        headcount: i32,
+    }
+
+    fn field_of(error: AppError) -> (String, String) {
+        match error {
+            AppError::Validation(errors) => (errors[0].field.clone(), errors[0].code.clone()),
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let error = parse::<Body>(br#"{"email":"a@b.c","headcount":"many"}"#).unwrap_err();
+        assert_eq!(field_of(error), ("headcount".into(), "invalid_type".into()));
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let error = parse::<Body>(br#"{"email":"a@b.c"}"#).unwrap_err();
+        assert_eq!(field_of(error), ("headcount".into(), "required".into()));
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert!(matches!(parse::<Body>(b"{not json"), Err(AppError::BadRequest(_))));
+        assert!(matches!(parse::<Body>(br#"{"email":"a","headcount":1} x"#), Err(AppError::BadRequest(_))));
+    }
+}

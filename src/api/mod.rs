@@ -1,0 +1,153 @@
+//! The JSON API under `/api/v1`, its OpenAPI document, and the operations endpoints.
+
+pub mod auth;
+pub mod enterprises;
+pub mod health;
+pub mod json;
+pub mod poles;
+pub mod reference;
+
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{web, HttpResponse, ResponseError};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::error::{AppError, FieldError, Problem, PROBLEM_JSON};
+use crate::metrics::Metrics;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub metrics: Arc<Metrics>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "PTCE Exchange API",
+        description = "The marketplace of the pôles territoriaux de coopération économique: offers and needs, matching by sector and territory, exchanges and exact transaction records. Errors are application/problem+json (RFC 9457).",
+    ),
+    paths(
+        auth::register, auth::login, auth::logout, auth::me, auth::update_me,
+        poles::list, poles::show, poles::create, poles::appoint_coordinator,
+        enterprises::create, enterprises::show, enterprises::update, enterprises::approve,
+        reference::communes, reference::naf, reference::departements, reference::regions,
+        health::live, health::ready, health::metrics,
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Registration, sign-in and preferences"),
+        (name = "poles", description = "The pôles and their coordinators"),
+        (name = "enterprises", description = "Enterprises and pôle membership"),
+        (name = "reference", description = "French territorial and sector reference data"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// Routes under `/api/v1`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(auth::register))
+        .route("/auth/login", web::post().to(auth::login))
+        .route("/auth/logout", web::post().to(auth::logout))
+        .service(
+            web::resource("/me")
+                .route(web::get().to(auth::me))
+                .route(web::patch().to(auth::update_me)),
+        )
+        .service(
+            web::resource("/poles")
+                .route(web::get().to(poles::list))
+                .route(web::post().to(poles::create)),
+        )
+        .route("/poles/{slug}", web::get().to(poles::show))
+        .route("/poles/{slug}/coordinators", web::post().to(poles::appoint_coordinator))
+        .route(
+            "/poles/{slug}/members/{enterprise_id}/approve",
+            web::post().to(enterprises::approve),
+        )
+        .route("/enterprises", web::post().to(enterprises::create))
+        .service(
+            web::resource("/enterprises/{id}")
+                .route(web::get().to(enterprises::show))
+                .route(web::patch().to(enterprises::update)),
+        )
+        .route("/reference/communes", web::get().to(reference::communes))
+        .route("/reference/naf", web::get().to(reference::naf))
+        .route("/reference/departements", web::get().to(reference::departements))
+        .route("/reference/regions", web::get().to(reference::regions));
+}
+
+/// Query and path extractors answer problem+json too.
+pub fn extractor_config(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(|error, _| {
+        AppError::BadRequest(format!("The query string is invalid: {error}.")).into()
+    }))
+    .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()));
+}
+
+pub async fn api_not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// Turns any error answer under `/api` that is not problem+json yet (405 from the router,
+/// framework errors) into one, so clients only ever parse one error format.
+pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(|response: ServiceResponse<B>| {
+        let is_problem = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+        if is_problem {
+            return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+        }
+        let status = response.status();
+        let error = match status.as_u16() {
+            400 => AppError::BadRequest("The request is malformed.".into()),
+            401 => AppError::Unauthorized,
+            403 => AppError::Forbidden("Not allowed."),
+            404 => AppError::NotFound,
+            413 => AppError::PayloadTooLarge,
+            415 => AppError::UnsupportedMediaType,
+            _ => {
+                let (request, _) = response.into_parts();
+                let problem = Problem {
+                    kind: "about:blank".into(),
+                    title: status.canonical_reason().unwrap_or("Error").into(),
+                    status: status.as_u16(),
+                    detail: None,
+                    errors: Vec::new(),
+                };
+                let body = HttpResponse::build(status)
+                    .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+                    .body(serde_json::to_string(&problem).unwrap_or_default());
+                return Ok(ErrorHandlerResponse::Response(
+                    ServiceResponse::new(request, body).map_into_right_body(),
+                ));
+            }
+        };
+        let (request, _) = response.into_parts();
+        let body: HttpResponse<BoxBody> = error.error_response();
+        let response: ServiceResponse<EitherBody<B, BoxBody>> =
+            ServiceResponse::new(request, body).map_into_right_body();
+        Ok(ErrorHandlerResponse::Response(response))
+    })
+}

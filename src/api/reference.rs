@@ -1,0 +1,88 @@
+//! Reference data: communes, NAF codes, départements and régions, with autocomplete.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use crate::db;
+use crate::error::{AppResult, Problem};
+use crate::models::reference::{self, Commune, Departement, NafEntry, Region};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Communes: name prefix ("romans", "saint etienne"), postal code ("26100") or INSEE
+    /// code. NAF: code prefix ("10.7") or words of the label ("patisserie").
+    #[serde(default)]
+    pub q: String,
+    /// At most this many results (1–50, default 10).
+    pub limit: Option<i64>,
+}
+
+impl SearchQuery {
+    fn limit(&self) -> i64 {
+        self.limit.unwrap_or(10).clamp(1, 50)
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommuneList {
+    pub items: Vec<Commune>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NafList {
+    pub items: Vec<NafEntry>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartementList {
+    pub items: Vec<Departement>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionList {
+    pub items: Vec<Region>,
+}
+
+/// Commune autocomplete, biggest towns first.
+#[utoipa::path(get, path = "/api/v1/reference/communes", tag = "reference", params(SearchQuery),
+    responses(
+        (status = 200, body = CommuneList),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn communes(state: web::Data<AppState>, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+    let limit = query.limit();
+    let q = query.into_inner().q;
+    let items = db::run(&state.pool, move |conn| Ok(reference::search_communes(conn, &q, limit)?)).await?;
+    Ok(HttpResponse::Ok().json(CommuneList { items }))
+}
+
+/// NAF rév. 2 autocomplete.
+#[utoipa::path(get, path = "/api/v1/reference/naf", tag = "reference", params(SearchQuery),
+    responses(
+        (status = 200, body = NafList),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn naf(state: web::Data<AppState>, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+    let limit = query.limit();
+    let q = query.into_inner().q;
+    let items = db::run(&state.pool, move |conn| Ok(reference::search_naf(conn, &q, limit)?)).await?;
+    Ok(HttpResponse::Ok().json(NafList { items }))
+}
+
+/// Every département.
+#[utoipa::path(get, path = "/api/v1/reference/departements", tag = "reference",
+    responses((status = 200, body = DepartementList)))]
+pub async fn departements(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let items = db::run(&state.pool, |conn| Ok(reference::departements(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(DepartementList { items }))
+}
+
+/// Every région.
+#[utoipa::path(get, path = "/api/v1/reference/regions", tag = "reference",
+    responses((status = 200, body = RegionList)))]
+pub async fn regions(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let items = db::run(&state.pool, |conn| Ok(reference::regions(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(RegionList { items }))
+}

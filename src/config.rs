@@ -1,0 +1,117 @@
+//! Typed settings, loaded once at start and passed explicitly (no global state).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+const DEFAULT_SECRET: &str = "insecure-development-secret-change-me-insecure-development-secret";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub mail: MailSettings,
+    pub app: AppSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub replica_url: String,
+    pub pool_size: u32,
+    pub connect_timeout_secs: u64,
+    pub embedded_dir: PathBuf,
+}
+
+impl DatabaseSettings {
+    /// No URL configured: the service runs its own PostgreSQL cluster.
+    pub fn is_embedded(&self) -> bool {
+        self.url.trim().is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    pub smtp_url: String,
+    pub from: String,
+    pub outbox_dir: PathBuf,
+    pub poll_interval_ms: u64,
+    pub retry_initial_secs: u64,
+    pub retry_max_secs: u64,
+    pub max_attempts: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppSettings {
+    pub base_url: String,
+    pub secret: SecretString,
+    pub token_ttl_days: i64,
+    pub reference_dir: PathBuf,
+    pub seed_demo_on_first_start: bool,
+    #[serde(default)]
+    pub environment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: String,
+    pub level: String,
+}
+
+impl Settings {
+    /// Loads `config/default.toml`, then `config/{APP_ENV}.toml` when present, then
+    /// `PTCE__SECTION__KEY` variables; `DATABASE_URL` overrides `database.url`.
+    pub fn load() -> anyhow::Result<Settings> {
+        let config_dir = std::env::var("PTCE_CONFIG_DIR").unwrap_or_else(|_| "config".into());
+        let environment = std::env::var("APP_ENV").unwrap_or_else(|_| "development".into());
+        let mut builder = config::Config::builder()
+            .add_source(config::File::with_name(&format!("{config_dir}/default")))
+            .add_source(
+                config::File::with_name(&format!("{config_dir}/{environment}")).required(false),
+            )
+            .add_source(
+                config::Environment::with_prefix("PTCE")
+                    .prefix_separator("__")
+                    .separator("__"),
+            )
+            .set_override("app.environment", environment.clone())?;
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            builder = builder.set_override("database.url", url)?;
+        }
+        let settings: Settings = builder
+            .build()
+            .context("reading configuration")?
+            .try_deserialize()
+            .context("configuration is invalid")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if self.app.environment == "production" {
+            let secret = self.app.secret.expose_secret();
+            if secret == DEFAULT_SECRET || secret.len() < 32 {
+                anyhow::bail!(
+                    "APP_ENV=production needs its own app.secret (PTCE__APP__SECRET), at least 32 characters"
+                );
+            }
+        }
+        if self.database.pool_size == 0 {
+            anyhow::bail!("database.pool_size must be at least 1");
+        }
+        Ok(())
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.app.base_url.trim_end_matches('/')
+    }
+}

@@ -1,0 +1,62 @@
+//! Database access: the r2d2 pool, embedded migrations, and the one helper that runs
+//! blocking diesel code off the async workers.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{AppError, AppResult};
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type DbPool = Pool<ConnectionManager<PgConnection>>;
+pub type DbConn = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// Builds the pool without connecting, so a service started while the database is down
+/// still answers `/health/ready` with 503 and recovers when the database returns.
+pub fn build_pool(url: &str, size: u32, connect_timeout: Duration) -> DbPool {
+    let manager = ConnectionManager::<PgConnection>::new(url);
+    Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1.min(size)))
+        .connection_timeout(connect_timeout)
+        .test_on_check_out(false)
+        .build_unchecked(manager)
+}
+
+/// Applies every pending migration; returns how many ran.
+pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<usize> {
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+    Ok(applied.len())
+}
+
+/// Runs `f` with a pooled connection on actix's blocking thread pool, inside the current
+/// tracing span. The connection is taken inside the closure, so waiting for one never
+/// blocks an async worker.
+pub async fn run<F, T>(pool: &DbPool, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut PgConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    let span = tracing::Span::current();
+    actix_web::web::block(move || {
+        let _entered = span.enter();
+        let mut conn = pool.get().map_err(AppError::from)?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Connects once, outside the pool (commands and start-up).
+pub fn connect(url: &str) -> anyhow::Result<PgConnection> {
+    use diesel::Connection;
+    PgConnection::establish(url).with_context(|| "connecting to PostgreSQL".to_string())
+}

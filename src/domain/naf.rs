@@ -1,0 +1,127 @@
+//! NAF rév. 2 sector codes at any level of the hierarchy, and their closeness.
+
+use super::Invalid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NafLevel {
+    Section,
+    Division,
+    Group,
+    Class,
+    Subclass,
+}
+
+impl NafLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NafLevel::Section => "section",
+            NafLevel::Division => "division",
+            NafLevel::Group => "group",
+            NafLevel::Class => "class",
+            NafLevel::Subclass => "subclass",
+        }
+    }
+}
+
+/// A syntactically valid NAF code in its canonical spelling (`C`, `10`, `10.5`, `10.51`,
+/// `10.51A`). Whether it exists is checked against the reference table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NafCode(String);
+
+impl NafCode {
+    /// Accepts the canonical form, lower case and the dot-less form ("1051a").
+    pub fn parse(input: &str) -> Result<NafCode, Invalid> {
+        let compact: String = input
+            .trim()
+            .chars()
+            .filter(|c| *c != '.' && !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect();
+        let bytes = compact.as_bytes();
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        let canonical = match (bytes.len(), digits) {
+            (1, 0) if bytes[0].is_ascii_uppercase() && bytes[0] <= b'U' => compact.clone(),
+            (2, 2) => compact.clone(),
+            (3, 3) => format!("{}.{}", &compact[..2], &compact[2..]),
+            (4, 4) => format!("{}.{}", &compact[..2], &compact[2..]),
+            (5, 4) if bytes[4].is_ascii_uppercase() => {
+                format!("{}.{}", &compact[..2], &compact[2..])
+            }
+            _ => {
+                return Err(Invalid::new(
+                    "naf_format",
+                    "A NAF code looks like C, 10, 10.5, 10.51 or 10.51A.",
+                ))
+            }
+        };
+        Ok(NafCode(canonical))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn level(&self) -> NafLevel {
+        match self.0.len() {
+            1 => NafLevel::Section,
+            2 => NafLevel::Division,
+            4 => NafLevel::Group,
+            5 => NafLevel::Class,
+            _ => NafLevel::Subclass,
+        }
+    }
+
+    /// How deep two codes agree in the hierarchy below the section: 0 nothing in common,
+    /// 1 same division, 2 same group, 3 same class, 4 same subclass. Sections are compared
+    /// through the reference data, not here: a division alone does not spell its section.
+    pub fn common_depth(&self, other: &NafCode) -> u8 {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        // Positions in "10.51A" where each level ends: division 2, group 4, class 5, subclass 6.
+        let ends = [2usize, 4, 5, 6];
+        let mut depth = 0;
+        for end in ends {
+            if a.len() >= end && b.len() >= end && a[..end] == b[..end] {
+                depth += 1;
+            } else {
+                break;
+            }
+        }
+        depth
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_level_into_canonical_form() {
+        assert_eq!(NafCode::parse("C").unwrap().as_str(), "C");
+        assert_eq!(NafCode::parse("10").unwrap().as_str(), "10");
+        assert_eq!(NafCode::parse("10.5").unwrap().as_str(), "10.5");
+        assert_eq!(NafCode::parse("105").unwrap().as_str(), "10.5");
+        assert_eq!(NafCode::parse("10.51").unwrap().as_str(), "10.51");
+        assert_eq!(NafCode::parse("10.71c").unwrap().as_str(), "10.71C");
+        assert_eq!(NafCode::parse(" 1071C ").unwrap().as_str(), "10.71C");
+        assert_eq!(NafCode::parse("10.71C").unwrap().level(), NafLevel::Subclass);
+        assert_eq!(NafCode::parse("C").unwrap().level(), NafLevel::Section);
+    }
+
+    #[test]
+    fn refuses_malformed_codes() {
+        for bad in ["", "Z", "1", "10.5.1", "10.51AB", "AB", "10A", "1051-A", "é"] {
+            assert!(NafCode::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn common_depth_counts_shared_levels() {
+        let code = |s| NafCode::parse(s).unwrap();
+        assert_eq!(code("10.71C").common_depth(&code("10.71C")), 4);
+        assert_eq!(code("10.71C").common_depth(&code("10.71D")), 3);
+        assert_eq!(code("10.71C").common_depth(&code("10.72Z")), 2);
+        assert_eq!(code("10.71C").common_depth(&code("10.51A")), 1);
+        assert_eq!(code("10.71C").common_depth(&code("16.10A")), 0);
+        assert_eq!(code("10").common_depth(&code("10.71C")), 1);
+    }
+}

@@ -1,0 +1,104 @@
+//! INSEE territorial codes and distances between places.
+
+use super::Invalid;
+
+/// An INSEE commune code: five characters, digits except Corsica's `2A`/`2B`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CommuneCode(String);
+
+impl CommuneCode {
+    pub fn parse(input: &str) -> Result<CommuneCode, Invalid> {
+        let code = input.trim().to_ascii_uppercase();
+        let b = code.as_bytes();
+        let well_formed = b.len() == 5
+            && b[0].is_ascii_digit()
+            && (b[1].is_ascii_digit() || (b[0] == b'2' && matches!(b[1], b'A' | b'B')))
+            && b[2..].iter().all(u8::is_ascii_digit);
+        if !well_formed {
+            return Err(Invalid::new(
+                "commune_format",
+                "An INSEE commune code has five characters, such as 26281 or 2A004.",
+            ));
+        }
+        Ok(CommuneCode(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A département code: `01`–`95`, `2A`, `2B`, or three digits overseas (`971`…`989`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DepartementCode(String);
+
+impl DepartementCode {
+    pub fn parse(input: &str) -> Result<DepartementCode, Invalid> {
+        let code = input.trim().to_ascii_uppercase();
+        let b = code.as_bytes();
+        let well_formed = match b.len() {
+            2 => {
+                (b[0].is_ascii_digit() && b[1].is_ascii_digit())
+                    || (b[0] == b'2' && matches!(b[1], b'A' | b'B'))
+            }
+            3 => b.iter().all(u8::is_ascii_digit) && b[0] == b'9' && b[1] >= b'7',
+            _ => false,
+        };
+        if !well_formed {
+            return Err(Invalid::new(
+                "departement_format",
+                "A département code looks like 26, 2A or 974.",
+            ));
+        }
+        Ok(DepartementCode(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Great-circle distance in kilometres (haversine, mean Earth radius). Coordinates are
+/// approximate town centres, so this is an estimate, never a money input.
+pub fn distance_km(from: (f64, f64), to: (f64, f64)) -> f64 {
+    const EARTH_RADIUS_KM: f64 = 6371.0088;
+    let (lat1, lon1) = (from.0.to_radians(), from.1.to_radians());
+    let (lat2, lon2) = (to.0.to_radians(), to.1.to_radians());
+    let a = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commune_codes() {
+        assert_eq!(CommuneCode::parse("26281").unwrap().as_str(), "26281");
+        assert_eq!(CommuneCode::parse("2a004").unwrap().as_str(), "2A004");
+        assert_eq!(CommuneCode::parse("97411").unwrap().as_str(), "97411");
+        for bad in ["", "2628", "262811", "3A004", "ABCDE", "26 28"] {
+            assert!(CommuneCode::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn parses_departement_codes() {
+        for good in ["01", "26", "2A", "2b", "974", "988"] {
+            assert!(DepartementCode::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["1", "2C", "123", "960", "ABC", ""] {
+            assert!(DepartementCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn distance_between_lyon_and_paris_is_about_392_km() {
+        let lyon = (45.75, 4.85);
+        let paris = (48.8566, 2.3522);
+        let d = distance_km(lyon, paris);
+        assert!((385.0..400.0).contains(&d), "{d}");
+        assert_eq!(distance_km(lyon, lyon), 0.0);
+    }
+}

@@ -1,0 +1,74 @@
+//! The messages the service sends, rendered to text and HTML in the recipient's language
+//! when their event happens.
+
+use super::escape_html;
+use crate::domain::account::Locale;
+use crate::models::outbox::NewEmail;
+
+/// Wraps a message body in the shared HTML layout.
+fn html_layout(title: &str, paragraphs: &[String], link: Option<(&str, &str)>) -> String {
+    let mut body = String::new();
+    for p in paragraphs {
+        body.push_str(&format!("<p>{}</p>\n", escape_html(p)));
+    }
+    if let Some((label, href)) = link {
+        body.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:10px 16px;background:#1d5b4f;color:#ffffff;text-decoration:none;border-radius:6px\">{}</a></p>\n",
+            escape_html(href),
+            escape_html(label)
+        ));
+    }
+    format!(
+        "<!doctype html>\n<html><body style=\"font-family:system-ui,sans-serif;color:#1f2933;max-width:600px\">\n<h1 style=\"font-size:20px\">{}</h1>\n{body}<p style=\"color:#52606d;font-size:13px\">PTCE Exchange</p>\n</body></html>\n",
+        escape_html(title)
+    )
+}
+
+fn text_layout(paragraphs: &[String], link: Option<(&str, &str)>) -> String {
+    let mut text = paragraphs.join("\n\n");
+    if let Some((label, href)) = link {
+        text.push_str(&format!("\n\n{label} : {href}"));
+    }
+    text.push_str("\n\n-- \nPTCE Exchange\n");
+    text
+}
+
+/// Sent once per account when it registers.
+pub fn welcome(
+    account_id: i64,
+    email: &str,
+    display_name: &str,
+    locale: Locale,
+    base_url: &str,
+) -> NewEmail {
+    let link = format!("{base_url}/");
+    let (subject, paragraphs, label) = match locale {
+        Locale::Fr => (
+            "Bienvenue sur PTCE Exchange".to_string(),
+            vec![
+                format!("Bonjour {display_name},"),
+                "Votre compte est créé. Vous pouvez maintenant rattacher votre entreprise à son pôle, \
+                 publier des offres et des besoins, et recevoir les correspondances qui vous concernent."
+                    .to_string(),
+            ],
+            "Ouvrir PTCE Exchange",
+        ),
+        Locale::En => (
+            "Welcome to PTCE Exchange".to_string(),
+            vec![
+                format!("Hello {display_name},"),
+                "Your account is ready. You can now link your enterprise to its pôle, post offers \
+                 and needs, and receive the matches that concern you."
+                    .to_string(),
+            ],
+            "Open PTCE Exchange",
+        ),
+    };
+    NewEmail {
+        dedup_key: format!("welcome:{account_id}"),
+        recipient: email.to_string(),
+        html_body: html_layout(&subject, &paragraphs, Some((label, &link))),
+        text_body: text_layout(&paragraphs, Some((label, &link))),
+        subject,
+    }
+}

@@ -1,0 +1,148 @@
+//! The outbox worker: claims due messages, sends them outside any transaction, retries
+//! failures with exponential backoff and jitter, and parks a message after too many tries.
+//! Any number of workers can share one database (see `models::outbox::claim_due`).
+
+use std::time::Duration;
+
+use rand::Rng;
+use tokio::sync::watch;
+
+use super::mailer::{build_message, Mailer};
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::models::{account, outbox};
+
+const BATCH: i64 = 20;
+/// Longer than any send takes (SMTP timeout is 15 s), so a live worker never loses its lease.
+const LEASE_SECS: i32 = 120;
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub poll_interval: Duration,
+    pub retry_initial_secs: u64,
+    pub retry_max_secs: u64,
+    pub max_attempts: i32,
+    pub from: String,
+    pub base_url: String,
+}
+
+impl WorkerSettings {
+    pub fn from_settings(settings: &Settings) -> WorkerSettings {
+        WorkerSettings {
+            poll_interval: Duration::from_millis(settings.mail.poll_interval_ms.max(10)),
+            retry_initial_secs: settings.mail.retry_initial_secs.max(1),
+            retry_max_secs: settings.mail.retry_max_secs.max(1),
+            max_attempts: settings.mail.max_attempts.max(1),
+            from: settings.mail.from.clone(),
+            base_url: settings.base_url().to_string(),
+        }
+    }
+
+    /// Delay before attempt `attempts + 1`: initial × 2^(attempts − 1), capped, ±20 % jitter
+    /// so that messages failed together do not all retry together.
+    pub fn backoff(&self, attempts: i32) -> chrono::Duration {
+        let exponent = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(30);
+        let base = self
+            .retry_initial_secs
+            .saturating_mul(1u64 << exponent)
+            .min(self.retry_max_secs) as f64;
+        let jittered = base * rand::thread_rng().gen_range(0.8..=1.2);
+        chrono::Duration::milliseconds((jittered * 1000.0) as i64)
+    }
+}
+
+/// Runs until `shutdown` turns true; finishes the message in hand before returning.
+pub async fn run(pool: DbPool, mailer: Mailer, settings: WorkerSettings, mut shutdown: watch::Receiver<bool>) {
+    tracing::info!(?mailer, "email worker started");
+    let mut last_housekeeping = tokio::time::Instant::now();
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        let sent = match process_batch(&pool, &mailer, &settings).await {
+            Ok(count) => count,
+            Err(error) => {
+                tracing::warn!(error = %error, "email worker could not claim messages");
+                0
+            }
+        };
+        if last_housekeeping.elapsed() > HOUSEKEEPING_EVERY {
+            last_housekeeping = tokio::time::Instant::now();
+            if let Err(error) = db::run(&pool, |conn| Ok(account::purge_expired_tokens(conn)?)).await {
+                tracing::warn!(error = %error, "purging expired tokens");
+            }
+        }
+        if sent == 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(settings.poll_interval) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+    tracing::info!("email worker stopped");
+}
+
+/// Claims and sends one batch; returns how many messages were handled.
+pub async fn process_batch(pool: &DbPool, mailer: &Mailer, settings: &WorkerSettings) -> anyhow::Result<usize> {
+    let claimed = db::run(pool, |conn| Ok(outbox::claim_due(conn, BATCH, LEASE_SECS)?))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let count = claimed.len();
+    for row in claimed {
+        let id = row.id;
+        let attempts = row.attempts;
+        let result = match build_message(&settings.from, &settings.base_url, &row) {
+            Ok(message) => mailer.send(message, id.0).await,
+            Err(error) => Err(error),
+        };
+        let outcome = match result {
+            Ok(()) => {
+                tracing::info!(outbox_id = %id, recipient = %row.recipient, "email sent");
+                db::run(pool, move |conn| Ok(outbox::mark_sent(conn, id)?)).await
+            }
+            Err(error) => {
+                let give_up = attempts >= settings.max_attempts;
+                let retry_in = settings.backoff(attempts);
+                let text = format!("{error:#}");
+                if give_up {
+                    tracing::error!(outbox_id = %id, attempts, error = %text, "email parked as dead");
+                } else {
+                    tracing::warn!(outbox_id = %id, attempts, error = %text, retry_in_secs = retry_in.num_seconds(), "email failed, will retry");
+                }
+                db::run(pool, move |conn| Ok(outbox::mark_failed(conn, id, &text, retry_in, give_up)?)).await
+            }
+        };
+        if let Err(error) = outcome {
+            // The lease expires and the message is tried again: at-least-once, and the
+            // Message-ID lets receivers drop a duplicate.
+            tracing::warn!(outbox_id = %id, error = %error, "could not record the email's outcome");
+        }
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> WorkerSettings {
+        WorkerSettings {
+            poll_interval: Duration::from_millis(100),
+            retry_initial_secs: 30,
+            retry_max_secs: 3600,
+            max_attempts: 10,
+            from: "a@b.c".into(),
+            base_url: "http://localhost".into(),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_within_jitter_and_is_capped() {
+        let s = settings();
+        for (attempts, base) in [(1, 30.0), (2, 60.0), (3, 120.0), (8, 3600.0), (30, 3600.0)] {
+            let secs = s.backoff(attempts).num_milliseconds() as f64 / 1000.0;
+            assert!(secs >= base * 0.8 - 0.001 && secs <= base * 1.2 + 0.001, "{attempts}: {secs}");
+        }
+    }
+}

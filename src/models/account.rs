@@ -1,0 +1,199 @@
+//! Accounts, password hashes and bearer tokens.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::ids::AccountId;
+use crate::domain::account::{Email, Locale, Notifications, Role};
+use crate::schema::{accounts, api_tokens};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: AccountId,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub role: String,
+    pub locale: String,
+    pub notifications: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Account {
+    pub fn role(&self) -> Role {
+        Role::from_db(&self.role)
+    }
+
+    pub fn locale(&self) -> Locale {
+        Locale::from_db(&self.locale)
+    }
+
+    pub fn notifications(&self) -> Notifications {
+        Notifications::from_db(&self.notifications)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub locale: &'a str,
+}
+
+/// Argon2id with the crate's default (OWASP-recommended) parameters. Slow on purpose: call
+/// it from the blocking pool.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash of a password nobody has, verified when the e-mail is unknown so that a failed
+/// login takes as long for an unknown account as for a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
+}
+
+pub fn insert(conn: &mut PgConnection, new: &NewAccount<'_>) -> QueryResult<Account> {
+    diesel::insert_into(accounts::table)
+        .values(new)
+        .returning(Account::as_returning())
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: AccountId) -> QueryResult<Account> {
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+}
+
+pub fn find_by_email(conn: &mut PgConnection, email: &Email) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(accounts::email.eq(email.as_str()))
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = accounts)]
+pub struct AccountChanges {
+    pub display_name: Option<String>,
+    pub locale: Option<String>,
+    pub notifications: Option<String>,
+    pub password_hash: Option<String>,
+    pub role: Option<String>,
+}
+
+pub fn update(
+    conn: &mut PgConnection,
+    id: AccountId,
+    changes: &AccountChanges,
+) -> QueryResult<Account> {
+    diesel::update(accounts::table.find(id))
+        .set((changes, accounts::updated_at.eq(diesel::dsl::now)))
+        .returning(Account::as_returning())
+        .get_result(conn)
+}
+
+/// Raises a member to coordinator; admins keep their role.
+pub fn promote_to_coordinator(conn: &mut PgConnection, id: AccountId) -> QueryResult<usize> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::role.eq(Role::Member.as_str())),
+    )
+    .set((
+        accounts::role.eq(Role::Coordinator.as_str()),
+        accounts::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+}
+
+/// Makes `email` an admin with this password, creating the account if needed.
+pub fn upsert_admin(
+    conn: &mut PgConnection,
+    email: &Email,
+    password_hash: &str,
+    display_name: &str,
+) -> QueryResult<Account> {
+    diesel::insert_into(accounts::table)
+        .values(&NewAccount {
+            email: email.as_str(),
+            password_hash,
+            display_name,
+            role: Role::Admin.as_str(),
+            locale: Locale::Fr.as_str(),
+        })
+        .on_conflict(accounts::email)
+        .do_update()
+        .set((
+            accounts::role.eq(Role::Admin.as_str()),
+            accounts::password_hash.eq(password_hash),
+            accounts::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Account::as_returning())
+        .get_result(conn)
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Issues a random 256-bit token; only its SHA-256 is stored.
+pub fn issue_token(conn: &mut PgConnection, account: AccountId, ttl_days: i64) -> QueryResult<String> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::account_id.eq(account),
+            api_tokens::token_hash.eq(token_hash(&token)),
+            api_tokens::expires_at.eq(Utc::now() + Duration::days(ttl_days)),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The account behind an unexpired token, with the token's id.
+pub fn authenticate(conn: &mut PgConnection, token: &str) -> QueryResult<Option<(i64, Account)>> {
+    api_tokens::table
+        .inner_join(accounts::table)
+        .filter(api_tokens::token_hash.eq(token_hash(token)))
+        .filter(api_tokens::expires_at.gt(diesel::dsl::now))
+        .select((api_tokens::id, Account::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn revoke_token(conn: &mut PgConnection, token_id: i64) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.find(token_id)).execute(conn)
+}
+
+/// Removes expired tokens (run periodically by the worker).
+pub fn purge_expired_tokens(conn: &mut PgConnection) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.filter(api_tokens::expires_at.le(diesel::dsl::now))).execute(conn)
+}

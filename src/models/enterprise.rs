@@ -1,0 +1,200 @@
+//! Enterprises, the accounts that act for them, and their pôle memberships.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::ids::{AccountId, EnterpriseId, PoleId};
+use crate::schema::{enterprise_accounts, enterprises, memberships, pole_coordinators, poles};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = enterprises)]
+pub struct Enterprise {
+    pub id: EnterpriseId,
+    pub siret: String,
+    pub name: String,
+    pub legal_form: String,
+    pub ess: bool,
+    pub naf_code: String,
+    pub commune_code: String,
+    pub headcount: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = enterprises)]
+pub struct NewEnterprise<'a> {
+    pub siret: &'a str,
+    pub name: &'a str,
+    pub legal_form: &'a str,
+    pub ess: bool,
+    pub naf_code: &'a str,
+    pub commune_code: &'a str,
+    pub headcount: i32,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = enterprises)]
+pub struct EnterpriseChanges {
+    pub name: Option<String>,
+    pub legal_form: Option<String>,
+    pub ess: Option<bool>,
+    pub naf_code: Option<String>,
+    pub commune_code: Option<String>,
+    pub headcount: Option<i32>,
+}
+
+/// A membership as shown with its enterprise.
+#[derive(Debug, Clone, Queryable)]
+pub struct MembershipRow {
+    pub pole_id: PoleId,
+    pub pole_slug: String,
+    pub pole_name: String,
+    pub status: String,
+    pub requested_at: DateTime<Utc>,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// Creates the enterprise, links the creating account, and asks to join each pôle. Pôles
+/// in `approved_pole_ids` (those the creator may approve itself) start approved.
+pub fn create(
+    conn: &mut PgConnection,
+    new: &NewEnterprise<'_>,
+    creator: AccountId,
+    pole_ids: &[PoleId],
+    approved_pole_ids: &[PoleId],
+) -> QueryResult<Enterprise> {
+    conn.transaction(|conn| {
+        let enterprise = diesel::insert_into(enterprises::table)
+            .values(new)
+            .returning(Enterprise::as_returning())
+            .get_result(conn)?;
+        diesel::insert_into(enterprise_accounts::table)
+            .values((
+                enterprise_accounts::enterprise_id.eq(enterprise.id),
+                enterprise_accounts::account_id.eq(creator),
+            ))
+            .execute(conn)?;
+        for pole in pole_ids {
+            let approved = approved_pole_ids.contains(pole);
+            diesel::insert_into(memberships::table)
+                .values((
+                    memberships::pole_id.eq(pole),
+                    memberships::enterprise_id.eq(enterprise.id),
+                    memberships::status.eq(if approved { "approved" } else { "pending" }),
+                    memberships::approved_at.eq(approved.then(Utc::now)),
+                    memberships::approved_by.eq(approved.then_some(creator)),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)?;
+        }
+        Ok(enterprise)
+    })
+}
+
+pub fn find(conn: &mut PgConnection, id: EnterpriseId) -> QueryResult<Enterprise> {
+    enterprises::table
+        .find(id)
+        .select(Enterprise::as_select())
+        .first(conn)
+}
+
+pub fn update(
+    conn: &mut PgConnection,
+    id: EnterpriseId,
+    changes: &EnterpriseChanges,
+) -> QueryResult<Enterprise> {
+    diesel::update(enterprises::table.find(id))
+        .set((changes, enterprises::updated_at.eq(diesel::dsl::now)))
+        .returning(Enterprise::as_returning())
+        .get_result(conn)
+}
+
+pub fn memberships_of(conn: &mut PgConnection, id: EnterpriseId) -> QueryResult<Vec<MembershipRow>> {
+    memberships::table
+        .inner_join(poles::table)
+        .filter(memberships::enterprise_id.eq(id))
+        .select((
+            poles::id,
+            poles::slug,
+            poles::name,
+            memberships::status,
+            memberships::requested_at,
+            memberships::approved_at,
+        ))
+        .order(poles::slug)
+        .load(conn)
+}
+
+/// Does this account act for this enterprise?
+pub fn is_member_account(
+    conn: &mut PgConnection,
+    enterprise: EnterpriseId,
+    account: AccountId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        enterprise_accounts::table
+            .filter(enterprise_accounts::enterprise_id.eq(enterprise))
+            .filter(enterprise_accounts::account_id.eq(account)),
+    ))
+    .get_result(conn)
+}
+
+/// Does this account coordinate a pôle the enterprise belongs to or asked to join?
+pub fn is_coordinated_by(
+    conn: &mut PgConnection,
+    enterprise: EnterpriseId,
+    account: AccountId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        memberships::table
+            .inner_join(
+                pole_coordinators::table
+                    .on(pole_coordinators::pole_id.eq(memberships::pole_id)),
+            )
+            .filter(memberships::enterprise_id.eq(enterprise))
+            .filter(pole_coordinators::account_id.eq(account)),
+    ))
+    .get_result(conn)
+}
+
+/// Enterprises an account acts for.
+pub fn of_account(conn: &mut PgConnection, account: AccountId) -> QueryResult<Vec<Enterprise>> {
+    enterprises::table
+        .inner_join(enterprise_accounts::table)
+        .filter(enterprise_accounts::account_id.eq(account))
+        .select(Enterprise::as_select())
+        .order(enterprises::name)
+        .load(conn)
+}
+
+/// Approves a membership. Returns false when there is no such membership request.
+pub fn approve_membership(
+    conn: &mut PgConnection,
+    pole: PoleId,
+    enterprise: EnterpriseId,
+    approver: AccountId,
+) -> QueryResult<bool> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        memberships::table
+            .filter(memberships::pole_id.eq(pole))
+            .filter(memberships::enterprise_id.eq(enterprise)),
+    ))
+    .get_result(conn)?;
+    if !exists {
+        return Ok(false);
+    }
+    diesel::update(
+        memberships::table
+            .filter(memberships::pole_id.eq(pole))
+            .filter(memberships::enterprise_id.eq(enterprise))
+            .filter(memberships::status.eq("pending")),
+    )
+    .set((
+        memberships::status.eq("approved"),
+        memberships::approved_at.eq(diesel::dsl::now),
+        memberships::approved_by.eq(approver),
+    ))
+    .execute(conn)?;
+    Ok(true)
+}

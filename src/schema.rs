@@ -1,0 +1,192 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    accounts (id) {
+        id -> Int8,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        role -> Text,
+        locale -> Text,
+        notifications -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        account_id -> Int8,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    communes (code) {
+        code -> Text,
+        name -> Text,
+        search_name -> Text,
+        departement_code -> Text,
+        region_code -> Text,
+        epci_code -> Nullable<Text>,
+        population -> Int4,
+        postal_codes -> Array<Text>,
+        lat -> Nullable<Float8>,
+        lon -> Nullable<Float8>,
+        located -> Text,
+    }
+}
+
+diesel::table! {
+    departements (code) {
+        code -> Text,
+        name -> Text,
+        region_code -> Text,
+        zone -> Text,
+        lat -> Nullable<Float8>,
+        lon -> Nullable<Float8>,
+    }
+}
+
+diesel::table! {
+    enterprise_accounts (enterprise_id, account_id) {
+        enterprise_id -> Int8,
+        account_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    enterprises (id) {
+        id -> Int8,
+        siret -> Text,
+        name -> Text,
+        legal_form -> Text,
+        ess -> Bool,
+        naf_code -> Text,
+        commune_code -> Text,
+        headcount -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    epcis (code) {
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    memberships (pole_id, enterprise_id) {
+        pole_id -> Int8,
+        enterprise_id -> Int8,
+        status -> Text,
+        requested_at -> Timestamptz,
+        approved_at -> Nullable<Timestamptz>,
+        approved_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    naf_codes (code) {
+        code -> Text,
+        level -> Text,
+        parent_code -> Nullable<Text>,
+        section -> Text,
+        label -> Text,
+        search_label -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        dedup_key -> Text,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    pole_coordinators (pole_id, account_id) {
+        pole_id -> Int8,
+        account_id -> Int8,
+        appointed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    pole_departements (pole_id, departement_code) {
+        pole_id -> Int8,
+        departement_code -> Text,
+    }
+}
+
+diesel::table! {
+    poles (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        commune_code -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    regions (code) {
+        code -> Text,
+        name -> Text,
+        zone -> Text,
+    }
+}
+
+diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(communes -> departements (departement_code));
+diesel::joinable!(communes -> epcis (epci_code));
+diesel::joinable!(communes -> regions (region_code));
+diesel::joinable!(departements -> regions (region_code));
+diesel::joinable!(enterprise_accounts -> accounts (account_id));
+diesel::joinable!(enterprise_accounts -> enterprises (enterprise_id));
+diesel::joinable!(enterprises -> communes (commune_code));
+diesel::joinable!(enterprises -> naf_codes (naf_code));
+diesel::joinable!(memberships -> accounts (approved_by));
+diesel::joinable!(memberships -> enterprises (enterprise_id));
+diesel::joinable!(memberships -> poles (pole_id));
+diesel::joinable!(pole_coordinators -> accounts (account_id));
+diesel::joinable!(pole_coordinators -> poles (pole_id));
+diesel::joinable!(pole_departements -> departements (departement_code));
+diesel::joinable!(pole_departements -> poles (pole_id));
+diesel::joinable!(poles -> communes (commune_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    api_tokens,
+    communes,
+    departements,
+    enterprise_accounts,
+    enterprises,
+    epcis,
+    memberships,
+    naf_codes,
+    outbox,
+    pole_coordinators,
+    pole_departements,
+    poles,
+    regions,
+);

@@ -1,0 +1,283 @@
+//! Demo data for the embedded default and local trials: a dozen pôles in different
+//! régions, their coordinators, and approved member enterprises in real communes with real
+//! NAF codes. Every demo account shares one password: local use only.
+
+use diesel::prelude::*;
+
+use crate::domain::account::{Email, Locale, Role};
+use crate::domain::siret::with_check_digit;
+use crate::models::account::{self, NewAccount};
+use crate::models::enterprise::{self, NewEnterprise};
+use crate::models::pole::{self, NewPole};
+
+pub const DEMO_PASSWORD: &str = "ptce-demo-2026";
+pub const ADMIN_EMAIL: &str = "admin@demo.ptce.fr";
+
+struct DemoPole {
+    slug: &'static str,
+    name: &'static str,
+    description: &'static str,
+    commune: &'static str,
+    departements: &'static [&'static str],
+    coordinator: (&'static str, &'static str),
+    enterprises: &'static [DemoEnterprise],
+}
+
+struct DemoEnterprise {
+    name: &'static str,
+    legal_form: &'static str,
+    naf: &'static str,
+    commune: &'static str,
+    headcount: i32,
+    member: (&'static str, &'static str),
+}
+
+const POLES: &[DemoPole] = &[
+    DemoPole {
+        slug: "pole-sud-archer",
+        name: "Pôle Sud Archer",
+        description: "Autour de la chaussure à Romans-sur-Isère : relocalisation de la fabrication, réemploi des cuirs et transmission des savoir-faire.",
+        commune: "26281",
+        departements: &["26", "07"],
+        coordinator: ("coordination.archer@demo.ptce.fr", "Lucie Chabert"),
+        enterprises: &[
+            DemoEnterprise { name: "Archer Chaussures", legal_form: "scop", naf: "15.20Z", commune: "26281", headcount: 24, member: ("marie.dupont@demo.ptce.fr", "Marie Dupont") },
+            DemoEnterprise { name: "Ressourcerie Drôme Nord", legal_form: "association", naf: "38.32Z", commune: "26057", headcount: 12, member: ("karim.benali@demo.ptce.fr", "Karim Benali") },
+            DemoEnterprise { name: "Menuiserie Coopérative du Royans", legal_form: "scop", naf: "16.23Z", commune: "26307", headcount: 8, member: ("paul.girard@demo.ptce.fr", "Paul Girard") },
+        ],
+    },
+    DemoPole {
+        slug: "ecopole-lyonnais",
+        name: "Écopôle lyonnais",
+        description: "Textile, alimentation durable et réemploi dans la métropole de Lyon.",
+        commune: "69123",
+        departements: &["69"],
+        coordinator: ("coordination.lyon@demo.ptce.fr", "Amandine Roux"),
+        enterprises: &[
+            DemoEnterprise { name: "Atelier Soie Recyclée", legal_form: "scic", naf: "13.99Z", commune: "69266", headcount: 9, member: ("ines.moreau@demo.ptce.fr", "Inès Moreau") },
+            DemoEnterprise { name: "Traiteur Solidaire des Pentes", legal_form: "association", naf: "56.21Z", commune: "69123", headcount: 15, member: ("julien.fabre@demo.ptce.fr", "Julien Fabre") },
+        ],
+    },
+    DemoPole {
+        slug: "estuaire-cooperatif",
+        name: "Estuaire coopératif",
+        description: "Construction navale, maraîchage et économie circulaire de Nantes à Saint-Nazaire.",
+        commune: "44109",
+        departements: &["44", "85"],
+        coordinator: ("coordination.nantes@demo.ptce.fr", "Yann Le Goff"),
+        enterprises: &[
+            DemoEnterprise { name: "Chantier Naval Coopératif de l'Estuaire", legal_form: "scop", naf: "30.12Z", commune: "44184", headcount: 31, member: ("elodie.bernard@demo.ptce.fr", "Élodie Bernard") },
+            DemoEnterprise { name: "Les Paniers de l'Erdre", legal_form: "cooperative", naf: "01.13Z", commune: "44026", headcount: 6, member: ("thomas.renaud@demo.ptce.fr", "Thomas Renaud") },
+        ],
+    },
+    DemoPole {
+        slug: "pole-bois-vosges",
+        name: "Pôle Bois des Vosges",
+        description: "Filière bois locale : sciage, construction et isolation en fibres de bois.",
+        commune: "88160",
+        departements: &["88"],
+        coordinator: ("coordination.vosges@demo.ptce.fr", "Nicolas Thiriet"),
+        enterprises: &[
+            DemoEnterprise { name: "Scierie Coopérative de la Moselotte", legal_form: "scop", naf: "16.10A", commune: "88447", headcount: 14, member: ("sophie.valentin@demo.ptce.fr", "Sophie Valentin") },
+            DemoEnterprise { name: "Vosges Isolation Bois", legal_form: "sas", naf: "16.29Z", commune: "88196", headcount: 11, member: ("marc.colin@demo.ptce.fr", "Marc Colin") },
+        ],
+    },
+    DemoPole {
+        slug: "littoral-breton",
+        name: "Coopérative du littoral breton",
+        description: "Voilerie, conserverie et métiers de la mer entre Brest et Douarnenez.",
+        commune: "29019",
+        departements: &["29"],
+        coordinator: ("coordination.brest@demo.ptce.fr", "Gwenaëlle Kerjean"),
+        enterprises: &[
+            DemoEnterprise { name: "Voilerie Recyclée du Ponant", legal_form: "scic", naf: "13.92Z", commune: "29019", headcount: 7, member: ("erwan.morvan@demo.ptce.fr", "Erwan Morvan") },
+            DemoEnterprise { name: "Conserverie Solidaire de Douarnenez", legal_form: "scop", naf: "10.20Z", commune: "29046", headcount: 19, member: ("anne.quere@demo.ptce.fr", "Anne Quéré") },
+        ],
+    },
+    DemoPole {
+        slug: "pole-textile-roubaix",
+        name: "Pôle textile de Roubaix",
+        description: "Relocaliser la filature et la confection dans la métropole lilloise.",
+        commune: "59512",
+        departements: &["59", "62"],
+        coordinator: ("coordination.roubaix@demo.ptce.fr", "Samira Haddad"),
+        enterprises: &[
+            DemoEnterprise { name: "Filature du Nord", legal_form: "scic", naf: "13.10Z", commune: "59512", headcount: 22, member: ("benoit.lefebvre@demo.ptce.fr", "Benoît Lefebvre") },
+            DemoEnterprise { name: "Atelier Retouche Solidaire", legal_form: "association", naf: "14.13Z", commune: "59599", headcount: 10, member: ("fatou.diallo@demo.ptce.fr", "Fatou Diallo") },
+        ],
+    },
+    DemoPole {
+        slug: "terres-de-garonne",
+        name: "Terres de Garonne",
+        description: "Alimentation locale : maraîchage du Lauragais, légumerie et restauration collective.",
+        commune: "31555",
+        departements: &["31", "82"],
+        coordinator: ("coordination.toulouse@demo.ptce.fr", "Pierre Castan"),
+        enterprises: &[
+            DemoEnterprise { name: "Maraîchers du Lauragais", legal_form: "cooperative", naf: "01.13Z", commune: "31582", headcount: 17, member: ("laure.cazeneuve@demo.ptce.fr", "Laure Cazeneuve") },
+            DemoEnterprise { name: "Légumerie Solidaire Toulousaine", legal_form: "scic", naf: "10.39A", commune: "31555", headcount: 13, member: ("hugo.marty@demo.ptce.fr", "Hugo Marty") },
+        ],
+    },
+    DemoPole {
+        slug: "arc-microtechnique",
+        name: "Arc microtechnique",
+        description: "Horlogerie et microtechniques du Doubs : sous-traitance et transmission d'ateliers.",
+        commune: "25056",
+        departements: &["25", "39"],
+        coordinator: ("coordination.besancon@demo.ptce.fr", "Claire Vuillemin"),
+        enterprises: &[
+            DemoEnterprise { name: "Microtechnique Coopérative", legal_form: "scop", naf: "26.52Z", commune: "25056", headcount: 28, member: ("olivier.pheulpin@demo.ptce.fr", "Olivier Pheulpin") },
+            DemoEnterprise { name: "Horlogerie du Haut-Doubs", legal_form: "sarl", naf: "26.52Z", commune: "25411", headcount: 5, member: ("jean.cuenot@demo.ptce.fr", "Jean Cuenot") },
+        ],
+    },
+    DemoPole {
+        slug: "ressources-provence",
+        name: "Ressources Provence",
+        description: "Réemploi des matériaux du BTP et savonnerie artisanale autour de Marseille.",
+        commune: "13055",
+        departements: &["13", "84"],
+        coordinator: ("coordination.marseille@demo.ptce.fr", "Nadia Belkacem"),
+        enterprises: &[
+            DemoEnterprise { name: "Réemploi Matériaux Phocéen", legal_form: "scic", naf: "38.32Z", commune: "13055", headcount: 16, member: ("lucas.ferrand@demo.ptce.fr", "Lucas Ferrand") },
+            DemoEnterprise { name: "Savonnerie Coopérative d'Aubagne", legal_form: "scop", naf: "20.41Z", commune: "13005", headcount: 9, member: ("chloe.garcia@demo.ptce.fr", "Chloé Garcia") },
+        ],
+    },
+    DemoPole {
+        slug: "limousin-savoir-faire",
+        name: "Limousin savoir-faire",
+        description: "Porcelaine, élevage et transmission des entreprises du Limousin.",
+        commune: "87085",
+        departements: &["87", "19", "23"],
+        coordinator: ("coordination.limoges@demo.ptce.fr", "Étienne Dumas"),
+        enterprises: &[
+            DemoEnterprise { name: "Porcelaine Solidaire de Limoges", legal_form: "scop", naf: "23.41Z", commune: "87085", headcount: 21, member: ("helene.mazaud@demo.ptce.fr", "Hélène Mazaud") },
+            DemoEnterprise { name: "Abattoir Coopératif du Haut-Limousin", legal_form: "cooperative", naf: "10.11Z", commune: "87011", headcount: 26, member: ("remi.bouchaud@demo.ptce.fr", "Rémi Bouchaud") },
+        ],
+    },
+    DemoPole {
+        slug: "alsace-cooperative",
+        name: "Alsace coopérative",
+        description: "Brasserie, mobilité et réparation entre Strasbourg et Colmar.",
+        commune: "67482",
+        departements: &["67", "68"],
+        coordinator: ("coordination.strasbourg@demo.ptce.fr", "Mathilde Koenig"),
+        enterprises: &[
+            DemoEnterprise { name: "Brasserie Coopérative Strasbourgeoise", legal_form: "scop", naf: "11.05Z", commune: "67482", headcount: 12, member: ("lukas.meyer@demo.ptce.fr", "Lukas Meyer") },
+            DemoEnterprise { name: "Atelier Vélo Solidaire de Colmar", legal_form: "association", naf: "95.29Z", commune: "68066", headcount: 8, member: ("emma.schmitt@demo.ptce.fr", "Emma Schmitt") },
+        ],
+    },
+    DemoPole {
+        slug: "volcans-auvergne",
+        name: "Pôle des volcans d'Auvergne",
+        description: "Coutellerie de Thiers, fromages AOP et reprise d'ateliers en Auvergne.",
+        commune: "63113",
+        departements: &["63", "15"],
+        coordinator: ("coordination.auvergne@demo.ptce.fr", "Bruno Chassaing"),
+        enterprises: &[
+            DemoEnterprise { name: "Coutellerie Coopérative de Thiers", legal_form: "scop", naf: "25.71Z", commune: "63430", headcount: 18, member: ("alice.brunel@demo.ptce.fr", "Alice Brunel") },
+            DemoEnterprise { name: "Fromagerie des Volcans", legal_form: "cooperative", naf: "10.51C", commune: "63380", headcount: 11, member: ("vincent.roche@demo.ptce.fr", "Vincent Roche") },
+        ],
+    },
+];
+
+/// What was created, for the start-up banner and the README.
+#[derive(Debug, Default)]
+pub struct DemoSummary {
+    pub created: bool,
+    pub poles: usize,
+    pub enterprises: usize,
+}
+
+impl DemoSummary {
+    pub fn print(&self, base_url: &str) {
+        if !self.created {
+            return;
+        }
+        println!();
+        println!("  PTCE Exchange demo data: {} pôles, {} enterprises (local use only).", self.poles, self.enterprises);
+        println!("  Every demo account's password is {DEMO_PASSWORD}");
+        println!("    admin        {ADMIN_EMAIL}");
+        println!("    coordinator  {}  ({})", POLES[0].coordinator.0, POLES[0].name);
+        println!("    member       {}  ({})", POLES[0].enterprises[0].member.0, POLES[0].enterprises[0].name);
+        println!("    member       {}  ({})", POLES[0].enterprises[1].member.0, POLES[0].enterprises[1].name);
+        println!("  Open {base_url}/ in a browser; API docs at {base_url}/api/docs/");
+        println!();
+    }
+}
+
+/// Creates the demo data unless it exists already (it is keyed on the first pôle's slug).
+pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
+    use crate::schema::poles;
+    let present: bool = diesel::select(diesel::dsl::exists(poles::table.filter(poles::slug.eq(POLES[0].slug)))).get_result(conn)?;
+    if present {
+        return Ok(DemoSummary::default());
+    }
+    // One hash for every demo account: Argon2 is slow on purpose, and they share a password.
+    let password_hash = account::hash_password(DEMO_PASSWORD)?;
+    conn.transaction(|conn| {
+        let mut summary = DemoSummary {
+            created: true,
+            ..DemoSummary::default()
+        };
+        let admin = Email::parse(ADMIN_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?;
+        account::upsert_admin(conn, &admin, &password_hash, "Administration PTCE")?;
+        let mut siret_counter = 0u64;
+        for demo in POLES {
+            let departements: Vec<String> = demo.departements.iter().map(|d| d.to_string()).collect();
+            let created = pole::create(
+                conn,
+                &NewPole {
+                    slug: demo.slug,
+                    name: demo.name,
+                    description: demo.description,
+                    commune_code: demo.commune,
+                },
+                &departements,
+            )?;
+            let coordinator = account::insert(
+                conn,
+                &NewAccount {
+                    email: demo.coordinator.0,
+                    password_hash: &password_hash,
+                    display_name: demo.coordinator.1,
+                    role: Role::Coordinator.as_str(),
+                    locale: Locale::Fr.as_str(),
+                },
+            )?;
+            pole::add_coordinator(conn, created.id, coordinator.id)?;
+            for demo_enterprise in demo.enterprises {
+                siret_counter += 1;
+                let siret = with_check_digit(&format!("{:09}{:04}", 900_000_000 + siret_counter, 1));
+                let member = account::insert(
+                    conn,
+                    &NewAccount {
+                        email: demo_enterprise.member.0,
+                        password_hash: &password_hash,
+                        display_name: demo_enterprise.member.1,
+                        role: Role::Member.as_str(),
+                        locale: Locale::Fr.as_str(),
+                    },
+                )?;
+                let found = enterprise::create(
+                    conn,
+                    &NewEnterprise {
+                        siret: &siret,
+                        name: demo_enterprise.name,
+                        legal_form: demo_enterprise.legal_form,
+                        ess: true,
+                        naf_code: demo_enterprise.naf,
+                        commune_code: demo_enterprise.commune,
+                        headcount: demo_enterprise.headcount,
+                    },
+                    member.id,
+                    &[created.id],
+                    &[],
+                )?;
+                enterprise::approve_membership(conn, created.id, found.id, coordinator.id)?;
+                summary.enterprises += 1;
+            }
+            summary.poles += 1;
+        }
+        Ok(summary)
+    })
+}
