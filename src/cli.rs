@@ -15,7 +15,11 @@ use crate::startup::{prepare_database, Application};
 use crate::{db, seed};
 
 #[derive(Debug, Parser)]
-#[command(name = "ptce", version, about = "PTCE Exchange: the marketplace of the pôles territoriaux de coopération économique")]
+#[command(
+    name = "ptce",
+    version,
+    about = "PTCE Exchange: the marketplace of the pôles territoriaux de coopération économique"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -121,8 +125,12 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> anyhow::Result<T> + Send + 'static) -> anyhow::Result<T> {
-    tokio::task::spawn_blocking(f).await.context("task panicked")?
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .context("task panicked")?
 }
 
 async fn shutdown_signal() {

@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Debug, Default)]
 struct Histogram {
@@ -65,11 +67,26 @@ impl Metrics {
         for ((method, route), histogram) in &inner.latency {
             let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
             for (count, bound) in histogram.buckets.iter().zip(BUCKETS) {
-                let _ = writeln!(out, "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}");
+                let _ = writeln!(
+                    out,
+                    "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}"
+                );
             }
-            let _ = writeln!(out, "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", histogram.count);
-            let _ = writeln!(out, "http_request_duration_seconds_sum{{{labels}}} {}", histogram.sum_seconds);
-            let _ = writeln!(out, "http_request_duration_seconds_count{{{labels}}} {}", histogram.count);
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                histogram.count
+            );
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_sum{{{labels}}} {}",
+                histogram.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_count{{{labels}}} {}",
+                histogram.count
+            );
         }
     }
 }
@@ -80,7 +97,10 @@ fn escape(label: &str) -> String {
 
 /// Appends one gauge.
 pub fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+    );
 }
 
 #[cfg(test)]
@@ -94,7 +114,9 @@ mod tests {
         metrics.record("GET", "/api/v1/poles", 200, Duration::from_millis(30));
         let mut out = String::new();
         metrics.render(&mut out);
-        assert!(out.contains("http_requests_total{method=\"GET\",route=\"/api/v1/poles\",status=\"200\"} 2"));
+        assert!(out.contains(
+            "http_requests_total{method=\"GET\",route=\"/api/v1/poles\",status=\"200\"} 2"
+        ));
         assert!(out.contains("le=\"0.005\"} 1"));
         assert!(out.contains("le=\"0.05\"} 2"));
         assert!(out.contains("le=\"+Inf\"} 2"));

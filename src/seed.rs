@@ -194,12 +194,24 @@ impl DemoSummary {
             return;
         }
         println!();
-        println!("  PTCE Exchange demo data: {} pôles, {} enterprises (local use only).", self.poles, self.enterprises);
+        println!(
+            "  PTCE Exchange demo data: {} pôles, {} enterprises (local use only).",
+            self.poles, self.enterprises
+        );
         println!("  Every demo account's password is {DEMO_PASSWORD}");
         println!("    admin        {ADMIN_EMAIL}");
-        println!("    coordinator  {}  ({})", POLES[0].coordinator.0, POLES[0].name);
-        println!("    member       {}  ({})", POLES[0].enterprises[0].member.0, POLES[0].enterprises[0].name);
-        println!("    member       {}  ({})", POLES[0].enterprises[1].member.0, POLES[0].enterprises[1].name);
+        println!(
+            "    coordinator  {}  ({})",
+            POLES[0].coordinator.0, POLES[0].name
+        );
+        println!(
+            "    member       {}  ({})",
+            POLES[0].enterprises[0].member.0, POLES[0].enterprises[0].name
+        );
+        println!(
+            "    member       {}  ({})",
+            POLES[0].enterprises[1].member.0, POLES[0].enterprises[1].name
+        );
         println!("  Open {base_url}/ in a browser; API docs at {base_url}/api/docs/");
         println!();
     }
@@ -208,7 +220,10 @@ impl DemoSummary {
 /// Creates the demo data unless it exists already (it is keyed on the first pôle's slug).
 pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
     use crate::schema::poles;
-    let present: bool = diesel::select(diesel::dsl::exists(poles::table.filter(poles::slug.eq(POLES[0].slug)))).get_result(conn)?;
+    let present: bool = diesel::select(diesel::dsl::exists(
+        poles::table.filter(poles::slug.eq(POLES[0].slug)),
+    ))
+    .get_result(conn)?;
     if present {
         return Ok(DemoSummary::default());
     }
@@ -223,7 +238,8 @@ pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
         account::upsert_admin(conn, &admin, &password_hash, "Administration PTCE")?;
         let mut siret_counter = 0u64;
         for demo in POLES {
-            let departements: Vec<String> = demo.departements.iter().map(|d| d.to_string()).collect();
+            let departements: Vec<String> =
+                demo.departements.iter().map(|d| d.to_string()).collect();
             let created = pole::create(
                 conn,
                 &NewPole {
@@ -247,7 +263,8 @@ pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
             pole::add_coordinator(conn, created.id, coordinator.id)?;
             for demo_enterprise in demo.enterprises {
                 siret_counter += 1;
-                let siret = with_check_digit(&format!("{:09}{:04}", 900_000_000 + siret_counter, 1));
+                let siret =
+                    with_check_digit(&format!("{:09}{:04}", 900_000_000 + siret_counter, 1));
                 let member = account::insert(
                     conn,
                     &NewAccount {

@@ -51,7 +51,12 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Database> {
     if !reference::is_loaded(&mut conn)? {
         let started = Instant::now();
         let counts = reference::import(&mut conn, &settings.app.reference_dir)?;
-        tracing::info!(communes = counts.communes, naf = counts.naf_codes, elapsed_ms = started.elapsed().as_millis() as u64, "reference data imported");
+        tracing::info!(
+            communes = counts.communes,
+            naf = counts.naf_codes,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "reference data imported"
+        );
     }
     Ok(Database {
         url,
@@ -77,11 +82,12 @@ impl Application {
             .context("preparing the database")??;
         if database.first_start && settings.app.seed_demo_on_first_start {
             let url = database.url.clone();
-            let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<seed::DemoSummary> {
-                let mut conn = db::connect(&url)?;
-                seed::seed_demo(&mut conn)
-            })
-            .await??;
+            let summary =
+                tokio::task::spawn_blocking(move || -> anyhow::Result<seed::DemoSummary> {
+                    let mut conn = db::connect(&url)?;
+                    seed::seed_demo(&mut conn)
+                })
+                .await??;
             summary.print(settings.base_url());
         }
         let pool = db::build_pool(
@@ -117,7 +123,12 @@ impl Application {
     /// email worker after its current message, and stops the embedded database.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_worker, stopped) = watch::channel(false);
-        let worker = tokio::spawn(worker::run(self.pool.clone(), self.mailer, self.worker_settings, stopped));
+        let worker = tokio::spawn(worker::run(
+            self.pool.clone(),
+            self.mailer,
+            self.worker_settings,
+            stopped,
+        ));
         let result = self.server.await;
         let _ = stop_worker.send(true);
         let _ = worker.await;
@@ -149,8 +160,16 @@ fn run_server(listener: TcpListener, pool: DbPool, settings: Settings) -> anyhow
                 let future = srv.call(req);
                 async move {
                     let mut response = future.await?;
-                    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-                    metrics.record(&method, &route, response.status().as_u16(), started.elapsed());
+                    let route = response
+                        .request()
+                        .match_pattern()
+                        .unwrap_or_else(|| "unmatched".into());
+                    metrics.record(
+                        &method,
+                        &route,
+                        response.status().as_u16(),
+                        started.elapsed(),
+                    );
                     response.headers_mut().insert(
                         header::X_CONTENT_TYPE_OPTIONS,
                         HeaderValue::from_static("nosniff"),
@@ -170,7 +189,9 @@ fn run_server(listener: TcpListener, pool: DbPool, settings: Settings) -> anyhow
                         .finish()
                 }),
             )
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+            .service(
+                SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()),
+            )
             .service(
                 web::scope("/api")
                     .wrap(api::problem_errors())

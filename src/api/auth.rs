@@ -61,7 +61,9 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
     };
     let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(Some(token.trim().to_string()))
         }
         _ => Err(AppError::Unauthorized),
@@ -76,7 +78,10 @@ async fn authenticate(req: HttpRequest) -> AppResult<Option<CurrentAccount>> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
         .clone();
-    let found = db::run(&state.pool, move |conn| Ok(account::authenticate(conn, &token)?)).await?;
+    let found = db::run(&state.pool, move |conn| {
+        Ok(account::authenticate(conn, &token)?)
+    })
+    .await?;
     match found {
         Some((token_id, account)) => Ok(Some(CurrentAccount { account, token_id })),
         None => Err(AppError::Unauthorized),
@@ -140,7 +145,11 @@ pub struct RegisterRequest {
     pub email: String,
     /// 10 to 128 characters.
     pub password: String,
-    #[validate(length(min = 1, max = 100, message = "The display name needs 1 to 100 characters."))]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        message = "The display name needs 1 to 100 characters."
+    ))]
     pub display_name: String,
     pub locale: Option<Locale>,
 }
@@ -155,7 +164,11 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
-    #[validate(length(min = 1, max = 100, message = "The display name needs 1 to 100 characters."))]
+    #[validate(length(
+        min = 1,
+        max = 100,
+        message = "The display name needs 1 to 100 characters."
+    ))]
     pub display_name: Option<String>,
     pub locale: Option<Locale>,
     pub notifications: Option<Notifications>,
@@ -173,7 +186,10 @@ pub struct UpdateMeRequest {
         (status = 409, description = "An account with this e-mail exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -> AppResult<HttpResponse> {
+pub async fn register(
+    state: web::Data<AppState>,
+    body: Json<RegisterRequest>,
+) -> AppResult<HttpResponse> {
     let body = body.0;
     let mut errors = FieldErrors::from(body.validate().err().unwrap_or_default());
     let email = errors.check("email", Email::parse(&body.email));
@@ -190,7 +206,9 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
         use diesel::Connection;
         conn.transaction(|conn| {
             if account::find_by_email(conn, &email)?.is_some() {
-                return Err(AppError::Conflict("An account with this e-mail already exists.".into()));
+                return Err(AppError::Conflict(
+                    "An account with this e-mail already exists.".into(),
+                ));
             }
             let account = account::insert(
                 conn,
@@ -204,7 +222,13 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
             )?;
             outbox::enqueue(
                 conn,
-                &messages::welcome(account.id.0, &account.email, &account.display_name, locale, &base_url),
+                &messages::welcome(
+                    account.id.0,
+                    &account.email,
+                    &account.display_name,
+                    locale,
+                    &base_url,
+                ),
             )?;
             let token = account::issue_token(conn, account.id, ttl)?;
             Ok((account, token))
@@ -226,12 +250,18 @@ pub async fn register(state: web::Data<AppState>, body: Json<RegisterRequest>) -
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> AppResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> AppResult<HttpResponse> {
     let body = body.0;
     let Ok(email) = Email::parse(&body.email) else {
         return Err(AppError::Unauthorized);
     };
-    let found = db::run(&state.pool, move |conn| Ok(account::find_by_email(conn, &email)?)).await?;
+    let found = db::run(&state.pool, move |conn| {
+        Ok(account::find_by_email(conn, &email)?)
+    })
+    .await?;
     let hash = found
         .as_ref()
         .map(|a| a.password_hash.clone())
@@ -244,7 +274,10 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> AppR
     };
     let ttl = state.settings.app.token_ttl_days;
     let account_id = account.id;
-    let token = db::run(&state.pool, move |conn| Ok(account::issue_token(conn, account_id, ttl)?)).await?;
+    let token = db::run(&state.pool, move |conn| {
+        Ok(account::issue_token(conn, account_id, ttl)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(SessionResponse {
         account: AccountView::from(&account),
         token,
@@ -259,7 +292,10 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> AppR
     ))]
 pub async fn logout(state: web::Data<AppState>, caller: CurrentAccount) -> AppResult<HttpResponse> {
     let token_id = caller.token_id;
-    db::run(&state.pool, move |conn| Ok(account::revoke_token(conn, token_id)?)).await?;
+    db::run(&state.pool, move |conn| {
+        Ok(account::revoke_token(conn, token_id)?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -301,7 +337,10 @@ pub async fn update_me(
         if !web::block(move || account::verify_password(&current, &hash)).await? {
             errors.add(
                 "current_password",
-                crate::domain::Invalid::new("wrong_password", "The current password is not correct."),
+                crate::domain::Invalid::new(
+                    "wrong_password",
+                    "The current password is not correct.",
+                ),
             );
         }
     }
@@ -310,6 +349,9 @@ pub async fn update_me(
         changes.password_hash = Some(web::block(move || account::hash_password(&password)).await??);
     }
     let id = caller.id();
-    let updated = db::run(&state.pool, move |conn| Ok(account::update(conn, id, &changes)?)).await?;
+    let updated = db::run(&state.pool, move |conn| {
+        Ok(account::update(conn, id, &changes)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(AccountView::from(&updated)))
 }

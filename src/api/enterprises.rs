@@ -60,7 +60,11 @@ pub struct CreateEnterpriseRequest {
     pub naf: String,
     #[schema(example = "26281")]
     pub commune: String,
-    #[validate(range(min = 0, max = 1_000_000, message = "The headcount is between 0 and 1,000,000."))]
+    #[validate(range(
+        min = 0,
+        max = 1_000_000,
+        message = "The headcount is between 0 and 1,000,000."
+    ))]
     pub headcount: i32,
     /// Slugs of the pôles to join; each membership stays pending until approved.
     #[validate(length(min = 1, max = 10, message = "Join 1 to 10 pôles."))]
@@ -77,7 +81,11 @@ pub struct UpdateEnterpriseRequest {
     pub ess: Option<bool>,
     pub naf: Option<String>,
     pub commune: Option<String>,
-    #[validate(range(min = 0, max = 1_000_000, message = "The headcount is between 0 and 1,000,000."))]
+    #[validate(range(
+        min = 0,
+        max = 1_000_000,
+        message = "The headcount is between 0 and 1,000,000."
+    ))]
     pub headcount: Option<i32>,
 }
 
@@ -115,12 +123,18 @@ fn check_references(
 ) -> AppResult<()> {
     if let Some(naf) = naf {
         if reference::find_naf(conn, naf.as_str())?.is_none() {
-            errors.add("naf", Invalid::new("unknown_naf", "No NAF rév. 2 code is spelled like this."));
+            errors.add(
+                "naf",
+                Invalid::new("unknown_naf", "No NAF rév. 2 code is spelled like this."),
+            );
         }
     }
     if let Some(commune) = commune {
         if reference::find_commune(conn, commune.as_str())?.is_none() {
-            errors.add("commune", Invalid::new("unknown_commune", "No commune has this INSEE code."));
+            errors.add(
+                "commune",
+                Invalid::new("unknown_commune", "No commune has this INSEE code."),
+            );
         }
     }
     Ok(())
@@ -158,11 +172,18 @@ pub async fn create(
         let poles_found = pole::find_by_slugs(conn, &slugs)?;
         for (index, slug) in body.poles.iter().enumerate() {
             if slugs.contains(slug) && !poles_found.iter().any(|p| &p.slug == slug) {
-                errors.add(&format!("poles[{index}]"), Invalid::new("unknown_pole", format!("No pôle has the slug {slug}.")));
+                errors.add(
+                    &format!("poles[{index}]"),
+                    Invalid::new("unknown_pole", format!("No pôle has the slug {slug}.")),
+                );
             }
         }
         errors.finish()?;
-        let (siret, naf, commune) = (siret.expect("checked"), naf.expect("checked"), commune.expect("checked"));
+        let (siret, naf, commune) = (
+            siret.expect("checked"),
+            naf.expect("checked"),
+            commune.expect("checked"),
+        );
         let pole_ids: Vec<PoleId> = poles_found.iter().map(|p| p.id).collect();
         // A coordinator (or an admin) registering an enterprise in its own pôle would
         // approve it anyway: the membership starts approved.
@@ -170,7 +191,11 @@ pub async fn create(
             pole_ids.clone()
         } else {
             let coordinated = pole::coordinated_by(conn, creator)?;
-            pole_ids.iter().copied().filter(|id| coordinated.contains(id)).collect()
+            pole_ids
+                .iter()
+                .copied()
+                .filter(|id| coordinated.contains(id))
+                .collect()
         };
         let new = NewEnterprise {
             siret: siret.as_str(),
@@ -181,9 +206,13 @@ pub async fn create(
             commune_code: commune.as_str(),
             headcount: body.headcount,
         };
-        let found = enterprise::create(conn, &new, creator, &pole_ids, &approved).map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict("An enterprise with this SIRET is registered already.".into()),
-            other => other,
+        let found = enterprise::create(conn, &new, creator, &pole_ids, &approved).map_err(|e| {
+            match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Conflict(
+                    "An enterprise with this SIRET is registered already.".into(),
+                ),
+                other => other,
+            }
         })?;
         view(conn, found)
     })
@@ -209,7 +238,10 @@ pub async fn show(
     let found = db::run(&state.pool, move |conn| {
         let found = enterprise::find(conn, id)?;
         let found = view(conn, found)?;
-        let public = found.memberships.iter().any(|m| m.status == MembershipStatus::Approved);
+        let public = found
+            .memberships
+            .iter()
+            .any(|m| m.status == MembershipStatus::Approved);
         let allowed = public
             || match &caller.0 {
                 None => false,
@@ -250,13 +282,21 @@ pub async fn update(
     let id = EnterpriseId(id.into_inner());
     let body = body.0;
     let mut errors = FieldErrors::from(body.validate().err().unwrap_or_default());
-    let naf = body.naf.as_deref().and_then(|n| errors.check("naf", NafCode::parse(n)));
-    let commune = body.commune.as_deref().and_then(|c| errors.check("commune", CommuneCode::parse(c)));
+    let naf = body
+        .naf
+        .as_deref()
+        .and_then(|n| errors.check("naf", NafCode::parse(n)));
+    let commune = body
+        .commune
+        .as_deref()
+        .and_then(|c| errors.check("commune", CommuneCode::parse(c)));
     let account = caller.id();
     let updated = db::run(&state.pool, move |conn| {
         enterprise::find(conn, id)?;
         if !enterprise::is_member_account(conn, id, account)? {
-            return Err(AppError::Forbidden("Only the enterprise's own accounts may edit it."));
+            return Err(AppError::Forbidden(
+                "Only the enterprise's own accounts may edit it.",
+            ));
         }
         check_references(conn, &mut errors, naf.as_ref(), commune.as_ref())?;
         errors.finish()?;
@@ -300,7 +340,9 @@ pub async fn approve(
     let approved = db::run(&state.pool, move |conn| {
         let found = pole::find_by_slug(conn, &slug)?;
         if !is_admin && !pole::is_coordinator(conn, found.id, account)? {
-            return Err(AppError::Forbidden("Only this pôle's coordinators may approve its members."));
+            return Err(AppError::Forbidden(
+                "Only this pôle's coordinators may approve its members.",
+            ));
         }
         if !enterprise::approve_membership(conn, found.id, enterprise_id, account)? {
             return Err(AppError::NotFound);

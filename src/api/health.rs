@@ -36,7 +36,8 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         Ok(Ok(())) => HttpResponse::Ok().json(json!({"status": "ok", "database": "ok"})),
         Ok(Err(error)) => {
             tracing::warn!(error = %error, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable", "database": "unreachable"}))
+            HttpResponse::ServiceUnavailable()
+                .json(json!({"status": "unavailable", "database": "unreachable"}))
         }
         Err(_) => HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"})),
     }
@@ -49,9 +50,24 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut out = String::new();
     state.metrics.render(&mut out);
     let pool_state = state.pool.state();
-    gauge(&mut out, "db_pool_connections", "Open connections in the pool.", pool_state.connections);
-    gauge(&mut out, "db_pool_idle_connections", "Idle connections in the pool.", pool_state.idle_connections);
-    gauge(&mut out, "db_pool_max_size", "Largest size of the pool.", state.pool.max_size());
+    gauge(
+        &mut out,
+        "db_pool_connections",
+        "Open connections in the pool.",
+        pool_state.connections,
+    );
+    gauge(
+        &mut out,
+        "db_pool_idle_connections",
+        "Idle connections in the pool.",
+        pool_state.idle_connections,
+    );
+    gauge(
+        &mut out,
+        "db_pool_max_size",
+        "Largest size of the pool.",
+        state.pool.max_size(),
+    );
     let pool = state.pool.clone();
     let backlog = web::block(move || -> anyhow::Result<(i64, i64)> {
         let mut conn = pool.get_timeout(Duration::from_secs(2))?;
@@ -59,8 +75,18 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     })
     .await;
     if let Ok(Ok((pending, dead))) = backlog {
-        gauge(&mut out, "outbox_pending_messages", "Emails waiting to be sent.", pending);
-        gauge(&mut out, "outbox_dead_messages", "Emails parked after too many failed attempts.", dead);
+        gauge(
+            &mut out,
+            "outbox_pending_messages",
+            "Emails waiting to be sent.",
+            pending,
+        );
+        gauge(
+            &mut out,
+            "outbox_dead_messages",
+            "Emails parked after too many failed attempts.",
+            dead,
+        );
     }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

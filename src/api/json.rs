@@ -35,7 +35,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
         let is_json = match content_type.as_deref() {
             Some(ct) => ct == "application/json" || ct.ends_with("+json"),
             None => false,
@@ -55,7 +61,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| AppError::BadRequest("The request body could not be read.".into()))?;
+                let chunk = chunk.map_err(|_| {
+                    AppError::BadRequest("The request body could not be read.".into())
+                })?;
                 if body.len() + chunk.len() > BODY_LIMIT {
                     return Err(AppError::PayloadTooLarge);
                 }
@@ -74,9 +82,11 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         let inner = error.into_inner();
         if inner.is_data() {
             let message = strip_position(&inner.to_string());
-            let (field, code) = match missing_field(&message) {
-                Some(name) if path == "." => (name.to_string(), "required"),
-                Some(name) => (format!("{path}.{name}"), "required"),
+            let (field, code) = match named_field(&message) {
+                Some((name, code)) if path == "." => (name.to_string(), code),
+                // The path of an unknown field already ends with its name.
+                Some((_, "unknown_field")) => (path, "unknown_field"),
+                Some((name, code)) => (format!("{path}.{name}"), code),
                 None => (path, "invalid_type"),
             };
             AppError::Validation(vec![FieldError {
@@ -85,7 +95,10 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
                 message,
             }])
         } else {
-            AppError::BadRequest(format!("The body is not valid JSON: {}.", strip_position(&inner.to_string())))
+            AppError::BadRequest(format!(
+                "The body is not valid JSON: {}.",
+                strip_position(&inner.to_string())
+            ))
         }
     })?;
     deserializer
@@ -101,10 +114,16 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn missing_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
+/// Serde names a missing or unknown field in its message rather than in the path.
+fn named_field(message: &str) -> Option<(&str, &'static str)> {
+    let (rest, code) = if let Some(rest) = message.strip_prefix("missing field `") {
+        (rest, "required")
+    } else if let Some(rest) = message.strip_prefix("unknown field `") {
+        (rest, "unknown_field")
+    } else {
+        return None;
+    };
+    rest.split('`').next().map(|name| (name, code))
 }
 
 #[cfg(test)]
@@ -139,8 +158,26 @@ mod tests {
     }
 
     #[test]
+    fn unknown_field_is_named() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            name: String,
+        }
+        let error = parse::<Strict>(br#"{"name":"a","siret":"1"}"#).unwrap_err();
+        assert_eq!(field_of(error), ("siret".into(), "unknown_field".into()));
+    }
+
+    #[test]
     fn malformed_json_is_a_bad_request() {
-        assert!(matches!(parse::<Body>(b"{not json"), Err(AppError::BadRequest(_))));
-        assert!(matches!(parse::<Body>(br#"{"email":"a","headcount":1} x"#), Err(AppError::BadRequest(_))));
+        assert!(matches!(
+            parse::<Body>(b"{not json"),
+            Err(AppError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(br#"{"email":"a","headcount":1} x"#),
+            Err(AppError::BadRequest(_))
+        ));
     }
 }

@@ -59,7 +59,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -79,7 +82,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(poles::create)),
         )
         .route("/poles/{slug}", web::get().to(poles::show))
-        .route("/poles/{slug}/coordinators", web::post().to(poles::appoint_coordinator))
+        .route(
+            "/poles/{slug}/coordinators",
+            web::post().to(poles::appoint_coordinator),
+        )
         .route(
             "/poles/{slug}/members/{enterprise_id}/approve",
             web::post().to(enterprises::approve),
@@ -92,7 +98,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/reference/communes", web::get().to(reference::communes))
         .route("/reference/naf", web::get().to(reference::naf))
-        .route("/reference/departements", web::get().to(reference::departements))
+        .route(
+            "/reference/departements",
+            web::get().to(reference::departements),
+        )
         .route("/reference/regions", web::get().to(reference::regions));
 }
 
@@ -117,7 +126,9 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
         if is_problem {
-            return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+            return Ok(ErrorHandlerResponse::Response(
+                response.map_into_left_body(),
+            ));
         }
         let status = response.status();
         let error = match status.as_u16() {

@@ -78,7 +78,10 @@ pub struct CreatePoleRequest {
     pub slug: String,
     #[validate(length(min = 2, max = 120, message = "The name needs 2 to 120 characters."))]
     pub name: String,
-    #[validate(length(max = 5000, message = "The description may have at most 5,000 characters."))]
+    #[validate(length(
+        max = 5000,
+        message = "The description may have at most 5,000 characters."
+    ))]
     #[serde(default)]
     pub description: String,
     /// INSEE code of the home commune.
@@ -103,7 +106,10 @@ pub struct AppointRequest {
 pub async fn list(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let poles = db::run(&state.pool, |conn| Ok(pole::list(conn)?)).await?;
     Ok(HttpResponse::Ok().json(PoleList {
-        items: poles.into_iter().map(|d| PoleView::from_details(d, None)).collect(),
+        items: poles
+            .into_iter()
+            .map(|d| PoleView::from_details(d, None))
+            .collect(),
     }))
 }
 
@@ -120,9 +126,17 @@ pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> AppRes
         let found = pole::find_by_slug(conn, &slug)?;
         let members = pole::approved_members(conn, found.id)?
             .into_iter()
-            .map(|(id, name, commune, naf)| MemberView { id, name, commune, naf })
+            .map(|(id, name, commune, naf)| MemberView {
+                id,
+                name,
+                commune,
+                naf,
+            })
             .collect();
-        Ok(PoleView::from_details(pole::details(conn, found)?, Some(members)))
+        Ok(PoleView::from_details(
+            pole::details(conn, found)?,
+            Some(members),
+        ))
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -150,24 +164,36 @@ pub async fn create(
     let commune = errors.check("commune", CommuneCode::parse(&body.commune));
     let mut departements = Vec::new();
     for (index, code) in body.departements.iter().enumerate() {
-        if let Some(code) = errors.check(&format!("departements[{index}]"), DepartementCode::parse(code)) {
+        if let Some(code) = errors.check(
+            &format!("departements[{index}]"),
+            DepartementCode::parse(code),
+        ) {
             departements.push(code.as_str().to_string());
         }
     }
     errors.finish()?;
     let (slug, commune) = (slug.expect("checked"), commune.expect("checked"));
-    let (name, description) = (body.name.trim().to_string(), body.description.trim().to_string());
+    let (name, description) = (
+        body.name.trim().to_string(),
+        body.description.trim().to_string(),
+    );
     let view = db::run(&state.pool, move |conn| {
         let mut errors = FieldErrors::new();
         if reference::find_commune(conn, commune.as_str())?.is_none() {
-            errors.add("commune", Invalid::new("unknown_commune", "No commune has this INSEE code."));
+            errors.add(
+                "commune",
+                Invalid::new("unknown_commune", "No commune has this INSEE code."),
+            );
         }
         let known = reference::existing_departements(conn, &departements)?;
         for (index, code) in departements.iter().enumerate() {
             if !known.contains(code) {
                 errors.add(
                     &format!("departements[{index}]"),
-                    Invalid::new("unknown_departement", format!("No département has the code {code}.")),
+                    Invalid::new(
+                        "unknown_departement",
+                        format!("No département has the code {code}."),
+                    ),
                 );
             }
         }
@@ -183,7 +209,9 @@ pub async fn create(
             &departements,
         )
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict("A pôle with this slug already exists.".into()),
+            AppError::Conflict(_) => {
+                AppError::Conflict("A pôle with this slug already exists.".into())
+            }
             other => other,
         })?;
         Ok(PoleView::from_details(pole::details(conn, created)?, None))
@@ -218,7 +246,10 @@ pub async fn appoint_coordinator(
         let Some(appointee) = account::find_by_email(conn, &email)? else {
             return Err(AppError::invalid_field(
                 "email",
-                Invalid::new("unknown_account", "No account has this e-mail; ask the person to register first."),
+                Invalid::new(
+                    "unknown_account",
+                    "No account has this e-mail; ask the person to register first.",
+                ),
             ));
         };
         pole::add_coordinator(conn, found.id, appointee.id)?;

@@ -51,10 +51,16 @@ pub struct RegionList {
         (status = 200, body = CommuneList),
         (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn communes(state: web::Data<AppState>, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+pub async fn communes(
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
     let limit = query.limit();
     let q = query.into_inner().q;
-    let items = db::run(&state.pool, move |conn| Ok(reference::search_communes(conn, &q, limit)?)).await?;
+    let items = db::run(&state.pool, move |conn| {
+        Ok(reference::search_communes(conn, &q, limit)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(CommuneList { items }))
 }
 
@@ -64,10 +70,16 @@ pub async fn communes(state: web::Data<AppState>, query: web::Query<SearchQuery>
         (status = 200, body = NafList),
         (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn naf(state: web::Data<AppState>, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+pub async fn naf(
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
     let limit = query.limit();
     let q = query.into_inner().q;
-    let items = db::run(&state.pool, move |conn| Ok(reference::search_naf(conn, &q, limit)?)).await?;
+    let items = db::run(&state.pool, move |conn| {
+        Ok(reference::search_naf(conn, &q, limit)?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(NafList { items }))
 }
 

@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 
 use anyhow::{bail, Context};
 
-const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them \
+const INSTALL_HINT: &str =
+    "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them \
      (Debian/Ubuntu: sudo apt-get install postgresql) or set DATABASE_URL to an existing database";
 
 /// A running private cluster; stopped when dropped.
@@ -31,7 +32,11 @@ impl EmbeddedPostgres {
     /// sure the `ptce` database exists.
     pub fn start(dir: &Path) -> anyhow::Result<Started> {
         let bin_dir = find_bin_dir().context(INSTALL_HINT)?;
-        let run_as = if is_root() { Some("postgres".to_string()) } else { None };
+        let run_as = if is_root() {
+            Some("postgres".to_string())
+        } else {
+            None
+        };
         let dir = absolute(dir)?;
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         if let Some(user) = &run_as {
@@ -234,9 +239,10 @@ fn create_database_if_missing(server_url: &str, name: &str) -> anyhow::Result<bo
         exists: bool,
     }
     let mut conn = super::connect(server_url)?;
-    let found = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-        .bind::<Text, _>(name)
-        .get_result::<Exists>(&mut conn)?;
+    let found =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<Text, _>(name)
+            .get_result::<Exists>(&mut conn)?;
     if found.exists {
         return Ok(false);
     }

@@ -128,7 +128,9 @@ mod tests {
     #[test]
     fn emails_are_normalised() {
         assert_eq!(
-            Email::parse("  Claire.Martin@Example.FR ").unwrap().as_str(),
+            Email::parse("  Claire.Martin@Example.FR ")
+                .unwrap()
+                .as_str(),
             "claire.martin@example.fr"
         );
         assert!(Email::parse("not-an-email").is_err());

@@ -31,8 +31,22 @@ pub struct NafCode(String);
 impl NafCode {
     /// Accepts the canonical form, lower case and the dot-less form ("1051a").
     pub fn parse(input: &str) -> Result<NafCode, Invalid> {
-        let compact: String = input
-            .trim()
+        let malformed = || {
+            Invalid::new(
+                "naf_format",
+                "A NAF code looks like C, 10, 10.5, 10.51 or 10.51A.",
+            )
+        };
+        let trimmed = input.trim();
+        // A dot, when given, separates the division from the rest, and only there.
+        if trimmed.contains('.')
+            && (trimmed.find('.') != Some(2)
+                || trimmed.matches('.').count() != 1
+                || trimmed.len() < 4)
+        {
+            return Err(malformed());
+        }
+        let compact: String = trimmed
             .chars()
             .filter(|c| *c != '.' && !c.is_whitespace())
             .flat_map(char::to_uppercase)
@@ -47,12 +61,7 @@ impl NafCode {
             (5, 4) if bytes[4].is_ascii_uppercase() => {
                 format!("{}.{}", &compact[..2], &compact[2..])
             }
-            _ => {
-                return Err(Invalid::new(
-                    "naf_format",
-                    "A NAF code looks like C, 10, 10.5, 10.51 or 10.51A.",
-                ))
-            }
+            _ => return Err(malformed()),
         };
         Ok(NafCode(canonical))
     }
@@ -103,13 +112,18 @@ mod tests {
         assert_eq!(NafCode::parse("10.51").unwrap().as_str(), "10.51");
         assert_eq!(NafCode::parse("10.71c").unwrap().as_str(), "10.71C");
         assert_eq!(NafCode::parse(" 1071C ").unwrap().as_str(), "10.71C");
-        assert_eq!(NafCode::parse("10.71C").unwrap().level(), NafLevel::Subclass);
+        assert_eq!(
+            NafCode::parse("10.71C").unwrap().level(),
+            NafLevel::Subclass
+        );
         assert_eq!(NafCode::parse("C").unwrap().level(), NafLevel::Section);
     }
 
     #[test]
     fn refuses_malformed_codes() {
-        for bad in ["", "Z", "1", "10.5.1", "10.51AB", "AB", "10A", "1051-A", "é"] {
+        for bad in [
+            "", "Z", "1", "10.5.1", "1.051", "10.", "10.51AB", "AB", "10A", "1051-A", "é",
+        ] {
             assert!(NafCode::parse(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -10,9 +10,12 @@ impl Slug {
     pub fn parse(input: &str) -> Result<Slug, Invalid> {
         let slug = input.trim();
         let well_formed = (2..=60).contains(&slug.len())
-            && slug
-                .split('-')
-                .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            && slug.split('-').all(|word| {
+                !word.is_empty()
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
         if !well_formed {
             return Err(Invalid::new(
                 "slug",

@@ -13,7 +13,10 @@ impl Siret {
     pub fn parse(input: &str) -> Result<Siret, Invalid> {
         let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Invalid::new("siret_format", "A SIRET has exactly 14 digits."));
+            return Err(Invalid::new(
+                "siret_format",
+                "A SIRET has exactly 14 digits.",
+            ));
         }
         let valid = if digits.starts_with(LA_POSTE_SIREN) {
             digit_sum(&digits) % 5 == 0
@@ -89,8 +92,14 @@ mod tests {
             Siret::parse("73282932000075").unwrap_err().code,
             "siret_checksum"
         );
-        assert_eq!(Siret::parse("7328293200007").unwrap_err().code, "siret_format");
-        assert_eq!(Siret::parse("7328293200007A").unwrap_err().code, "siret_format");
+        assert_eq!(
+            Siret::parse("7328293200007").unwrap_err().code,
+            "siret_format"
+        );
+        assert_eq!(
+            Siret::parse("7328293200007A").unwrap_err().code,
+            "siret_format"
+        );
         assert_eq!(Siret::parse("").unwrap_err().code, "siret_format");
     }
 

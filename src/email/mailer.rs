@@ -82,12 +82,10 @@ pub fn build_message(from: &str, base_url: &str, row: &OutboxMessage) -> anyhow:
             row.html_body.clone(),
         ))
         .map(|mut message| {
-            message
-                .headers_mut()
-                .insert_raw(header::HeaderValue::new(
-                    header::HeaderName::new_from_ascii_str("X-PTCE-Outbox-Id"),
-                    row.id.to_string(),
-                ));
+            message.headers_mut().insert_raw(header::HeaderValue::new(
+                header::HeaderName::new_from_ascii_str("X-PTCE-Outbox-Id"),
+                row.id.to_string(),
+            ));
             message
         })
         .context("building the message")

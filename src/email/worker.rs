@@ -42,7 +42,9 @@ impl WorkerSettings {
     /// Delay before attempt `attempts + 1`: initial × 2^(attempts − 1), capped, ±20 % jitter
     /// so that messages failed together do not all retry together.
     pub fn backoff(&self, attempts: i32) -> chrono::Duration {
-        let exponent = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(30);
+        let exponent = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(30);
         let base = self
             .retry_initial_secs
             .saturating_mul(1u64 << exponent)
@@ -53,7 +55,12 @@ impl WorkerSettings {
 }
 
 /// Runs until `shutdown` turns true; finishes the message in hand before returning.
-pub async fn run(pool: DbPool, mailer: Mailer, settings: WorkerSettings, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    pool: DbPool,
+    mailer: Mailer,
+    settings: WorkerSettings,
+    mut shutdown: watch::Receiver<bool>,
+) {
     tracing::info!(?mailer, "email worker started");
     let mut last_housekeeping = tokio::time::Instant::now();
     loop {
@@ -69,7 +76,9 @@ pub async fn run(pool: DbPool, mailer: Mailer, settings: WorkerSettings, mut shu
         };
         if last_housekeeping.elapsed() > HOUSEKEEPING_EVERY {
             last_housekeeping = tokio::time::Instant::now();
-            if let Err(error) = db::run(&pool, |conn| Ok(account::purge_expired_tokens(conn)?)).await {
+            if let Err(error) =
+                db::run(&pool, |conn| Ok(account::purge_expired_tokens(conn)?)).await
+            {
                 tracing::warn!(error = %error, "purging expired tokens");
             }
         }
@@ -84,7 +93,11 @@ pub async fn run(pool: DbPool, mailer: Mailer, settings: WorkerSettings, mut shu
 }
 
 /// Claims and sends one batch; returns how many messages were handled.
-pub async fn process_batch(pool: &DbPool, mailer: &Mailer, settings: &WorkerSettings) -> anyhow::Result<usize> {
+pub async fn process_batch(
+    pool: &DbPool,
+    mailer: &Mailer,
+    settings: &WorkerSettings,
+) -> anyhow::Result<usize> {
     let claimed = db::run(pool, |conn| Ok(outbox::claim_due(conn, BATCH, LEASE_SECS)?))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -110,7 +123,10 @@ pub async fn process_batch(pool: &DbPool, mailer: &Mailer, settings: &WorkerSett
                 } else {
                     tracing::warn!(outbox_id = %id, attempts, error = %text, retry_in_secs = retry_in.num_seconds(), "email failed, will retry");
                 }
-                db::run(pool, move |conn| Ok(outbox::mark_failed(conn, id, &text, retry_in, give_up)?)).await
+                db::run(pool, move |conn| {
+                    Ok(outbox::mark_failed(conn, id, &text, retry_in, give_up)?)
+                })
+                .await
             }
         };
         if let Err(error) = outcome {
@@ -142,7 +158,10 @@ mod tests {
         let s = settings();
         for (attempts, base) in [(1, 30.0), (2, 60.0), (3, 120.0), (8, 3600.0), (30, 3600.0)] {
             let secs = s.backoff(attempts).num_milliseconds() as f64 / 1000.0;
-            assert!(secs >= base * 0.8 - 0.001 && secs <= base * 1.2 + 0.001, "{attempts}: {secs}");
+            assert!(
+                secs >= base * 0.8 - 0.001 && secs <= base * 1.2 + 0.001,
+                "{attempts}: {secs}"
+            );
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Accounts, password hashes and bearer tokens.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -164,7 +166,11 @@ fn token_hash(token: &str) -> Vec<u8> {
 }
 
 /// Issues a random 256-bit token; only its SHA-256 is stored.
-pub fn issue_token(conn: &mut PgConnection, account: AccountId, ttl_days: i64) -> QueryResult<String> {
+pub fn issue_token(
+    conn: &mut PgConnection,
+    account: AccountId,
+    ttl_days: i64,
+) -> QueryResult<String> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
@@ -195,5 +201,6 @@ pub fn revoke_token(conn: &mut PgConnection, token_id: i64) -> QueryResult<usize
 
 /// Removes expired tokens (run periodically by the worker).
 pub fn purge_expired_tokens(conn: &mut PgConnection) -> QueryResult<usize> {
-    diesel::delete(api_tokens::table.filter(api_tokens::expires_at.le(diesel::dsl::now))).execute(conn)
+    diesel::delete(api_tokens::table.filter(api_tokens::expires_at.le(diesel::dsl::now)))
+        .execute(conn)
 }

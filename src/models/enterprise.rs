@@ -110,7 +110,10 @@ pub fn update(
         .get_result(conn)
 }
 
-pub fn memberships_of(conn: &mut PgConnection, id: EnterpriseId) -> QueryResult<Vec<MembershipRow>> {
+pub fn memberships_of(
+    conn: &mut PgConnection,
+    id: EnterpriseId,
+) -> QueryResult<Vec<MembershipRow>> {
     memberships::table
         .inner_join(poles::table)
         .filter(memberships::enterprise_id.eq(id))
@@ -149,8 +152,7 @@ pub fn is_coordinated_by(
     diesel::select(diesel::dsl::exists(
         memberships::table
             .inner_join(
-                pole_coordinators::table
-                    .on(pole_coordinators::pole_id.eq(memberships::pole_id)),
+                pole_coordinators::table.on(pole_coordinators::pole_id.eq(memberships::pole_id)),
             )
             .filter(memberships::enterprise_id.eq(enterprise))
             .filter(pole_coordinators::account_id.eq(account)),

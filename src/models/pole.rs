@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::ids::{AccountId, EnterpriseId, PoleId};
-use crate::schema::{accounts, enterprises, memberships, pole_coordinators, pole_departements, poles};
+use crate::schema::{
+    accounts, enterprises, memberships, pole_coordinators, pole_departements, poles,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = poles)]
@@ -94,13 +96,20 @@ fn details_for(conn: &mut PgConnection, poles_found: Vec<Pole>) -> QueryResult<V
     let ids: Vec<PoleId> = poles_found.iter().map(|p| p.id).collect();
     let departements: Vec<(PoleId, String)> = pole_departements::table
         .filter(pole_departements::pole_id.eq_any(&ids))
-        .select((pole_departements::pole_id, pole_departements::departement_code))
+        .select((
+            pole_departements::pole_id,
+            pole_departements::departement_code,
+        ))
         .order(pole_departements::departement_code)
         .load(conn)?;
     let coordinators: Vec<(PoleId, AccountId, String)> = pole_coordinators::table
         .inner_join(accounts::table)
         .filter(pole_coordinators::pole_id.eq_any(&ids))
-        .select((pole_coordinators::pole_id, accounts::id, accounts::display_name))
+        .select((
+            pole_coordinators::pole_id,
+            accounts::id,
+            accounts::display_name,
+        ))
         .order(accounts::display_name)
         .load(conn)?;
     let counts: Vec<(PoleId, i64)> = memberships::table
@@ -131,7 +140,11 @@ fn details_for(conn: &mut PgConnection, poles_found: Vec<Pole>) -> QueryResult<V
         .collect())
 }
 
-pub fn add_coordinator(conn: &mut PgConnection, pole: PoleId, account: AccountId) -> QueryResult<()> {
+pub fn add_coordinator(
+    conn: &mut PgConnection,
+    pole: PoleId,
+    account: AccountId,
+) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::insert_into(pole_coordinators::table)
             .values((
@@ -145,7 +158,11 @@ pub fn add_coordinator(conn: &mut PgConnection, pole: PoleId, account: AccountId
     })
 }
 
-pub fn is_coordinator(conn: &mut PgConnection, pole: PoleId, account: AccountId) -> QueryResult<bool> {
+pub fn is_coordinator(
+    conn: &mut PgConnection,
+    pole: PoleId,
+    account: AccountId,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         pole_coordinators::table
             .filter(pole_coordinators::pole_id.eq(pole))
@@ -171,7 +188,12 @@ pub fn approved_members(
         .inner_join(enterprises::table)
         .filter(memberships::pole_id.eq(pole))
         .filter(memberships::status.eq("approved"))
-        .select((enterprises::id, enterprises::name, enterprises::commune_code, enterprises::naf_code))
+        .select((
+            enterprises::id,
+            enterprises::name,
+            enterprises::commune_code,
+            enterprises::naf_code,
+        ))
         .order(enterprises::name)
         .load(conn)
 }

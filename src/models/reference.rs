@@ -136,7 +136,10 @@ fn optional(value: &str) -> Option<String> {
 
 fn coordinate(value: &str) -> anyhow::Result<Option<f64>> {
     optional(value)
-        .map(|v| v.parse::<f64>().with_context(|| format!("bad coordinate {v}")))
+        .map(|v| {
+            v.parse::<f64>()
+                .with_context(|| format!("bad coordinate {v}"))
+        })
         .transpose()
 }
 
@@ -177,7 +180,11 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
                 lat: coordinate(&r.lat)?,
                 lon: coordinate(&r.lon)?,
                 population: r.population.trim().parse().unwrap_or(0),
-                postal_codes: r.postal_codes.split_whitespace().map(String::from).collect(),
+                postal_codes: r
+                    .postal_codes
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect(),
                 epci_code: optional(&r.epci),
                 code: r.code,
                 name: r.name,
@@ -343,7 +350,10 @@ pub fn search_communes(
 ) -> QueryResult<Vec<Commune>> {
     let trimmed = query.trim();
     let mut select = communes::table.select(Commune::as_select()).into_boxed();
-    if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_alphanumeric()) && trimmed.chars().any(|c| c.is_ascii_digit()) {
+    if !trimmed.is_empty()
+        && trimmed.chars().all(|c| c.is_ascii_alphanumeric())
+        && trimmed.chars().any(|c| c.is_ascii_digit())
+    {
         let code = trimmed.to_ascii_uppercase();
         if code.len() == 5 {
             select = select.filter(
@@ -374,9 +384,15 @@ pub fn search_naf(conn: &mut PgConnection, query: &str, limit: i64) -> QueryResu
     let mut select = naf_codes::table.select(NafEntry::as_select()).into_boxed();
     let looks_like_code = trimmed.len() <= 6
         && trimmed.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && trimmed.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.');
     if looks_like_code {
-        let compact: String = trimmed.chars().filter(|c| *c != '.').collect::<String>().to_ascii_uppercase();
+        let compact: String = trimmed
+            .chars()
+            .filter(|c| *c != '.')
+            .collect::<String>()
+            .to_ascii_uppercase();
         let prefix = if compact.len() > 2 {
             format!("{}.{}", &compact[..2], &compact[2..])
         } else {
@@ -393,7 +409,8 @@ pub fn search_naf(conn: &mut PgConnection, query: &str, limit: i64) -> QueryResu
             select = select.filter(naf_codes::code.eq(folded.to_ascii_uppercase()));
         }
         for word in folded.split(' ').filter(|w| w.len() > 1) {
-            select = select.filter(naf_codes::search_label.like(format!("%{}%", escape_like(word))));
+            select =
+                select.filter(naf_codes::search_label.like(format!("%{}%", escape_like(word))));
         }
     }
     select.order(naf_codes::code).limit(limit).load(conn)

@@ -1,0 +1,255 @@
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, error_fields, TestApp};
+
+#[tokio::test]
+async fn registering_returns_the_account_and_a_working_token() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"email": "Claire.Martin@Example.fr", "password": "correct horse battery", "display_name": "Claire Martin"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["account"]["email"], "claire.martin@example.fr");
+    assert_eq!(body["account"]["role"], "member");
+    assert_eq!(body["account"]["locale"], "fr");
+    assert_eq!(body["account"]["notifications"], "instant");
+    let token = body["token"].as_str().unwrap();
+    assert_eq!(token.len(), 64, "a 256-bit token in hex");
+
+    let me: Value = app
+        .get("/api/v1/me", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["display_name"], "Claire Martin");
+}
+
+#[tokio::test]
+async fn tokens_and_passwords_are_stored_only_as_hashes() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register("hash@example.fr").await;
+    let (password_hash, token_hashes) = app
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use ptce_exchange::schema::{accounts, api_tokens};
+            let hash: String = accounts::table
+                .select(accounts::password_hash)
+                .first(conn)
+                .unwrap();
+            let tokens: Vec<Vec<u8>> = api_tokens::table
+                .select(api_tokens::token_hash)
+                .load(conn)
+                .unwrap();
+            (hash, tokens)
+        })
+        .await;
+    assert!(password_hash.starts_with("$argon2id$"), "{password_hash}");
+    assert_eq!(token_hashes.len(), 1);
+    assert_ne!(token_hashes[0], token.as_bytes());
+    assert_eq!(token_hashes[0].len(), 32);
+}
+
+#[tokio::test]
+async fn registration_sends_a_welcome_email_through_smtp() {
+    let app = TestApp::spawn().await;
+    app.register("welcome@example.fr").await;
+    let mails = app.wait_for_emails(1).await;
+    assert_eq!(mails.len(), 1, "one welcome email");
+    let mail = &mails[0];
+    assert_eq!(mail.to, vec!["welcome@example.fr".to_string()]);
+    assert_eq!(mail.from, "no-reply@ptce-exchange.localhost");
+    assert!(
+        mail.header("Subject").unwrap().contains("Bienvenue") || mail.data.contains("Bienvenue")
+    );
+    assert!(mail.header("Message-ID").unwrap().starts_with("<outbox-"));
+    assert!(mail.data.contains("multipart/alternative"));
+    // Sent once: the outbox row is marked sent and the worker does not send it again.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.smtp.received().len(), 1);
+}
+
+#[tokio::test]
+async fn registering_twice_with_the_same_email_in_another_case_is_a_conflict() {
+    let app = TestApp::spawn().await;
+    app.register("dup@example.fr").await;
+    let response = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"email": "DUP@example.fr", "password": "correct horse battery", "display_name": "Other"}),
+        )
+        .await;
+    assert_problem(response, 409).await;
+}
+
+#[tokio::test]
+async fn invalid_registration_names_every_field_and_creates_nothing() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"email": "not-an-email", "password": "short", "display_name": ""}),
+        )
+        .await;
+    let problem = assert_problem(response, 422).await;
+    let mut fields = error_fields(&problem);
+    fields.sort();
+    assert_eq!(fields, vec!["display_name", "email", "password"]);
+    let count: i64 = app
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            ptce_exchange::schema::accounts::table
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn login_answers_the_same_for_an_unknown_account_and_a_wrong_password() {
+    let app = TestApp::spawn().await;
+    app.register("known@example.fr").await;
+    let wrong = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "known@example.fr", "password": "wrong password!"}),
+        )
+        .await;
+    let wrong = assert_problem(wrong, 401).await;
+    let unknown = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "nobody@example.fr", "password": "wrong password!"}),
+        )
+        .await;
+    let unknown = assert_problem(unknown, 401).await;
+    assert_eq!(wrong, unknown);
+
+    let ok = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "KNOWN@example.fr", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    let body: Value = ok.json().await.unwrap();
+    assert_eq!(body["account"]["email"], "known@example.fr");
+    assert!(body["token"].is_string());
+}
+
+#[tokio::test]
+async fn logout_revokes_the_token() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register("logout@example.fr").await;
+    let response = app
+        .request(Method::POST, "/api/v1/auth/logout", Some(&token), None)
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
+}
+
+#[tokio::test]
+async fn me_requires_a_valid_token() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/me", None).await;
+    assert_eq!(
+        response.headers().get("www-authenticate").unwrap(),
+        "Bearer"
+    );
+    assert_problem(response, 401).await;
+    assert_problem(app.get("/api/v1/me", Some("not-a-token")).await, 401).await;
+    let response = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("Authorization", "Basic abc")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 401).await;
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refused() {
+    let app = TestApp::spawn_with(|s| s.app.token_ttl_days = -1).await;
+    let (token, _) = app.register("expired@example.fr").await;
+    assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
+}
+
+#[tokio::test]
+async fn patching_me_changes_preferences_and_validates_them() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register("prefs@example.fr").await;
+    let response = app
+        .patch(
+            "/api/v1/me",
+            Some(&token),
+            &json!({"locale": "en", "notifications": "daily", "display_name": "Claire"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["locale"], "en");
+    assert_eq!(body["notifications"], "daily");
+    assert_eq!(body["display_name"], "Claire");
+
+    let problem = assert_problem(
+        app.patch(
+            "/api/v1/me",
+            Some(&token),
+            &json!({"notifications": "hourly"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["notifications"]);
+
+    let problem = assert_problem(
+        app.patch(
+            "/api/v1/me",
+            Some(&token),
+            &json!({"password": "a brand new password", "current_password": "wrong"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["current_password"]);
+
+    assert_problem(
+        app.patch("/api/v1/me", None, &json!({"locale": "en"}))
+            .await,
+        401,
+    )
+    .await;
+
+    let response = app
+        .patch(
+            "/api/v1/me",
+            Some(&token),
+            &json!({"password": "a brand new password", "current_password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "prefs@example.fr", "password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(login.status(), 200);
+}

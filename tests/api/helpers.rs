@@ -1,0 +1,413 @@
+//! The test harness: a real server on a random port, a private PostgreSQL database per
+//! test cloned from a migrated template, a real SMTP server on loopback, a real HTTP client.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use ptce_exchange::config::Settings;
+use ptce_exchange::db::{self, DbPool};
+use ptce_exchange::domain::account::Email;
+use ptce_exchange::models::{account, reference};
+use ptce_exchange::startup::Application;
+use reqwest::{Method, Response};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::smtp::SmtpServer;
+
+/// The PostgreSQL server the tests use: `DATABASE_URL` (any database on it) or the local one.
+pub fn server_url() -> String {
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    match url.rfind('/') {
+        Some(index) if index > "postgres://".len() => url[..index].to_string(),
+        _ => url,
+    }
+}
+
+fn admin_connection() -> PgConnection {
+    db::connect(&format!("{}/postgres", server_url()))
+        .expect("connecting to the test PostgreSQL server")
+}
+
+/// The template's name changes whenever a migration or a reference file changes, so an
+/// edited schema never meets a stale template.
+fn template_name() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let mut hasher = Sha256::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["migrations", "data/reference"] {
+            let mut files: Vec<_> = walk(&root.join(dir));
+            files.sort();
+            for file in files {
+                hasher.update(file.to_string_lossy().as_bytes());
+                hasher.update(std::fs::read(&file).expect("reading a migration"));
+            }
+        }
+        format!("ptce_template_{}", &hex::encode(hasher.finalize())[..16])
+    })
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("reading a folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[derive(QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = Bool)]
+    exists: bool,
+}
+
+fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
+    diesel::sql_query(format!(
+        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}') AS exists"
+    ))
+    .get_result::<Exists>(conn)
+    .expect("querying pg_database")
+    .exists
+}
+
+/// Builds the template once per server: migrated, with reference data. Test processes
+/// (nextest runs one per test) serialise on an advisory lock.
+fn ensure_template() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let template = template_name();
+        let mut conn = admin_connection();
+        diesel::sql_query("SELECT pg_advisory_lock(727271)")
+            .execute(&mut conn)
+            .expect("advisory lock");
+        if !database_exists(&mut conn, template) {
+            let building = format!("{template}_building");
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                .execute(&mut conn)
+                .unwrap();
+            diesel::sql_query(format!("CREATE DATABASE {building}"))
+                .execute(&mut conn)
+                .unwrap();
+            {
+                let mut build = db::connect(&format!("{}/{building}", server_url())).unwrap();
+                db::run_migrations(&mut build).expect("migrating the template");
+                reference::import(
+                    &mut build,
+                    &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reference"),
+                )
+                .expect("importing reference data into the template");
+            }
+            diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {template}"))
+                .execute(&mut conn)
+                .unwrap();
+        }
+        diesel::sql_query("SELECT pg_advisory_unlock(727271)")
+            .execute(&mut conn)
+            .unwrap();
+    });
+}
+
+/// A database of one test's own, dropped with it.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub fn create() -> TestDatabase {
+        ensure_template();
+        let name = format!("ptce_test_{}", hex::encode(rand_bytes()));
+        let mut conn = admin_connection();
+        diesel::sql_query(format!(
+            "CREATE DATABASE {name} TEMPLATE {} STRATEGY FILE_COPY",
+            template_name()
+        ))
+        .execute(&mut conn)
+        .expect("cloning the template database");
+        TestDatabase {
+            url: format!("{}/{name}", server_url()),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let mut conn = admin_connection();
+        let _ = diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut conn);
+    }
+}
+
+fn rand_bytes() -> [u8; 8] {
+    let mut bytes = [0u8; 8];
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let mut hasher = Sha256::new();
+    hasher.update(nanos.to_le_bytes());
+    hasher.update(std::process::id().to_le_bytes());
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    hasher.update(
+        COUNTER
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_le_bytes(),
+    );
+    bytes.copy_from_slice(&hasher.finalize()[..8]);
+    bytes
+}
+
+/// Settings for a test server: random port, the given database, the test SMTP server.
+pub fn test_settings(database_url: &str, smtp: &SmtpServer) -> Settings {
+    std::env::set_var(
+        "PTCE_CONFIG_DIR",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+    );
+    let mut settings = Settings::load().expect("loading settings");
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.server.workers = 2;
+    settings.database.url = database_url.to_string();
+    settings.database.pool_size = 8;
+    settings.database.connect_timeout_secs = 2;
+    settings.mail.smtp_url = smtp.url();
+    settings.mail.poll_interval_ms = 50;
+    settings.mail.retry_initial_secs = 1;
+    settings.mail.retry_max_secs = 2;
+    settings.app.reference_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/reference").into();
+    settings.app.seed_demo_on_first_start = false;
+    settings
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: DbPool,
+    pub client: reqwest::Client,
+    pub smtp: SmtpServer,
+    /// Held so the database lives as long as the app and is dropped with it.
+    _db: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with settings adjusted by `adjust` (after the test defaults).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let smtp = SmtpServer::start().await;
+        let db = tokio::task::spawn_blocking(TestDatabase::create)
+            .await
+            .unwrap();
+        let mut settings = test_settings(&db.url, &smtp);
+        adjust(&mut settings);
+        let app = Application::build(settings)
+            .await
+            .expect("building the application");
+        let port = app.port();
+        let pool = app.pool();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            pool,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            smtp,
+            _db: db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("sending the request")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// Registers an account and returns its token and id.
+    pub async fn register(&self, email: &str) -> (String, i64) {
+        let response = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                &json!({"email": email, "password": "correct horse battery", "display_name": "Test Person"}),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "registering {email}");
+        let body: Value = response.json().await.unwrap();
+        (
+            body["token"].as_str().unwrap().to_string(),
+            body["account"]["id"].as_i64().unwrap(),
+        )
+    }
+
+    /// Creates an admin directly in the database and signs it in.
+    pub async fn admin_token(&self) -> String {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().unwrap();
+            let hash = account::hash_password("admin password 1").unwrap();
+            account::upsert_admin(
+                &mut conn,
+                &Email::parse("admin@test.fr").unwrap(),
+                &hash,
+                "Admin",
+            )
+            .unwrap();
+        })
+        .await
+        .unwrap();
+        let response = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                &json!({"email": "admin@test.fr", "password": "admin password 1"}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates a pôle as admin.
+    pub async fn create_pole(
+        &self,
+        admin: &str,
+        slug: &str,
+        commune: &str,
+        departements: &[&str],
+    ) -> Value {
+        let response = self
+            .post(
+                "/api/v1/poles",
+                Some(admin),
+                &json!({"slug": slug, "name": format!("Pôle {slug}"), "description": "Un pôle de test", "commune": commune, "departements": departements}),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "creating pôle {slug}");
+        response.json().await.unwrap()
+    }
+
+    /// Registers a coordinator account and appoints it to the pôle; returns its token.
+    pub async fn coordinator_of(&self, admin: &str, slug: &str, email: &str) -> String {
+        let (token, _) = self.register(email).await;
+        let response = self
+            .post(
+                &format!("/api/v1/poles/{slug}/coordinators"),
+                Some(admin),
+                &json!({"email": email}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        token
+    }
+
+    /// Creates an enterprise for `token` in the given pôles; returns its JSON.
+    pub async fn create_enterprise(&self, token: &str, siret: &str, poles: &[&str]) -> Value {
+        let response = self
+            .post(
+                "/api/v1/enterprises",
+                Some(token),
+                &json!({
+                    "siret": siret, "name": "Menuiserie du Royans", "legal_form": "scop", "ess": true,
+                    "naf": "16.23Z", "commune": "26281", "headcount": 8, "poles": poles,
+                }),
+            )
+            .await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "creating enterprise: {body}");
+        body
+    }
+
+    /// Waits until the SMTP server has received `count` messages.
+    pub async fn wait_for_emails(&self, count: usize) -> Vec<crate::smtp::ReceivedMail> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let received = self.smtp.received();
+            if received.len() >= count || Instant::now() > deadline {
+                return received;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Runs a closure on a pooled connection.
+    pub async fn with_conn<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut PgConnection) -> T + Send + 'static,
+    ) -> T {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap()))
+            .await
+            .unwrap()
+    }
+}
+
+/// Asserts a problem+json answer with this status and returns its body.
+pub async fn assert_problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string());
+    assert!(body["type"].is_string());
+    body
+}
+
+/// The fields named in a 422 answer.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,12 @@
+//! Integration tests: each test runs the real service on a random port against its own
+//! PostgreSQL database, with a real SMTP server on loopback.
+
+mod accounts;
+mod enterprises;
+mod errors;
+mod health;
+mod helpers;
+mod openapi;
+mod poles;
+mod reference;
+mod smtp;

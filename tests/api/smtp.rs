@@ -1,0 +1,146 @@
+//! A small but real SMTP server on loopback: it speaks enough of RFC 5321 for lettre
+//! (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps what it receives.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl ReceivedMail {
+    pub fn header(&self, name: &str) -> Option<String> {
+        let prefix = format!("{}:", name.to_ascii_lowercase());
+        self.data
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .find(|line| line.to_ascii_lowercase().starts_with(&prefix))
+            .map(|line| line[prefix.len()..].trim().to_string())
+    }
+}
+
+pub struct SmtpServer {
+    port: u16,
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+    task: JoinHandle<()>,
+}
+
+impl SmtpServer {
+    pub async fn start() -> SmtpServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding the SMTP server");
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let store = received.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    break;
+                };
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let _ = serve(socket, store).await;
+                });
+            }
+        });
+        SmtpServer {
+            port,
+            received,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(
+    socket: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<ReceivedMail>>>,
+) -> std::io::Result<()> {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 test-smtp ready\r\n").await?;
+    let (mut from, mut to) = (String::new(), Vec::new());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_string();
+        let upper = command.to_ascii_uppercase();
+        if upper.starts_with("EHLO") {
+            write
+                .write_all(b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                .await?;
+        } else if upper.starts_with("HELO") {
+            write.write_all(b"250 test-smtp\r\n").await?;
+        } else if upper.starts_with("MAIL FROM:") {
+            from = command[10..]
+                .trim()
+                .trim_matches(|c| c == '<' || c == '>')
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            to.clear();
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper.starts_with("RCPT TO:") {
+            to.push(
+                command[8..]
+                    .trim()
+                    .trim_matches(|c| c == '<' || c == '>')
+                    .to_string(),
+            );
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper == "DATA" {
+            write
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if lines.read_line(&mut line).await? == 0 {
+                    return Ok(());
+                }
+                if line == ".\r\n" || line == ".\n" {
+                    break;
+                }
+                let unstuffed = line.strip_prefix('.').unwrap_or(&line);
+                data.push_str(&unstuffed.replace("\r\n", "\n"));
+            }
+            store.lock().unwrap().push(ReceivedMail {
+                from: from.clone(),
+                to: to.clone(),
+                data,
+            });
+            write.write_all(b"250 OK queued\r\n").await?;
+        } else if upper == "RSET" || upper == "NOOP" {
+            write.write_all(b"250 OK\r\n").await?;
+        } else if upper == "QUIT" {
+            write.write_all(b"221 Bye\r\n").await?;
+            return Ok(());
+        } else {
+            write.write_all(b"502 Command not implemented\r\n").await?;
+        }
+    }
+}
