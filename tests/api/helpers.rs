@@ -140,6 +140,21 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// An empty database, for testing migrations themselves.
+    pub fn create_empty() -> TestDatabase {
+        let name = format!("ptce_test_{}", hex::encode(rand_bytes()));
+        let mut conn = admin_connection();
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("creating an empty database");
+        TestDatabase {
+            url: format!("{}/{name}", server_url()),
+            name,
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let mut conn = admin_connection();
@@ -197,7 +212,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub smtp: SmtpServer,
     /// Held so the database lives as long as the app and is dropped with it.
-    _db: TestDatabase,
+    db: TestDatabase,
 }
 
 impl TestApp {
@@ -227,8 +242,12 @@ impl TestApp {
                 .build()
                 .unwrap(),
             smtp,
-            _db: db,
+            db,
         }
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.db.url
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,222 @@
+//! The `ptce` binary itself: embedded PostgreSQL, demo data, commands, graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel_migrations::MigrationHarness;
+use serde_json::{json, Value};
+
+use crate::helpers::{TestApp, TestDatabase};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_ptce");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn ptce(args: &[&str]) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .args(args)
+        .env("PTCE_CONFIG_DIR", format!("{ROOT}/config"))
+        .env("PTCE__APP__REFERENCE_DIR", format!("{ROOT}/data/reference"))
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// A scratch folder every user can traverse, since a root test runs PostgreSQL as `postgres`.
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ptce-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+struct Service {
+    child: Child,
+    address: String,
+    output: mpsc::Receiver<String>,
+}
+
+/// Starts `ptce serve` on an embedded database and waits for its address.
+fn start_embedded(dir: &Path) -> (Service, Vec<String>) {
+    let mut child = ptce(&["serve"])
+        .env_remove("DATABASE_URL")
+        .env("PTCE__DATABASE__EMBEDDED_DIR", dir.join("postgres"))
+        .env("PTCE__MAIL__OUTBOX_DIR", dir.join("mail"))
+        .env("PTCE__SERVER__BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starting ptce serve");
+    let stdout = child.stdout.take().unwrap();
+    let (sender, output) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let address = loop {
+        let line = output
+            .recv_timeout(Duration::from_secs(180))
+            .expect("ptce serve printed its address");
+        lines.push(line.clone());
+        if let Some(address) = line.strip_prefix("PTCE Exchange is running on ") {
+            break address.trim().to_string();
+        }
+    };
+    (Service { child, address, output }, lines)
+}
+
+impl Service {
+    /// Sends SIGTERM and waits for a clean exit.
+    fn stop(mut self) {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "ptce serve exited with {status}");
+                while self.output.try_recv().is_ok() {}
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        panic!("ptce serve did not stop within 30 s of SIGTERM");
+    }
+}
+
+#[tokio::test]
+async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops_it() {
+    let dir = scratch_dir("embedded");
+    let (service, lines) = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || start_embedded(&dir)
+    })
+    .await
+    .unwrap();
+    let banner = lines.join("\n");
+    assert!(banner.contains("admin@demo.ptce.fr"), "demo logins are printed: {banner}");
+    assert!(banner.contains("ptce-demo-2026"));
+
+    let client = reqwest::Client::new();
+    let base = service.address.clone();
+    let ready = client.get(format!("{base}/health/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let poles: Value = client.get(format!("{base}/api/v1/poles")).send().await.unwrap().json().await.unwrap();
+    let poles = poles["items"].as_array().unwrap();
+    assert_eq!(poles.len(), 12);
+    assert!(poles.iter().any(|p| p["slug"] == "pole-sud-archer" && p["commune"] == "26281"));
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "admin@demo.ptce.fr", "password": "ptce-demo-2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let pid_file = dir.join("postgres/data/postmaster.pid");
+    assert!(pid_file.exists(), "the cluster runs under the data folder");
+
+    tokio::task::spawn_blocking(move || service.stop()).await.unwrap();
+    assert!(!pid_file.exists(), "the embedded cluster stops with the service");
+
+    // The next start reuses the cluster and its data, without seeding again.
+    let (service, lines) = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || start_embedded(&dir)
+    })
+    .await
+    .unwrap();
+    assert!(!lines.join("\n").contains("ptce-demo-2026"), "no second seeding");
+    let base = service.address.clone();
+    let poles: Value = client.get(format!("{base}/api/v1/poles")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(poles["items"].as_array().unwrap().len(), 12);
+    tokio::task::spawn_blocking(move || service.stop()).await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn create_admin_creates_then_promotes_an_account() {
+    let app = TestApp::spawn().await;
+    let (_, _) = app.register("future.admin@example.fr").await;
+    let database_url = app.database_url().to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        ptce(&["create-admin", "--email", "Future.Admin@example.fr", "--password", "a strong admin password"])
+            .env("DATABASE_URL", database_url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let login = app
+        .post("/api/v1/auth/login", None, &json!({"email": "future.admin@example.fr", "password": "a strong admin password"}))
+        .await;
+    assert_eq!(login.status(), 200);
+    let body: Value = login.json().await.unwrap();
+    assert_eq!(body["account"]["role"], "admin");
+
+    let refused = tokio::task::spawn_blocking(|| ptce(&["create-admin", "--email", "x@example.fr", "--password", "short"]).output().unwrap())
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--password"));
+}
+
+#[tokio::test]
+async fn import_reference_is_idempotent() {
+    let database = tokio::task::spawn_blocking(TestDatabase::create).await.unwrap();
+    let url = database.url.clone();
+    let outputs = tokio::task::spawn_blocking(move || {
+        (0..2)
+            .map(|_| {
+                let output = ptce(&["import-reference"]).env("DATABASE_URL", &url).output().unwrap();
+                assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+                String::from_utf8(output.stdout).unwrap()
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    for output in outputs {
+        assert!(output.contains("34969 communes"), "{output}");
+        assert!(output.contains("1728 NAF codes"), "{output}");
+    }
+}
+
+#[tokio::test]
+async fn every_down_migration_undoes_its_up_migration() {
+    let database = tokio::task::spawn_blocking(TestDatabase::create_empty).await.unwrap();
+    let url = database.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = ptce_exchange::db::connect(&url).unwrap();
+        let tables = |conn: &mut PgConnection| -> Vec<String> {
+            #[derive(QueryableByName)]
+            struct Table {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                tablename: String,
+            }
+            diesel::sql_query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__diesel_schema_migrations' ORDER BY 1")
+                .load::<Table>(conn)
+                .unwrap()
+                .into_iter()
+                .map(|t| t.tablename)
+                .collect()
+        };
+        ptce_exchange::db::run_migrations(&mut conn).unwrap();
+        let after_up = tables(&mut conn);
+        assert!(after_up.contains(&"accounts".to_string()));
+        conn.revert_all_migrations(ptce_exchange::db::MIGRATIONS).unwrap();
+        assert_eq!(tables(&mut conn), Vec::<String>::new());
+        ptce_exchange::db::run_migrations(&mut conn).unwrap();
+        assert_eq!(tables(&mut conn), after_up);
+    })
+    .await
+    .unwrap();
+}
