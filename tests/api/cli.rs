@@ -71,7 +71,14 @@ fn start_embedded(dir: &Path) -> (Service, Vec<String>) {
             break address.trim().to_string();
         }
     };
-    (Service { child, address, output }, lines)
+    (
+        Service {
+            child,
+            address,
+            output,
+        },
+        lines,
+    )
 }
 
 impl Service {
@@ -102,17 +109,33 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
     .await
     .unwrap();
     let banner = lines.join("\n");
-    assert!(banner.contains("admin@demo.ptce.fr"), "demo logins are printed: {banner}");
+    assert!(
+        banner.contains("admin@demo.ptce.fr"),
+        "demo logins are printed: {banner}"
+    );
     assert!(banner.contains("ptce-demo-2026"));
 
     let client = reqwest::Client::new();
     let base = service.address.clone();
-    let ready = client.get(format!("{base}/health/ready")).send().await.unwrap();
+    let ready = client
+        .get(format!("{base}/health/ready"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 200);
-    let poles: Value = client.get(format!("{base}/api/v1/poles")).send().await.unwrap().json().await.unwrap();
+    let poles: Value = client
+        .get(format!("{base}/api/v1/poles"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let poles = poles["items"].as_array().unwrap();
     assert_eq!(poles.len(), 12);
-    assert!(poles.iter().any(|p| p["slug"] == "pole-sud-archer" && p["commune"] == "26281"));
+    assert!(poles
+        .iter()
+        .any(|p| p["slug"] == "pole-sud-archer" && p["commune"] == "26281"));
     let login = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"email": "admin@demo.ptce.fr", "password": "ptce-demo-2026"}))
@@ -123,8 +146,13 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
     let pid_file = dir.join("postgres/data/postmaster.pid");
     assert!(pid_file.exists(), "the cluster runs under the data folder");
 
-    tokio::task::spawn_blocking(move || service.stop()).await.unwrap();
-    assert!(!pid_file.exists(), "the embedded cluster stops with the service");
+    tokio::task::spawn_blocking(move || service.stop())
+        .await
+        .unwrap();
+    assert!(
+        !pid_file.exists(),
+        "the embedded cluster stops with the service"
+    );
 
     // The next start reuses the cluster and its data, without seeding again.
     let (service, lines) = tokio::task::spawn_blocking({
@@ -133,11 +161,23 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
     })
     .await
     .unwrap();
-    assert!(!lines.join("\n").contains("ptce-demo-2026"), "no second seeding");
+    assert!(
+        !lines.join("\n").contains("ptce-demo-2026"),
+        "no second seeding"
+    );
     let base = service.address.clone();
-    let poles: Value = client.get(format!("{base}/api/v1/poles")).send().await.unwrap().json().await.unwrap();
+    let poles: Value = client
+        .get(format!("{base}/api/v1/poles"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(poles["items"].as_array().unwrap().len(), 12);
-    tokio::task::spawn_blocking(move || service.stop()).await.unwrap();
+    tokio::task::spawn_blocking(move || service.stop())
+        .await
+        .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -147,37 +187,70 @@ async fn create_admin_creates_then_promotes_an_account() {
     let (_, _) = app.register("future.admin@example.fr").await;
     let database_url = app.database_url().to_string();
     let output = tokio::task::spawn_blocking(move || {
-        ptce(&["create-admin", "--email", "Future.Admin@example.fr", "--password", "a strong admin password"])
-            .env("DATABASE_URL", database_url)
-            .output()
-            .unwrap()
+        ptce(&[
+            "create-admin",
+            "--email",
+            "Future.Admin@example.fr",
+            "--password",
+            "a strong admin password",
+        ])
+        .env("DATABASE_URL", database_url)
+        .output()
+        .unwrap()
     })
     .await
     .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let login = app
-        .post("/api/v1/auth/login", None, &json!({"email": "future.admin@example.fr", "password": "a strong admin password"}))
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "future.admin@example.fr", "password": "a strong admin password"}),
+        )
         .await;
     assert_eq!(login.status(), 200);
     let body: Value = login.json().await.unwrap();
     assert_eq!(body["account"]["role"], "admin");
 
-    let refused = tokio::task::spawn_blocking(|| ptce(&["create-admin", "--email", "x@example.fr", "--password", "short"]).output().unwrap())
-        .await
-        .unwrap();
+    let refused = tokio::task::spawn_blocking(|| {
+        ptce(&[
+            "create-admin",
+            "--email",
+            "x@example.fr",
+            "--password",
+            "short",
+        ])
+        .output()
+        .unwrap()
+    })
+    .await
+    .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--password"));
 }
 
 #[tokio::test]
 async fn import_reference_is_idempotent() {
-    let database = tokio::task::spawn_blocking(TestDatabase::create).await.unwrap();
+    let database = tokio::task::spawn_blocking(TestDatabase::create)
+        .await
+        .unwrap();
     let url = database.url.clone();
     let outputs = tokio::task::spawn_blocking(move || {
         (0..2)
             .map(|_| {
-                let output = ptce(&["import-reference"]).env("DATABASE_URL", &url).output().unwrap();
-                assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+                let output = ptce(&["import-reference"])
+                    .env("DATABASE_URL", &url)
+                    .output()
+                    .unwrap();
+                assert!(
+                    output.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
                 String::from_utf8(output.stdout).unwrap()
             })
             .collect::<Vec<_>>()
@@ -192,7 +265,9 @@ async fn import_reference_is_idempotent() {
 
 #[tokio::test]
 async fn every_down_migration_undoes_its_up_migration() {
-    let database = tokio::task::spawn_blocking(TestDatabase::create_empty).await.unwrap();
+    let database = tokio::task::spawn_blocking(TestDatabase::create_empty)
+        .await
+        .unwrap();
     let url = database.url.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = ptce_exchange::db::connect(&url).unwrap();
