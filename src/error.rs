@@ -166,6 +166,14 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 AppError::Conflict("A concurrent change got there first; try again.".into())
             }
+            // Lock order keeps deadlocks out by design; should one happen anyway, PostgreSQL
+            // rolled back this side and a retry succeeds.
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if info.message().starts_with("deadlock detected") =>
+            {
+                tracing::warn!(error = %info.message(), "deadlock");
+                AppError::Conflict("A concurrent change got there first; try again.".into())
+            }
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }

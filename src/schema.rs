@@ -83,6 +83,86 @@ diesel::table! {
 }
 
 diesel::table! {
+    exchanges (id) {
+        id -> Int8,
+        provider_enterprise_id -> Int8,
+        beneficiary_enterprise_id -> Int8,
+        provider_pole_id -> Nullable<Int8>,
+        beneficiary_pole_id -> Nullable<Int8>,
+        category -> Text,
+        title -> Text,
+        offer_listing_id -> Nullable<Int8>,
+        need_listing_id -> Nullable<Int8>,
+        quantity -> Nullable<Numeric>,
+        unit -> Nullable<Text>,
+        unit_price -> Nullable<Numeric>,
+        total_amount -> Nullable<Numeric>,
+        status -> Text,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        match_id -> Nullable<Int8>,
+        proposal_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    listings (id) {
+        id -> Int8,
+        enterprise_id -> Int8,
+        kind -> Text,
+        category -> Text,
+        title -> Text,
+        description -> Text,
+        naf_code -> Text,
+        naf_division -> Text,
+        commune_code -> Text,
+        departement_code -> Text,
+        region_code -> Text,
+        lat -> Nullable<Float8>,
+        lon -> Nullable<Float8>,
+        radius_km -> Nullable<Int4>,
+        national -> Bool,
+        quantity -> Nullable<Numeric>,
+        quantity_committed -> Numeric,
+        unit -> Nullable<Text>,
+        unit_price -> Nullable<Numeric>,
+        available_from -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        details -> Jsonb,
+        visibility -> Text,
+        status -> Text,
+        close_reason -> Nullable<Text>,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        listed_at -> Timestamptz,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    matches (id) {
+        id -> Int8,
+        offer_id -> Int8,
+        need_id -> Int8,
+        score -> Int2,
+        explanation -> Jsonb,
+        distance_km -> Nullable<Float8>,
+        status -> Text,
+        offer_decision -> Nullable<Text>,
+        offer_decided_by -> Nullable<Int8>,
+        offer_decided_at -> Nullable<Timestamptz>,
+        need_decision -> Nullable<Text>,
+        need_decided_by -> Nullable<Int8>,
+        need_decided_at -> Nullable<Timestamptz>,
+        exchange_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     memberships (pole_id, enterprise_id) {
         pole_id -> Int8,
         enterprise_id -> Int8,
@@ -149,6 +229,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    proposals (id) {
+        id -> Int8,
+        need_id -> Int8,
+        enterprise_id -> Int8,
+        message -> Text,
+        quantity -> Nullable<Numeric>,
+        unit -> Nullable<Text>,
+        unit_price -> Nullable<Numeric>,
+        status -> Text,
+        created_by -> Int8,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamptz>,
+        exchange_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     regions (code) {
         code -> Text,
         name -> Text,
@@ -165,6 +263,9 @@ diesel::joinable!(enterprise_accounts -> accounts (account_id));
 diesel::joinable!(enterprise_accounts -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> communes (commune_code));
 diesel::joinable!(enterprises -> naf_codes (naf_code));
+diesel::joinable!(listings -> communes (commune_code));
+diesel::joinable!(listings -> enterprises (enterprise_id));
+diesel::joinable!(listings -> naf_codes (naf_code));
 diesel::joinable!(memberships -> accounts (approved_by));
 diesel::joinable!(memberships -> enterprises (enterprise_id));
 diesel::joinable!(memberships -> poles (pole_id));
@@ -173,6 +274,8 @@ diesel::joinable!(pole_coordinators -> poles (pole_id));
 diesel::joinable!(pole_departements -> departements (departement_code));
 diesel::joinable!(pole_departements -> poles (pole_id));
 diesel::joinable!(poles -> communes (commune_code));
+diesel::joinable!(proposals -> enterprises (enterprise_id));
+diesel::joinable!(proposals -> listings (need_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -182,11 +285,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     enterprise_accounts,
     enterprises,
     epcis,
+    exchanges,
+    listings,
+    matches,
     memberships,
     naf_codes,
     outbox,
     pole_coordinators,
     pole_departements,
     poles,
+    proposals,
     regions,
 );

@@ -344,9 +344,17 @@ pub async fn approve(
                 "Only this pôle's coordinators may approve its members.",
             ));
         }
-        if !enterprise::approve_membership(conn, found.id, enterprise_id, account)? {
-            return Err(AppError::NotFound);
-        }
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            if !enterprise::approve_membership(conn, found.id, enterprise_id, account)? {
+                return Err(AppError::NotFound);
+            }
+            // Its open listings become visible, so they can match now.
+            for open in crate::models::listing::open_of_enterprise(conn, enterprise_id)? {
+                crate::models::matching::refresh(conn, &open)?;
+            }
+            Ok(())
+        })?;
         let found = enterprise::find(conn, enterprise_id)?;
         view(conn, found)
     })

@@ -4,6 +4,8 @@ pub mod auth;
 pub mod enterprises;
 pub mod health;
 pub mod json;
+pub mod listings;
+pub mod matches;
 pub mod poles;
 pub mod reference;
 
@@ -39,6 +41,9 @@ pub struct AppState {
         auth::register, auth::login, auth::logout, auth::me, auth::update_me,
         poles::list, poles::show, poles::create, poles::appoint_coordinator,
         enterprises::create, enterprises::show, enterprises::update, enterprises::approve,
+        listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
+        matches::of_listing, matches::mine, matches::accept, matches::decline,
+        matches::propose, matches::proposals_of, matches::accept_proposal, matches::decline_proposal,
         reference::communes, reference::naf, reference::departements, reference::regions,
         health::live, health::ready, health::metrics,
     ),
@@ -48,6 +53,8 @@ pub struct AppState {
         (name = "accounts", description = "Registration, sign-in and preferences"),
         (name = "poles", description = "The pôles and their coordinators"),
         (name = "enterprises", description = "Enterprises and pôle membership"),
+        (name = "listings", description = "Offers and needs: post, publish, search"),
+        (name = "matches", description = "Offer–need matches, proposals, and the exchanges they create"),
         (name = "reference", description = "French territorial and sector reference data"),
         (name = "operations", description = "Health and metrics"),
     )
@@ -95,6 +102,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/enterprises/{id}")
                 .route(web::get().to(enterprises::show))
                 .route(web::patch().to(enterprises::update)),
+        )
+        .service(
+            web::resource("/listings")
+                .route(web::get().to(listings::search))
+                .route(web::post().to(listings::create)),
+        )
+        .service(
+            web::resource("/listings/{id}")
+                .route(web::get().to(listings::show))
+                .route(web::patch().to(listings::update)),
+        )
+        .route("/listings/{id}/publish", web::post().to(listings::publish))
+        .route("/listings/{id}/close", web::post().to(listings::close))
+        .route("/listings/{id}/matches", web::get().to(matches::of_listing))
+        .service(
+            web::resource("/listings/{id}/proposals")
+                .route(web::get().to(matches::proposals_of))
+                .route(web::post().to(matches::propose)),
+        )
+        .route("/matches", web::get().to(matches::mine))
+        .route("/matches/{id}/accept", web::post().to(matches::accept))
+        .route("/matches/{id}/decline", web::post().to(matches::decline))
+        .route(
+            "/proposals/{id}/accept",
+            web::post().to(matches::accept_proposal),
+        )
+        .route(
+            "/proposals/{id}/decline",
+            web::post().to(matches::decline_proposal),
         )
         .route("/reference/communes", web::get().to(reference::communes))
         .route("/reference/naf", web::get().to(reference::naf))

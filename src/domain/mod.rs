@@ -2,12 +2,16 @@
 //! code past a handler never sees an unchecked SIRET, NAF code or commune code.
 
 pub mod account;
+pub mod decimal;
 pub mod enterprise;
+pub mod listing;
+pub mod matching;
 pub mod naf;
 pub mod pole;
 pub mod siret;
 pub mod territory;
 pub mod text;
+pub mod units;
 
 /// Why a value was refused: a stable machine code and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,12 +10,12 @@ use tokio::sync::watch;
 use super::mailer::{build_message, Mailer};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::models::{account, outbox};
+use crate::models::{account, listing, matching, outbox};
 
 const BATCH: i64 = 20;
 /// Longer than any send takes (SMTP timeout is 15 s), so a live worker never loses its lease.
 const LEASE_SECS: i32 = 120;
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -62,7 +62,8 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) {
     tracing::info!(?mailer, "email worker started");
-    let mut last_housekeeping = tokio::time::Instant::now();
+    // The upkeep runs at start, then every HOUSEKEEPING_EVERY.
+    let mut last_housekeeping: Option<tokio::time::Instant> = None;
     loop {
         if *shutdown.borrow() {
             break;
@@ -74,8 +75,8 @@ pub async fn run(
                 0
             }
         };
-        if last_housekeeping.elapsed() > HOUSEKEEPING_EVERY {
-            last_housekeeping = tokio::time::Instant::now();
+        if last_housekeeping.is_none_or(|at| at.elapsed() > HOUSEKEEPING_EVERY) {
+            last_housekeeping = Some(tokio::time::Instant::now());
             if let Err(error) =
                 db::run(&pool, |conn| Ok(account::purge_expired_tokens(conn)?)).await
             {
@@ -90,6 +91,23 @@ pub async fn run(
         }
     }
     tracing::info!("email worker stopped");
+}
+
+/// Periodic upkeep, idempotent and safe on any number of nodes: expire listings past their
+/// end date (withdrawing their matches) and purge expired tokens.
+pub fn housekeeping(conn: &mut diesel::PgConnection) -> crate::error::AppResult<()> {
+    use diesel::Connection;
+    conn.transaction(|conn| {
+        let expired = listing::expire_due(conn)?;
+        for id in &expired {
+            matching::withdraw_for_listing(conn, *id)?;
+        }
+        if !expired.is_empty() {
+            tracing::info!(count = expired.len(), "listings expired");
+        }
+        account::purge_expired_tokens(conn)?;
+        Ok(())
+    })
 }
 
 /// Claims and sends one batch; returns how many messages were handled.

@@ -37,4 +37,13 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(AccountId, PoleId, EnterpriseId, OutboxId);
+id_type!(
+    AccountId,
+    PoleId,
+    EnterpriseId,
+    OutboxId,
+    ListingId,
+    MatchId,
+    ProposalId,
+    ExchangeId
+);

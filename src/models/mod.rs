@@ -2,7 +2,10 @@
 
 pub mod account;
 pub mod enterprise;
+pub mod exchange;
 pub mod ids;
+pub mod listing;
+pub mod matching;
 pub mod outbox;
 pub mod pole;
 pub mod reference;

@@ -21,15 +21,21 @@ use crate::smtp::SmtpServer;
 pub fn server_url() -> String {
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let url = url.split('?').next().unwrap_or_default().to_string();
     match url.rfind('/') {
         Some(index) if index > "postgres://".len() => url[..index].to_string(),
         _ => url,
     }
 }
 
+/// Loopback connections need no TLS; without it libpq never loads OpenSSL, whose clean-up
+/// at process exit can crash a test process that still has connections open.
+pub fn database_url(name: &str) -> String {
+    format!("{}/{name}?sslmode=disable", server_url())
+}
+
 fn admin_connection() -> PgConnection {
-    db::connect(&format!("{}/postgres", server_url()))
-        .expect("connecting to the test PostgreSQL server")
+    db::connect(&database_url("postgres")).expect("connecting to the test PostgreSQL server")
 }
 
 /// The template's name changes whenever a migration or a reference file changes, so an
@@ -98,7 +104,7 @@ fn ensure_template() {
                 .execute(&mut conn)
                 .unwrap();
             {
-                let mut build = db::connect(&format!("{}/{building}", server_url())).unwrap();
+                let mut build = db::connect(&database_url(&building)).unwrap();
                 db::run_migrations(&mut build).expect("migrating the template");
                 reference::import(
                     &mut build,
@@ -134,7 +140,7 @@ impl TestDatabase {
         .execute(&mut conn)
         .expect("cloning the template database");
         TestDatabase {
-            url: format!("{}/{name}", server_url()),
+            url: database_url(&name),
             name,
         }
     }
@@ -149,7 +155,7 @@ impl TestDatabase {
             .execute(&mut conn)
             .expect("creating an empty database");
         TestDatabase {
-            url: format!("{}/{name}", server_url()),
+            url: database_url(&name),
             name,
         }
     }
@@ -228,6 +234,9 @@ impl TestApp {
             .unwrap();
         let mut settings = test_settings(&db.url, &smtp);
         adjust(&mut settings);
+        if std::env::var_os("TEST_LOG").is_some() {
+            ptce_exchange::telemetry::init(&settings.log);
+        }
         let app = Application::build(settings)
             .await
             .expect("building the application");
@@ -429,4 +438,80 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A valid SIRET, different for each `n`.
+pub fn siret(n: u64) -> String {
+    ptce_exchange::domain::siret::with_check_digit(&format!("{:09}{:04}", 800_000_000 + n, 1))
+}
+
+/// A small market: one pôle with its coordinator, and approved enterprises whose accounts
+/// post listings.
+pub struct Market {
+    pub coordinator: String,
+    /// (token, enterprise id) of each member enterprise.
+    pub members: Vec<(String, i64)>,
+}
+
+impl Market {
+    pub async fn open(app: &TestApp, enterprises: usize) -> Market {
+        let admin = app.admin_token().await;
+        app.create_pole(&admin, "pole-a", "26281", &["26", "07", "38", "69"])
+            .await;
+        let coordinator = app
+            .coordinator_of(&admin, "pole-a", "coordination@pole-a.fr")
+            .await;
+        let mut members = Vec::new();
+        for n in 0..enterprises {
+            let (token, _) = app.register(&format!("member{n}@example.fr")).await;
+            let created = app
+                .create_enterprise(&token, &siret(n as u64), &["pole-a"])
+                .await;
+            let id = created["id"].as_i64().unwrap();
+            let response = app
+                .post(
+                    &format!("/api/v1/poles/pole-a/members/{id}/approve"),
+                    Some(&coordinator),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(response.status(), 200);
+            members.push((token, id));
+        }
+        Market {
+            coordinator,
+            members,
+        }
+    }
+}
+
+/// A listing body with sensible defaults, overridden by `fields`.
+pub fn listing_body(enterprise_id: i64, kind: &str, fields: Value) -> Value {
+    let mut body = json!({
+        "enterprise_id": enterprise_id,
+        "kind": kind,
+        "category": "local_resource",
+        "title": "Chutes de chêne massif",
+        "description": "Des chutes de chêne sec, idéales pour la menuiserie.",
+        "naf": "16.10A",
+        "commune": "26281",
+        "radius_km": 50,
+        "details": {"resource_type": "by_product", "recurrence": "recurring"},
+        "publish": true,
+    });
+    for (key, value) in fields.as_object().expect("an object").iter() {
+        body[key] = value.clone();
+    }
+    body
+}
+
+impl TestApp {
+    /// Posts a listing and returns its JSON (asserting 201).
+    pub async fn create_listing(&self, token: &str, body: &Value) -> Value {
+        let response = self.post("/api/v1/listings", Some(token), body).await;
+        let status = response.status();
+        let json: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "creating a listing: {json}");
+        json
+    }
 }

@@ -7,6 +7,8 @@ mod enterprises;
 mod errors;
 mod health;
 mod helpers;
+mod listings;
+mod matches;
 mod openapi;
 mod poles;
 mod reference;

@@ -1,0 +1,10 @@
+ALTER TABLE exchanges DROP COLUMN proposal_id;
+ALTER TABLE exchanges DROP COLUMN match_id;
+DROP TABLE proposals;
+DROP TABLE matches;
+DROP TABLE exchanges;
+DROP TABLE listings;
+DROP TEXT SEARCH CONFIGURATION french_unaccent;
+DROP EXTENSION IF EXISTS btree_gist;
+DROP EXTENSION IF EXISTS earthdistance;
+DROP EXTENSION IF EXISTS cube;

@@ -1,0 +1,251 @@
+//! Exchanges between a provider and a beneficiary enterprise, and the proposals that can
+//! lead to them.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use super::ids::{AccountId, EnterpriseId, ExchangeId, ListingId, MatchId, PoleId, ProposalId};
+use super::listing::{self, Listing};
+use super::matching;
+use crate::domain::decimal::round_cents;
+use crate::domain::units::Unit;
+use crate::error::{AppError, AppResult};
+use crate::schema::{exchanges, proposals};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = exchanges)]
+pub struct Exchange {
+    pub id: ExchangeId,
+    pub provider_enterprise_id: EnterpriseId,
+    pub beneficiary_enterprise_id: EnterpriseId,
+    pub provider_pole_id: Option<PoleId>,
+    pub beneficiary_pole_id: Option<PoleId>,
+    pub category: String,
+    pub title: String,
+    pub offer_listing_id: Option<ListingId>,
+    pub need_listing_id: Option<ListingId>,
+    pub quantity: Option<Decimal>,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub total_amount: Option<Decimal>,
+    pub status: String,
+    pub created_by: Option<AccountId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub match_id: Option<MatchId>,
+    pub proposal_id: Option<ProposalId>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = exchanges)]
+pub struct NewExchange {
+    pub provider_enterprise_id: EnterpriseId,
+    pub beneficiary_enterprise_id: EnterpriseId,
+    pub provider_pole_id: Option<PoleId>,
+    pub beneficiary_pole_id: Option<PoleId>,
+    pub category: String,
+    pub title: String,
+    pub offer_listing_id: Option<ListingId>,
+    pub need_listing_id: Option<ListingId>,
+    pub quantity: Option<Decimal>,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub total_amount: Option<Decimal>,
+    pub created_by: Option<AccountId>,
+    pub match_id: Option<MatchId>,
+    pub proposal_id: Option<ProposalId>,
+}
+
+pub fn find(conn: &mut PgConnection, id: ExchangeId) -> QueryResult<Exchange> {
+    exchanges::table
+        .find(id)
+        .select(Exchange::as_select())
+        .first(conn)
+}
+
+/// Inserts an exchange, seeing each enterprise through its pôle of the moment.
+pub fn insert(conn: &mut PgConnection, mut new: NewExchange) -> QueryResult<Exchange> {
+    new.provider_pole_id = listing::home_pole(conn, new.provider_enterprise_id)?;
+    new.beneficiary_pole_id = listing::home_pole(conn, new.beneficiary_enterprise_id)?;
+    new.total_amount = match (new.quantity, new.unit_price) {
+        (Some(q), Some(p)) => Some(round_cents(q * p)),
+        _ => None,
+    };
+    diesel::insert_into(exchanges::table)
+        .values(&new)
+        .returning(Exchange::as_returning())
+        .get_result(conn)
+}
+
+/// Takes `wanted` (in `wanted_unit`) from an offer, never more than it has left; returns
+/// the quantity committed in the offer's unit. The caller holds the offer's row lock.
+fn commit_from_offer(
+    conn: &mut PgConnection,
+    offer: &Listing,
+    wanted: Option<(Decimal, Unit)>,
+) -> AppResult<Option<(Decimal, Unit)>> {
+    let (Some(remaining), Some(unit)) = (offer.remaining(), offer.unit()) else {
+        return Ok(wanted);
+    };
+    if remaining <= Decimal::ZERO {
+        return Err(AppError::Conflict(
+            "The offer has nothing left to give.".into(),
+        ));
+    }
+    let wanted_in_offer_unit = wanted.and_then(|(q, u)| u.convert(q, unit));
+    let committed = wanted_in_offer_unit.map_or(remaining, |w| w.min(remaining));
+    let updated = listing::commit_quantity(conn, offer.id, committed)?;
+    if updated.remaining().is_some_and(|r| r <= Decimal::ZERO) {
+        listing::close(conn, offer.id, "fulfilled")?;
+        matching::withdraw_for_listing(conn, offer.id)?;
+    }
+    Ok(Some((committed, unit)))
+}
+
+/// Creates the exchange of a match both sides accepted. The caller holds the match's row
+/// lock, so two accepts at the same instant create one exchange.
+pub fn create_from_match(
+    conn: &mut PgConnection,
+    found: &matching::Match,
+    account: AccountId,
+) -> AppResult<Exchange> {
+    let offer = listing::find_for_update(conn, found.offer_id)?;
+    let need = listing::find(conn, found.need_id)?;
+    let wanted = need.quantity.zip(need.unit());
+    let committed = commit_from_offer(conn, &offer, wanted)?;
+    let unit_price = match (offer.unit_price, committed) {
+        (Some(price), _) => Some(price),
+        (None, Some((_, unit))) => need
+            .unit_price
+            .zip(need.unit())
+            .and_then(|(price, need_unit)| need_unit.convert_price(price, unit)),
+        (None, None) => None,
+    };
+    let exchange = insert(
+        conn,
+        NewExchange {
+            provider_enterprise_id: offer.enterprise_id,
+            beneficiary_enterprise_id: need.enterprise_id,
+            provider_pole_id: None,
+            beneficiary_pole_id: None,
+            category: offer.category.clone(),
+            title: offer.title.clone(),
+            offer_listing_id: Some(offer.id),
+            need_listing_id: Some(need.id),
+            quantity: committed.map(|(q, _)| q),
+            unit: committed.map(|(_, u)| u.as_str().to_string()),
+            unit_price,
+            total_amount: None,
+            created_by: Some(account),
+            match_id: Some(found.id),
+            proposal_id: None,
+        },
+    )?;
+    matching::mark_accepted(conn, found.id, exchange.id)?;
+    Ok(exchange)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = proposals)]
+pub struct Proposal {
+    pub id: ProposalId,
+    pub need_id: ListingId,
+    pub enterprise_id: EnterpriseId,
+    pub message: String,
+    pub quantity: Option<Decimal>,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub status: String,
+    pub created_by: AccountId,
+    pub decided_by: Option<AccountId>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub exchange_id: Option<ExchangeId>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = proposals)]
+pub struct NewProposal {
+    pub need_id: ListingId,
+    pub enterprise_id: EnterpriseId,
+    pub message: String,
+    pub quantity: Option<Decimal>,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub created_by: AccountId,
+}
+
+pub fn insert_proposal(conn: &mut PgConnection, new: &NewProposal) -> QueryResult<Proposal> {
+    diesel::insert_into(proposals::table)
+        .values(new)
+        .returning(Proposal::as_returning())
+        .get_result(conn)
+}
+
+pub fn find_proposal_for_update(conn: &mut PgConnection, id: ProposalId) -> QueryResult<Proposal> {
+    proposals::table
+        .find(id)
+        .select(Proposal::as_select())
+        .for_update()
+        .first(conn)
+}
+
+pub fn proposals_of_need(conn: &mut PgConnection, need: ListingId) -> QueryResult<Vec<Proposal>> {
+    proposals::table
+        .filter(proposals::need_id.eq(need))
+        .select(Proposal::as_select())
+        .order(proposals::id.desc())
+        .load(conn)
+}
+
+/// Answers a pending proposal; accepting creates the exchange (the proposer provides).
+/// The caller holds the proposal's row lock.
+pub fn decide_proposal(
+    conn: &mut PgConnection,
+    proposal: &Proposal,
+    accepted: bool,
+    account: AccountId,
+) -> AppResult<Proposal> {
+    if proposal.status != "pending" {
+        return Err(AppError::Conflict(format!(
+            "This proposal is {} already.",
+            proposal.status
+        )));
+    }
+    let exchange_id = if accepted {
+        let need = listing::find(conn, proposal.need_id)?;
+        let exchange = insert(
+            conn,
+            NewExchange {
+                provider_enterprise_id: proposal.enterprise_id,
+                beneficiary_enterprise_id: need.enterprise_id,
+                provider_pole_id: None,
+                beneficiary_pole_id: None,
+                category: need.category.clone(),
+                title: need.title.clone(),
+                offer_listing_id: None,
+                need_listing_id: Some(need.id),
+                quantity: proposal.quantity,
+                unit: proposal.unit.clone(),
+                unit_price: proposal.unit_price,
+                total_amount: None,
+                created_by: Some(account),
+                match_id: None,
+                proposal_id: Some(proposal.id),
+            },
+        )?;
+        Some(exchange.id)
+    } else {
+        None
+    };
+    Ok(diesel::update(proposals::table.find(proposal.id))
+        .set((
+            proposals::status.eq(if accepted { "accepted" } else { "declined" }),
+            proposals::decided_by.eq(account),
+            proposals::decided_at.eq(diesel::dsl::now),
+            proposals::exchange_id.eq(exchange_id),
+        ))
+        .returning(Proposal::as_returning())
+        .get_result(conn)?)
+}

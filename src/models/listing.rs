@@ -1,0 +1,569 @@
+//! Listings: their rows, writes, access rules and search.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Double, Float4, Nullable, Text};
+use rust_decimal::Decimal;
+
+use super::ids::{AccountId, EnterpriseId, ListingId, PoleId};
+use crate::domain::listing::{Category, Kind, Status};
+use crate::domain::matching::{Reach, Side};
+use crate::domain::naf::NafCode;
+use crate::domain::units::Unit;
+use crate::schema::{enterprise_accounts, listings, memberships, pole_coordinators};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = listings)]
+pub struct Listing {
+    pub id: ListingId,
+    pub enterprise_id: EnterpriseId,
+    pub kind: String,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub naf_code: String,
+    pub naf_division: String,
+    pub commune_code: String,
+    pub departement_code: String,
+    pub region_code: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub radius_km: Option<i32>,
+    pub national: bool,
+    pub quantity: Option<Decimal>,
+    pub quantity_committed: Decimal,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub available_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub details: serde_json::Value,
+    pub visibility: String,
+    pub status: String,
+    pub close_reason: Option<String>,
+    pub created_by: AccountId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub listed_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Listing {
+    pub fn kind(&self) -> Kind {
+        Kind::from_db(&self.kind)
+    }
+
+    pub fn category(&self) -> Category {
+        Category::from_db(&self.category)
+    }
+
+    pub fn status(&self) -> Status {
+        Status::from_db(&self.status)
+    }
+
+    pub fn unit(&self) -> Option<Unit> {
+        self.unit.as_deref().and_then(Unit::parse)
+    }
+
+    /// What an offer still has to give (its quantity less what exchanges took).
+    pub fn remaining(&self) -> Option<Decimal> {
+        self.quantity.map(|q| q - self.quantity_committed)
+    }
+
+    pub fn point(&self) -> Option<(f64, f64)> {
+        self.lat.zip(self.lon)
+    }
+
+    /// The listing as the matching rules see it.
+    pub fn side(&self) -> Option<Side> {
+        let unit = self.unit();
+        let quantity = match self.kind() {
+            Kind::Offer => self.remaining(),
+            Kind::Need => self.quantity,
+        };
+        Some(Side {
+            naf: NafCode::parse(&self.naf_code).ok()?,
+            commune: self.commune_code.clone(),
+            point: self.point(),
+            reach: match (self.national, self.radius_km) {
+                (false, Some(km)) => Reach::RadiusKm(km),
+                _ => Reach::National,
+            },
+            quantity: quantity.zip(unit),
+            unit_price: self.unit_price.zip(unit),
+            available_from: self.available_from,
+            valid_until: self.valid_until,
+        })
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = listings)]
+pub struct NewListing {
+    pub enterprise_id: EnterpriseId,
+    pub kind: String,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub naf_code: String,
+    pub naf_division: String,
+    pub commune_code: String,
+    pub departement_code: String,
+    pub region_code: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub radius_km: Option<i32>,
+    pub national: bool,
+    pub quantity: Option<Decimal>,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub available_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub details: serde_json::Value,
+    pub visibility: String,
+    pub created_by: AccountId,
+}
+
+/// Every editable column; `None` leaves a column as it is. Nullable columns take
+/// `Some(None)` to be cleared.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = listings)]
+pub struct ListingChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub naf_code: Option<String>,
+    pub naf_division: Option<String>,
+    pub commune_code: Option<String>,
+    pub departement_code: Option<String>,
+    pub region_code: Option<String>,
+    pub lat: Option<Option<f64>>,
+    pub lon: Option<Option<f64>>,
+    pub radius_km: Option<Option<i32>>,
+    pub national: Option<bool>,
+    pub quantity: Option<Option<Decimal>>,
+    pub unit: Option<Option<String>>,
+    pub unit_price: Option<Option<Decimal>>,
+    pub available_from: Option<Option<NaiveDate>>,
+    pub valid_until: Option<Option<NaiveDate>>,
+    pub details: Option<serde_json::Value>,
+    pub visibility: Option<String>,
+}
+
+pub fn insert(conn: &mut PgConnection, new: &NewListing) -> QueryResult<Listing> {
+    diesel::insert_into(listings::table)
+        .values(new)
+        .returning(Listing::as_returning())
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: ListingId) -> QueryResult<Listing> {
+    listings::table
+        .find(id)
+        .select(Listing::as_select())
+        .first(conn)
+}
+
+/// The listing, locked until the end of the transaction.
+pub fn find_for_update(conn: &mut PgConnection, id: ListingId) -> QueryResult<Listing> {
+    listings::table
+        .find(id)
+        .select(Listing::as_select())
+        .for_update()
+        .first(conn)
+}
+
+pub fn find_many(conn: &mut PgConnection, ids: &[ListingId]) -> QueryResult<Vec<Listing>> {
+    listings::table
+        .filter(listings::id.eq_any(ids))
+        .select(Listing::as_select())
+        .load(conn)
+}
+
+pub fn update(
+    conn: &mut PgConnection,
+    id: ListingId,
+    changes: &ListingChanges,
+) -> QueryResult<Listing> {
+    diesel::update(listings::table.find(id))
+        .set((changes, listings::updated_at.eq(diesel::dsl::now)))
+        .returning(Listing::as_returning())
+        .get_result(conn)
+}
+
+pub fn open(conn: &mut PgConnection, id: ListingId) -> QueryResult<Listing> {
+    diesel::update(listings::table.find(id))
+        .set((
+            listings::status.eq(Status::Open.as_str()),
+            listings::listed_at.eq(diesel::dsl::now),
+            listings::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Listing::as_returning())
+        .get_result(conn)
+}
+
+pub fn close(conn: &mut PgConnection, id: ListingId, reason: &str) -> QueryResult<Listing> {
+    diesel::update(listings::table.find(id))
+        .set((
+            listings::status.eq(Status::Closed.as_str()),
+            listings::close_reason.eq(reason),
+            listings::closed_at.eq(diesel::dsl::now),
+            listings::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Listing::as_returning())
+        .get_result(conn)
+}
+
+/// Adds to what exchanges took from an offer.
+pub fn commit_quantity(
+    conn: &mut PgConnection,
+    id: ListingId,
+    quantity: Decimal,
+) -> QueryResult<Listing> {
+    diesel::update(listings::table.find(id))
+        .set((
+            listings::quantity_committed.eq(listings::quantity_committed + quantity),
+            listings::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Listing::as_returning())
+        .get_result(conn)
+}
+
+/// Expires open listings whose `valid_until` has passed; returns their ids.
+pub fn expire_due(conn: &mut PgConnection) -> QueryResult<Vec<ListingId>> {
+    diesel::update(
+        listings::table
+            .filter(listings::status.eq(Status::Open.as_str()))
+            .filter(listings::valid_until.lt(diesel::dsl::date(diesel::dsl::now).nullable())),
+    )
+    .set((
+        listings::status.eq(Status::Expired.as_str()),
+        listings::closed_at.eq(diesel::dsl::now),
+        listings::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(listings::id)
+    .get_results(conn)
+}
+
+pub fn open_of_enterprise(
+    conn: &mut PgConnection,
+    enterprise: EnterpriseId,
+) -> QueryResult<Vec<Listing>> {
+    listings::table
+        .filter(listings::enterprise_id.eq(enterprise))
+        .filter(listings::status.eq(Status::Open.as_str()))
+        .select(Listing::as_select())
+        .load(conn)
+}
+
+/// Has the enterprise at least one approved pôle membership? Only then are its listings
+/// seen beyond itself and matched.
+pub fn enterprise_is_approved(
+    conn: &mut PgConnection,
+    enterprise: EnterpriseId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        memberships::table
+            .filter(memberships::enterprise_id.eq(enterprise))
+            .filter(memberships::status.eq("approved")),
+    ))
+    .get_result(conn)
+}
+
+/// The enterprise's first approved pôle: how an exchange sees it.
+pub fn home_pole(conn: &mut PgConnection, enterprise: EnterpriseId) -> QueryResult<Option<PoleId>> {
+    memberships::table
+        .filter(memberships::enterprise_id.eq(enterprise))
+        .filter(memberships::status.eq("approved"))
+        .select(memberships::pole_id)
+        .order(memberships::pole_id)
+        .first(conn)
+        .optional()
+}
+
+/// What a caller may do with the listings of an enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// No special relation: sees open listings of approved members only.
+    Stranger,
+    /// One of the enterprise's accounts, or a coordinator of one of its pôles.
+    Manager,
+}
+
+/// Enterprises a caller manages: its own, and those of the pôles it coordinates
+/// (members and applicants alike).
+pub fn managed_enterprises(
+    conn: &mut PgConnection,
+    account: AccountId,
+) -> QueryResult<Vec<EnterpriseId>> {
+    let mut own: Vec<EnterpriseId> = enterprise_accounts::table
+        .filter(enterprise_accounts::account_id.eq(account))
+        .select(enterprise_accounts::enterprise_id)
+        .load(conn)?;
+    let coordinated: Vec<EnterpriseId> = memberships::table
+        .inner_join(
+            pole_coordinators::table.on(pole_coordinators::pole_id.eq(memberships::pole_id)),
+        )
+        .filter(pole_coordinators::account_id.eq(account))
+        .select(memberships::enterprise_id)
+        .distinct()
+        .load(conn)?;
+    own.extend(coordinated);
+    own.sort();
+    own.dedup();
+    Ok(own)
+}
+
+pub fn relation(
+    conn: &mut PgConnection,
+    account: Option<AccountId>,
+    enterprise: EnterpriseId,
+) -> QueryResult<Relation> {
+    let Some(account) = account else {
+        return Ok(Relation::Stranger);
+    };
+    let manages = super::enterprise::is_member_account(conn, enterprise, account)?
+        || super::enterprise::is_coordinated_by(conn, enterprise, account)?;
+    Ok(if manages {
+        Relation::Manager
+    } else {
+        Relation::Stranger
+    })
+}
+
+// ---- Search ----
+
+/// Filters of `GET /listings`, already checked.
+#[derive(Debug, Default, Clone)]
+pub struct SearchFilters {
+    pub kind: Option<Kind>,
+    pub category: Option<Category>,
+    pub naf_prefix: Option<String>,
+    pub departement: Option<String>,
+    pub region: Option<String>,
+    /// Centre and radius in km.
+    pub near: Option<((f64, f64), f64)>,
+    pub text: Option<String>,
+    pub pole: Option<PoleId>,
+    pub enterprise: Option<EnterpriseId>,
+    pub status: Option<Status>,
+}
+
+/// Where a page starts: after this sort key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cursor {
+    Newest { listed_at_micros: i64, id: i64 },
+    Relevance { rank: f32, id: i64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub listing: Listing,
+    pub distance_km: Option<f64>,
+    pub cursor: Cursor,
+}
+
+/// Who is searching: anonymous visitors see public open listings of approved members;
+/// signed-in accounts also see members-only ones, and everything of the enterprises they
+/// manage.
+pub struct Viewer {
+    pub signed_in: bool,
+    pub managed: Vec<EnterpriseId>,
+}
+
+pub fn search(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    filters: &SearchFilters,
+    after: Option<Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<SearchHit>> {
+    let mut query = listings::table.into_boxed();
+    let status = filters.status.unwrap_or(Status::Open);
+    query = query.filter(listings::status.eq(status.as_str()));
+
+    // Visibility: what anyone may see, or what the viewer manages.
+    let approved = sql::<Bool>(
+        "EXISTS (SELECT 1 FROM memberships m WHERE m.enterprise_id = listings.enterprise_id AND m.status = 'approved')",
+    );
+    let visible_to_all: Box<
+        dyn BoxableExpression<listings::table, diesel::pg::Pg, SqlType = Bool>,
+    > = if status == Status::Open {
+        if viewer.signed_in {
+            Box::new(approved)
+        } else {
+            Box::new(approved.and(listings::visibility.eq("public")))
+        }
+    } else {
+        Box::new(sql::<Bool>("false"))
+    };
+    query = query.filter(visible_to_all.or(listings::enterprise_id.eq_any(viewer.managed.clone())));
+
+    if let Some(kind) = filters.kind {
+        query = query.filter(listings::kind.eq(kind.as_str()));
+    }
+    if let Some(category) = filters.category {
+        query = query.filter(listings::category.eq(category.as_str()));
+    }
+    if let Some(prefix) = &filters.naf_prefix {
+        query = query.filter(
+            listings::naf_code.like(format!("{}%", crate::domain::text::escape_like(prefix))),
+        );
+    }
+    if let Some(departement) = &filters.departement {
+        query = query.filter(listings::departement_code.eq(departement.clone()));
+    }
+    if let Some(region) = &filters.region {
+        query = query.filter(listings::region_code.eq(region.clone()));
+    }
+    if let Some(enterprise) = filters.enterprise {
+        query = query.filter(listings::enterprise_id.eq(enterprise));
+    }
+    if let Some(pole) = filters.pole {
+        query = query.filter(
+            sql::<Bool>("EXISTS (SELECT 1 FROM memberships pm WHERE pm.enterprise_id = listings.enterprise_id AND pm.status = 'approved' AND pm.pole_id = ")
+                .bind::<diesel::sql_types::BigInt, _>(pole.0)
+                .sql(")"),
+        );
+    }
+    let distance = match filters.near {
+        Some(((lat, lon), radius_km)) => {
+            let metres = radius_km * 1000.0;
+            query = query.filter(
+                sql::<Bool>("listings.lat IS NOT NULL AND earth_box(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ")
+                    .bind::<Double, _>(metres)
+                    .sql(") @> ll_to_earth(listings.lat, listings.lon) AND earth_distance(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ll_to_earth(listings.lat, listings.lon)) <= ")
+                    .bind::<Double, _>(metres),
+            );
+            Some((lat, lon))
+        }
+        None => None,
+    };
+    let distance_expr = || -> Box<dyn BoxableExpression<listings::table, diesel::pg::Pg, SqlType = Nullable<Double>>> {
+        match distance {
+            Some((lat, lon)) => Box::new(
+                sql::<Nullable<Double>>("earth_distance(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ll_to_earth(listings.lat, listings.lon)) / 1000.0"),
+            ),
+            None => Box::new(sql::<Nullable<Double>>("NULL::float8")),
+        }
+    };
+
+    if let Some(text) = &filters.text {
+        let tsquery = || {
+            sql::<Bool>("listings.search @@ websearch_to_tsquery('french_unaccent', ")
+                .bind::<Text, _>(text.clone())
+                .sql(")")
+        };
+        let rank = || {
+            sql::<Float4>("ts_rank(listings.search, websearch_to_tsquery('french_unaccent', ")
+                .bind::<Text, _>(text.clone())
+                .sql("))")
+        };
+        query = query.filter(tsquery());
+        if let Some(Cursor::Relevance {
+            rank: after_rank,
+            id,
+        }) = after
+        {
+            query = query.filter(
+                sql::<Bool>("(ts_rank(listings.search, websearch_to_tsquery('french_unaccent', ")
+                    .bind::<Text, _>(text.clone())
+                    .sql(")), listings.id) < (")
+                    .bind::<Float4, _>(after_rank)
+                    .sql(", ")
+                    .bind::<diesel::sql_types::BigInt, _>(id)
+                    .sql(")"),
+            );
+        }
+        let rows: Vec<(Listing, Option<f64>, f32)> = query
+            .select((Listing::as_select(), distance_expr(), rank()))
+            .order((rank().desc(), listings::id.desc()))
+            .limit(limit)
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(listing, distance_km, rank)| SearchHit {
+                cursor: Cursor::Relevance {
+                    rank,
+                    id: listing.id.0,
+                },
+                listing,
+                distance_km,
+            })
+            .collect())
+    } else {
+        if let Some(Cursor::Newest {
+            listed_at_micros,
+            id,
+        }) = after
+        {
+            let at = DateTime::<Utc>::from_timestamp_micros(listed_at_micros).unwrap_or_default();
+            query = query.filter(
+                listings::listed_at.lt(at).or(listings::listed_at
+                    .eq(at)
+                    .and(listings::id.lt(ListingId(id)))),
+            );
+        }
+        let rows: Vec<(Listing, Option<f64>)> = query
+            .select((Listing::as_select(), distance_expr()))
+            .order((listings::listed_at.desc(), listings::id.desc()))
+            .limit(limit)
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(listing, distance_km)| SearchHit {
+                cursor: Cursor::Newest {
+                    listed_at_micros: listing.listed_at.timestamp_micros(),
+                    id: listing.id.0,
+                },
+                listing,
+                distance_km,
+            })
+            .collect())
+    }
+}
+
+/// Is one of `enterprises` the counterpart of an accepted match or proposal on this
+/// listing? Such a counterpart sees a confidential takeover in full.
+pub fn has_accepted_counterpart(
+    conn: &mut PgConnection,
+    listing: ListingId,
+    enterprises: &[EnterpriseId],
+) -> QueryResult<bool> {
+    if enterprises.is_empty() {
+        return Ok(false);
+    }
+    let ids: Vec<i64> = enterprises.iter().map(|e| e.0).collect();
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = Bool)]
+        found: bool,
+    }
+    let found: Found = diesel::sql_query(
+        "SELECT EXISTS (
+             SELECT 1 FROM matches m
+             JOIN listings o ON o.id = m.offer_id
+             JOIN listings n ON n.id = m.need_id
+             WHERE m.status = 'accepted'
+               AND ((m.offer_id = $1 AND n.enterprise_id = ANY($2)) OR (m.need_id = $1 AND o.enterprise_id = ANY($2)))
+         ) OR EXISTS (
+             SELECT 1 FROM proposals p
+             WHERE p.need_id = $1 AND p.status = 'accepted' AND p.enterprise_id = ANY($2)
+         ) AS found",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(listing.0)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
+    .get_result(conn)?;
+    Ok(found.found)
+}

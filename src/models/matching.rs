@@ -1,0 +1,361 @@
+//! Matches: computed when a listing opens or changes, in the caller's transaction; answered
+//! by each side; turned into exactly one exchange when both sides accept.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Double, Float8, Int2, Jsonb, Nullable};
+
+use super::ids::{AccountId, ExchangeId, ListingId, MatchId};
+use super::listing::{self, Listing};
+use crate::domain::listing::{Kind, Status, MAX_RADIUS_KM};
+use crate::domain::matching::{common_code, evaluate, Evaluation};
+use crate::schema::{listings, matches, naf_codes};
+
+/// At most this many matches are kept per publication, best first: enough to choose from,
+/// and a bounded amount of work whatever the size of the market.
+pub const MATCHES_PER_LISTING: usize = 50;
+/// Candidates read per publication, nearest in the index first.
+const CANDIDATE_LIMIT: i64 = 2000;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = matches)]
+pub struct Match {
+    pub id: MatchId,
+    pub offer_id: ListingId,
+    pub need_id: ListingId,
+    pub score: i16,
+    pub explanation: serde_json::Value,
+    pub distance_km: Option<f64>,
+    pub status: String,
+    pub offer_decision: Option<String>,
+    pub offer_decided_by: Option<AccountId>,
+    pub offer_decided_at: Option<DateTime<Utc>>,
+    pub need_decision: Option<String>,
+    pub need_decided_by: Option<AccountId>,
+    pub need_decided_at: Option<DateTime<Utc>>,
+    pub exchange_id: Option<ExchangeId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Open listings that could match `listing`: opposite kind, same category and NAF
+/// division, approved enterprise, within reach. Read through the GiST matching index; the
+/// precise rules are applied afterwards by `domain::matching::evaluate`.
+pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<Listing>> {
+    let base = || {
+        listings::table
+            .filter(listings::status.eq(Status::Open.as_str()))
+            .filter(listings::category.eq(listing.category.clone()))
+            .filter(listings::kind.eq(listing.kind().opposite().as_str()))
+            .filter(listings::naf_division.eq(listing.naf_division.clone()))
+            .filter(listings::enterprise_id.ne(listing.enterprise_id))
+            .filter(sql::<Bool>(
+                "EXISTS (SELECT 1 FROM memberships m WHERE m.enterprise_id = listings.enterprise_id AND m.status = 'approved')",
+            ))
+            .select(Listing::as_select())
+            .limit(CANDIDATE_LIMIT)
+            .into_boxed()
+    };
+    let mut found: Vec<Listing> = base().filter(listings::national.eq(true)).load(conn)?;
+    if let Some((lat, lon)) = listing.point() {
+        // The other side's own radius is at most MAX_RADIUS_KM: a box of that size (or of
+        // our radius, when smaller) holds every candidate that could reach us.
+        let box_km = match (listing.national, listing.radius_km) {
+            (false, Some(km)) => km.min(MAX_RADIUS_KM),
+            _ => MAX_RADIUS_KM,
+        };
+        let near: Vec<Listing> = base()
+            .filter(listings::national.eq(false))
+            .filter(
+                sql::<Bool>("listings.lat IS NOT NULL AND earth_box(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ")
+                    .bind::<Double, _>(f64::from(box_km) * 1000.0)
+                    .sql(") @> ll_to_earth(listings.lat, listings.lon)"),
+            )
+            .load(conn)?;
+        found.extend(near);
+    }
+    Ok(found)
+}
+
+/// Labels of the given NAF codes.
+fn labels(conn: &mut PgConnection, codes: Vec<String>) -> QueryResult<HashMap<String, String>> {
+    Ok(naf_codes::table
+        .filter(naf_codes::code.eq_any(codes))
+        .select((naf_codes::code, naf_codes::label))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Evaluates `listing` against its candidates; best first, at most MATCHES_PER_LISTING.
+pub fn evaluate_candidates(
+    conn: &mut PgConnection,
+    listing: &Listing,
+    candidates: &[Listing],
+) -> QueryResult<Vec<(ListingId, ListingId, Evaluation)>> {
+    let Some(me) = listing.side() else {
+        return Ok(Vec::new());
+    };
+    let codes: Vec<String> = candidates
+        .iter()
+        .filter_map(|c| c.side().and_then(|side| common_code(&me.naf, &side.naf)))
+        .collect();
+    let labels = labels(conn, codes)?;
+    let mut results = Vec::new();
+    for candidate in candidates {
+        let Some(other) = candidate.side() else {
+            continue;
+        };
+        let (offer, need, offer_id, need_id) = match listing.kind() {
+            Kind::Offer => (&me, &other, listing.id, candidate.id),
+            Kind::Need => (&other, &me, candidate.id, listing.id),
+        };
+        if offer
+            .quantity
+            .is_some_and(|(q, _)| q <= rust_decimal::Decimal::ZERO)
+        {
+            continue;
+        }
+        let label = common_code(&offer.naf, &need.naf).and_then(|code| labels.get(&code).cloned());
+        if let Some(evaluation) = evaluate(offer, need, label.as_deref()) {
+            results.push((offer_id, need_id, evaluation));
+        }
+    }
+    results.sort_by(|a, b| {
+        b.2.score
+            .cmp(&a.2.score)
+            .then(a.0.cmp(&b.0))
+            .then(a.1.cmp(&b.1))
+    });
+    results.truncate(MATCHES_PER_LISTING);
+    Ok(results)
+}
+
+/// Recomputes the matches of `listing`: stores the current ones (once per pair) and
+/// withdraws those that no longer hold. Returns the ids of the new matches.
+/// Call it inside the transaction that opened or changed the listing.
+pub fn refresh(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<MatchId>> {
+    let eligible = listing.status() == Status::Open
+        && listing::enterprise_is_approved(conn, listing.enterprise_id)?;
+    if !eligible {
+        withdraw_for_listing(conn, listing.id)?;
+        return Ok(Vec::new());
+    }
+    let found = candidates(conn, listing)?;
+    let results = evaluate_candidates(conn, listing, &found)?;
+    let counterparts: Vec<i64> = results
+        .iter()
+        .map(|(offer, need, _)| {
+            if *offer == listing.id {
+                need.0
+            } else {
+                offer.0
+            }
+        })
+        .collect();
+    // Matches of this listing that no longer hold are withdrawn (answered ones stay visible
+    // as withdrawn; they can come back if the listings change again).
+    diesel::sql_query(
+        "UPDATE matches SET status = 'withdrawn', updated_at = now()
+         WHERE status = 'proposed' AND (offer_id = $1 OR need_id = $1)
+           AND (CASE WHEN offer_id = $1 THEN need_id ELSE offer_id END) <> ALL($2)",
+    )
+    .bind::<BigInt, _>(listing.id.0)
+    .bind::<Array<BigInt>, _>(&counterparts)
+    .execute(conn)?;
+    if results.is_empty() {
+        return Ok(Vec::new());
+    }
+    let offers: Vec<i64> = results.iter().map(|r| r.0 .0).collect();
+    let needs: Vec<i64> = results.iter().map(|r| r.1 .0).collect();
+    let scores: Vec<i16> = results.iter().map(|r| i16::from(r.2.score)).collect();
+    let explanations: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| serde_json::to_value(&r.2.factors).unwrap_or_default())
+        .collect();
+    let distances: Vec<Option<f64>> = results.iter().map(|r| r.2.distance_km).collect();
+
+    #[derive(QueryableByName)]
+    struct Upserted {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Bool)]
+        fresh: bool,
+    }
+    // One statement for all pairs. A withdrawn match that holds again is proposed afresh,
+    // its old answers cleared; a proposed one keeps its answers and gets the new score.
+    let rows: Vec<Upserted> = diesel::sql_query(
+        "INSERT INTO matches (offer_id, need_id, score, explanation, distance_km)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::jsonb[], $5::float8[])
+         ON CONFLICT (offer_id, need_id) DO UPDATE SET
+             score = EXCLUDED.score,
+             explanation = EXCLUDED.explanation,
+             distance_km = EXCLUDED.distance_km,
+             updated_at = now(),
+             status = 'proposed',
+             offer_decision = CASE WHEN matches.status = 'withdrawn' THEN NULL ELSE matches.offer_decision END,
+             offer_decided_by = CASE WHEN matches.status = 'withdrawn' THEN NULL ELSE matches.offer_decided_by END,
+             offer_decided_at = CASE WHEN matches.status = 'withdrawn' THEN NULL ELSE matches.offer_decided_at END,
+             need_decision = CASE WHEN matches.status = 'withdrawn' THEN NULL ELSE matches.need_decision END,
+             need_decided_by = CASE WHEN matches.status = 'withdrawn' THEN NULL ELSE matches.need_decided_by END,
+             need_decided_at = CASE WHEN matches.status = 'withdrawn' THEN NULL ELSE matches.need_decided_at END
+         WHERE matches.status IN ('proposed', 'withdrawn')
+         RETURNING id, (xmax = 0) AS fresh",
+    )
+    .bind::<Array<BigInt>, _>(&offers)
+    .bind::<Array<BigInt>, _>(&needs)
+    .bind::<Array<Int2>, _>(&scores)
+    .bind::<Array<Jsonb>, _>(&explanations)
+    .bind::<Array<Nullable<Float8>>, _>(&distances)
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.fresh)
+        .map(|r| MatchId(r.id))
+        .collect())
+}
+
+/// Withdraws the unanswered matches of a listing that closed or expired.
+pub fn withdraw_for_listing(conn: &mut PgConnection, listing: ListingId) -> QueryResult<usize> {
+    diesel::update(
+        matches::table
+            .filter(
+                matches::offer_id
+                    .eq(listing)
+                    .or(matches::need_id.eq(listing)),
+            )
+            .filter(matches::status.eq("proposed")),
+    )
+    .set((
+        matches::status.eq("withdrawn"),
+        matches::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: MatchId) -> QueryResult<Match> {
+    matches::table
+        .find(id)
+        .select(Match::as_select())
+        .first(conn)
+}
+
+pub fn find_for_update(conn: &mut PgConnection, id: MatchId) -> QueryResult<Match> {
+    matches::table
+        .find(id)
+        .select(Match::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// Matches of one listing, best first (withdrawn ones left out).
+pub fn of_listing(conn: &mut PgConnection, listing: ListingId) -> QueryResult<Vec<Match>> {
+    matches::table
+        .filter(
+            matches::offer_id
+                .eq(listing)
+                .or(matches::need_id.eq(listing)),
+        )
+        .filter(matches::status.ne("withdrawn"))
+        .select(Match::as_select())
+        .order((matches::score.desc(), matches::id))
+        .load(conn)
+}
+
+/// Matches involving any of these listings, best first.
+pub fn of_listings(
+    conn: &mut PgConnection,
+    ids: &[ListingId],
+    status: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<Match>> {
+    let mut query = matches::table
+        .filter(
+            matches::offer_id
+                .eq_any(ids)
+                .or(matches::need_id.eq_any(ids)),
+        )
+        .select(Match::as_select())
+        .into_boxed();
+    query = match status {
+        Some(status) => query.filter(matches::status.eq(status.to_string())),
+        None => query.filter(matches::status.ne("withdrawn")),
+    };
+    query
+        .order((matches::score.desc(), matches::id))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Listing ids of the given enterprises.
+pub fn listing_ids_of(
+    conn: &mut PgConnection,
+    enterprises: &[super::ids::EnterpriseId],
+) -> QueryResult<Vec<ListingId>> {
+    listings::table
+        .filter(listings::enterprise_id.eq_any(enterprises))
+        .select(listings::id)
+        .load(conn)
+}
+
+/// Records one side's answer. The caller holds the match row lock.
+pub fn record_decision(
+    conn: &mut PgConnection,
+    id: MatchId,
+    side: Kind,
+    accepted: bool,
+    account: AccountId,
+) -> QueryResult<Match> {
+    let decision = if accepted { "accepted" } else { "declined" };
+    let now = Utc::now();
+    let query = diesel::update(matches::table.find(id));
+    let updated = match side {
+        Kind::Offer => query
+            .set((
+                matches::offer_decision.eq(decision),
+                matches::offer_decided_by.eq(account),
+                matches::offer_decided_at.eq(now),
+                matches::updated_at.eq(now),
+            ))
+            .returning(Match::as_returning())
+            .get_result(conn)?,
+        Kind::Need => query
+            .set((
+                matches::need_decision.eq(decision),
+                matches::need_decided_by.eq(account),
+                matches::need_decided_at.eq(now),
+                matches::updated_at.eq(now),
+            ))
+            .returning(Match::as_returning())
+            .get_result(conn)?,
+    };
+    if !accepted {
+        return diesel::update(matches::table.find(id))
+            .set(matches::status.eq("declined"))
+            .returning(Match::as_returning())
+            .get_result(conn);
+    }
+    Ok(updated)
+}
+
+pub fn mark_accepted(
+    conn: &mut PgConnection,
+    id: MatchId,
+    exchange: ExchangeId,
+) -> QueryResult<Match> {
+    diesel::update(matches::table.find(id))
+        .set((
+            matches::status.eq("accepted"),
+            matches::exchange_id.eq(exchange),
+            matches::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Match::as_returning())
+        .get_result(conn)
+}
