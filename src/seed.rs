@@ -5,10 +5,17 @@
 use diesel::prelude::*;
 
 use crate::domain::account::{Email, Locale, Role};
+use crate::domain::listing::{Category, Kind, Visibility};
 use crate::domain::siret::with_check_digit;
+use crate::domain::units::Unit;
 use crate::models::account::{self, NewAccount};
 use crate::models::enterprise::{self, NewEnterprise};
+use crate::models::exchange;
+use crate::models::ids::{AccountId, EnterpriseId, MatchId};
+use crate::models::listing::{self, NewListing};
+use crate::models::matching;
 use crate::models::pole::{self, NewPole};
+use crate::models::reference;
 
 pub const DEMO_PASSWORD: &str = "ptce-demo-2026";
 pub const ADMIN_EMAIL: &str = "admin@demo.ptce.fr";
@@ -186,6 +193,8 @@ pub struct DemoSummary {
     pub created: bool,
     pub poles: usize,
     pub enterprises: usize,
+    pub listings: usize,
+    pub exchanges: usize,
 }
 
 impl DemoSummary {
@@ -195,8 +204,8 @@ impl DemoSummary {
         }
         println!();
         println!(
-            "  PTCE Exchange demo data: {} pôles, {} enterprises (local use only).",
-            self.poles, self.enterprises
+            "  PTCE Exchange demo data: {} pôles, {} enterprises, {} listings, {} exchange (local use only).",
+            self.poles, self.enterprises, self.listings, self.exchanges
         );
         println!("  Every demo account's password is {DEMO_PASSWORD}");
         println!("    admin        {ADMIN_EMAIL}");
@@ -295,6 +304,261 @@ pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
             }
             summary.poles += 1;
         }
+        seed_listings(conn, &mut summary)?;
         Ok(summary)
     })
+}
+
+/// A demo listing: (enterprise name, kind, category, title, description, NAF, radius or
+/// national, quantity and unit, unit price, details).
+struct DemoListing {
+    enterprise: &'static str,
+    kind: Kind,
+    category: Category,
+    title: &'static str,
+    description: &'static str,
+    naf: &'static str,
+    radius_km: Option<i32>,
+    quantity: Option<(&'static str, Unit)>,
+    unit_price: Option<&'static str>,
+    details: fn() -> serde_json::Value,
+}
+
+const LISTINGS: &[DemoListing] = &[
+    DemoListing {
+        enterprise: "Scierie Coopérative de la Moselotte",
+        kind: Kind::Offer,
+        category: Category::LocalResource,
+        title: "Sciure et copeaux de sapin",
+        description: "Co-produits de sciage, secs, disponibles chaque semaine en big-bags. Idéal pour l'isolation ou la litière.",
+        naf: "16.10A",
+        radius_km: Some(150),
+        quantity: Some(("20", Unit::T)),
+        unit_price: Some("35"),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring"}),
+    },
+    DemoListing {
+        enterprise: "Vosges Isolation Bois",
+        kind: Kind::Need,
+        category: Category::LocalResource,
+        title: "Fibres et sciure de bois pour isolant",
+        description: "Nous cherchons de la sciure de résineux locale pour nos panneaux isolants en fibre de bois.",
+        naf: "16.29Z",
+        radius_km: Some(100),
+        quantity: Some(("12000", Unit::Kg)),
+        unit_price: Some("0.05"),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+    },
+    DemoListing {
+        enterprise: "Menuiserie Coopérative du Royans",
+        kind: Kind::Offer,
+        category: Category::LocalResource,
+        title: "Chutes de chêne massif",
+        description: "Chutes de chêne sec de 20 à 80 cm, triées, issues de notre atelier de menuiserie.",
+        naf: "16.23Z",
+        radius_km: Some(80),
+        quantity: Some(("800", Unit::Kg)),
+        unit_price: Some("0.40"),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "one_off"}),
+    },
+    DemoListing {
+        enterprise: "Ressourcerie Drôme Nord",
+        kind: Kind::Need,
+        category: Category::LocalResource,
+        title: "Bois de réemploi pour l'atelier mobilier",
+        description: "Notre atelier d'insertion fabrique du mobilier à partir de bois de récupération.",
+        naf: "16.10A",
+        radius_km: Some(50),
+        quantity: Some(("1", Unit::T)),
+        unit_price: Some("500"),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+    },
+    DemoListing {
+        enterprise: "Archer Chaussures",
+        kind: Kind::Offer,
+        category: Category::KnowHow,
+        title: "Transmettre le montage de chaussures",
+        description: "Nos piqueurs et monteurs accompagnent des apprentis et des salariés en reconversion.",
+        naf: "15.20Z",
+        radius_km: Some(60),
+        quantity: Some(("120", Unit::H)),
+        unit_price: None,
+        details: || serde_json::json!({"format": "mentoring", "hours": 120}),
+    },
+    DemoListing {
+        enterprise: "Ressourcerie Drôme Nord",
+        kind: Kind::Need,
+        category: Category::KnowHow,
+        title: "Apprendre la réparation de chaussures",
+        description: "Former deux salariés en insertion à la réparation et à la remise en état de chaussures.",
+        naf: "15.20Z",
+        radius_km: Some(40),
+        quantity: Some(("60", Unit::H)),
+        unit_price: None,
+        details: || serde_json::json!({"format": "training", "hours": 60}),
+    },
+    DemoListing {
+        enterprise: "Horlogerie du Haut-Doubs",
+        kind: Kind::Offer,
+        category: Category::BusinessTakeover,
+        title: "Atelier d'horlogerie à transmettre",
+        description: "Atelier de réparation et de fabrication de petites séries, clientèle fidèle, départ à la retraite du dirigeant.",
+        naf: "26.52Z",
+        radius_km: Some(150),
+        quantity: None,
+        unit_price: None,
+        details: || serde_json::json!({"revenue_band": "100k_500k", "headcount_band": "1_9", "asking_price": "180000.00", "reason": "retirement", "timeline_months": 18}),
+    },
+    DemoListing {
+        enterprise: "Microtechnique Coopérative",
+        kind: Kind::Need,
+        category: Category::BusinessTakeover,
+        title: "Reprendre un atelier horloger du Haut-Doubs",
+        description: "La SCOP souhaite reprendre un atelier et ses salariés pour développer la réparation.",
+        naf: "26.52Z",
+        radius_km: Some(100),
+        quantity: None,
+        unit_price: None,
+        details: || serde_json::json!({"revenue_band": "100k_500k", "headcount_band": "1_9"}),
+    },
+    DemoListing {
+        enterprise: "Filature du Nord",
+        kind: Kind::Offer,
+        category: Category::RelocatedProduction,
+        title: "Capacité de filature de laine recyclée",
+        description: "Nous relocalisons la filature : 5 tonnes par mois de fil recyclé, en petites séries.",
+        naf: "13.10Z",
+        radius_km: None,
+        quantity: Some(("5000", Unit::Kg)),
+        unit_price: Some("9.50"),
+        details: || serde_json::json!({"monthly_capacity": "5000", "lead_time_days": 21}),
+    },
+    DemoListing {
+        enterprise: "Atelier Soie Recyclée",
+        kind: Kind::Need,
+        category: Category::RelocatedProduction,
+        title: "Fil recyclé fabriqué en France",
+        description: "Pour nos tissages, nous cherchons un fil recyclé produit en France, 800 kg par mois.",
+        naf: "13.10Z",
+        radius_km: None,
+        quantity: Some(("800", Unit::Kg)),
+        unit_price: Some("12"),
+        details: || serde_json::json!({"lead_time_days": 30}),
+    },
+    DemoListing {
+        enterprise: "Maraîchers du Lauragais",
+        kind: Kind::Offer,
+        category: Category::LocalResource,
+        title: "Légumes déclassés pour la transformation",
+        description: "Carottes, courges et poireaux hors calibre, chaque semaine, à transformer plutôt qu'à jeter.",
+        naf: "01.13Z",
+        radius_km: Some(80),
+        quantity: Some(("2", Unit::T)),
+        unit_price: Some("300"),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring"}),
+    },
+    DemoListing {
+        enterprise: "Légumerie Solidaire Toulousaine",
+        kind: Kind::Need,
+        category: Category::LocalResource,
+        title: "Légumes de plein champ pour la restauration collective",
+        description: "Notre légumerie prépare des légumes pour les cantines de la métropole.",
+        naf: "01.13Z",
+        radius_km: Some(60),
+        quantity: Some(("1500", Unit::Kg)),
+        unit_price: Some("0.45"),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+    },
+    DemoListing {
+        enterprise: "Conserverie Solidaire de Douarnenez",
+        kind: Kind::Need,
+        category: Category::LocalResource,
+        title: "Bocaux en verre de réemploi",
+        description: "Nous cherchons des bocaux de 350 g lavés, en continu.",
+        naf: "23.13Z",
+        radius_km: Some(120),
+        quantity: Some(("3000", Unit::Unit)),
+        unit_price: Some("0.20"),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+    },
+    DemoListing {
+        enterprise: "Coutellerie Coopérative de Thiers",
+        kind: Kind::Offer,
+        category: Category::RelocatedProduction,
+        title: "Sous-traitance en forge et émouture",
+        description: "Capacité de forge et d'émouture pour des séries de lames, délais courts.",
+        naf: "25.71Z",
+        radius_km: None,
+        quantity: Some(("2000", Unit::Unit)),
+        unit_price: Some("6.80"),
+        details: || serde_json::json!({"monthly_capacity": "2000", "lead_time_days": 15}),
+    },
+];
+
+/// Posts the demo listings as their enterprises' members, opens them (which computes their
+/// matches), and has both sides of the Lauragais vegetables match agree, creating an
+/// exchange.
+fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::Result<()> {
+    use crate::schema::{enterprise_accounts, enterprises};
+    for demo in LISTINGS {
+        let (enterprise_id, account_id): (EnterpriseId, AccountId) = enterprises::table
+            .inner_join(enterprise_accounts::table)
+            .filter(enterprises::name.eq(demo.enterprise))
+            .select((enterprises::id, enterprise_accounts::account_id))
+            .first(conn)?;
+        let commune_code: String = enterprises::table
+            .find(enterprise_id)
+            .select(enterprises::commune_code)
+            .first(conn)?;
+        let commune = reference::find_commune(conn, &commune_code)?
+            .ok_or_else(|| anyhow::anyhow!("demo commune {commune_code} missing"))?;
+        let created = listing::insert(
+            conn,
+            &NewListing {
+                enterprise_id,
+                kind: demo.kind.as_str().into(),
+                category: demo.category.as_str().into(),
+                title: demo.title.into(),
+                description: demo.description.into(),
+                naf_code: demo.naf.into(),
+                naf_division: demo.naf[..2].into(),
+                commune_code: commune.code.clone(),
+                departement_code: commune.departement_code.clone(),
+                region_code: commune.region_code.clone(),
+                lat: commune.lat,
+                lon: commune.lon,
+                radius_km: demo.radius_km,
+                national: demo.radius_km.is_none(),
+                quantity: demo
+                    .quantity
+                    .map(|(q, _)| q.parse().expect("demo quantity")),
+                unit: demo.quantity.map(|(_, u)| u.as_str().into()),
+                unit_price: demo.unit_price.map(|p| p.parse().expect("demo price")),
+                available_from: None,
+                valid_until: Some(chrono::Utc::now().date_naive() + chrono::Duration::days(120)),
+                details: (demo.details)(),
+                visibility: Visibility::Public.as_str().into(),
+                created_by: account_id,
+            },
+        )?;
+        let opened = listing::open(conn, created.id)?;
+        matching::refresh(conn, &opened)?;
+        summary.listings += 1;
+    }
+    // The vegetables: both sides agree, and the exchange starts.
+    use crate::schema::{listings, matches};
+    let vegetables: MatchId = matches::table
+        .inner_join(listings::table.on(listings::id.eq(matches::offer_id)))
+        .filter(listings::title.eq("Légumes déclassés pour la transformation"))
+        .select(matches::id)
+        .first(conn)?;
+    let found = matching::find(conn, vegetables)?;
+    let offer = listing::find(conn, found.offer_id)?;
+    let need = listing::find(conn, found.need_id)?;
+    matching::record_decision(conn, vegetables, Kind::Offer, true, offer.created_by)?;
+    let agreed = matching::record_decision(conn, vegetables, Kind::Need, true, need.created_by)?;
+    exchange::create_from_match(conn, &agreed, need.created_by)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    summary.exchanges += 1;
+    Ok(())
 }

@@ -143,6 +143,59 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
+    // Listings in all four categories, already matched.
+    let listings: Value = client
+        .get(format!("{base}/api/v1/listings?limit=100"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut categories: Vec<&str> = listings["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["category"].as_str().unwrap())
+        .collect();
+    categories.sort();
+    categories.dedup();
+    assert_eq!(
+        categories,
+        vec![
+            "business_takeover",
+            "know_how",
+            "local_resource",
+            "relocated_production"
+        ]
+    );
+    let member: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "karim.benali@demo.ptce.fr", "password": "ptce-demo-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let matches: Value = client
+        .get(format!("{base}/api/v1/matches"))
+        .bearer_auth(member["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let matches = matches["items"].as_array().unwrap();
+    assert!(
+        matches.len() >= 2,
+        "the Ressourcerie's needs are matched: {matches:?}"
+    );
+    assert!(matches[0]["explanation"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("Même"));
     let pid_file = dir.join("postgres/data/postmaster.pid");
     assert!(pid_file.exists(), "the cluster runs under the data folder");
 
