@@ -37,6 +37,14 @@ pub enum Command {
     SeedDemo,
     /// Run only the email worker.
     Worker,
+    /// Generate synthetic open listings (benchmarks): adds listings until `count` exist.
+    GenerateListings {
+        #[arg(long, default_value_t = 1_000_000)]
+        count: i64,
+        /// Synthetic enterprises that own them.
+        #[arg(long, default_value_t = 2_000)]
+        enterprises: i64,
+    },
     /// Create an admin account, or promote an existing one and set its password.
     CreateAdmin {
         #[arg(long)]
@@ -109,6 +117,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             drop(database.embedded);
             Ok(())
         }
+        Command::GenerateListings { count, enterprises } => blocking(move || {
+            let database = prepare_database(&settings)?;
+            let started = Instant::now();
+            let added = crate::synthetic::generate_listings(&database.url, count, enterprises)?;
+            println!("Added {added} listings in {} s", started.elapsed().as_secs());
+            Ok(())
+        })
+        .await,
         Command::CreateAdmin { email, password } => {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             check_password(&password).map_err(|e| anyhow::anyhow!("--password: {e}"))?;

@@ -12,4 +12,5 @@ pub mod models;
 pub mod schema;
 pub mod seed;
 pub mod startup;
+pub mod synthetic;
 pub mod telemetry;

@@ -539,10 +539,10 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
                 details: (demo.details)(),
                 visibility: Visibility::Public.as_str().into(),
                 created_by: account_id,
+                status: "open".into(),
             },
         )?;
-        let opened = listing::open(conn, created.id)?;
-        matching::refresh(conn, &opened)?;
+        matching::refresh(conn, &created)?;
         summary.listings += 1;
     }
     // The vegetables: both sides agree, and the exchange starts.

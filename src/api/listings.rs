@@ -528,10 +528,19 @@ pub async fn create(
                     details: checked.details,
                     visibility: checked.visibility.as_str().into(),
                     created_by: caller.id(),
+                    // Published listings are written open at once: one index update, not two.
+                    status: if body.publish {
+                        Status::Open
+                    } else {
+                        Status::Draft
+                    }
+                    .as_str()
+                    .into(),
                 },
             )?;
             if body.publish {
-                open_and_match(conn, created.id, locale)
+                check_can_open(&created)?;
+                view_with_matches(conn, created, locale)
             } else {
                 let name = enterprise_name(conn, created.enterprise_id)?;
                 Ok(ListingView::new(created, name, Disclosure::Full))
@@ -1030,7 +1039,6 @@ pub async fn search(
         } else {
             None
         };
-        let names = enterprise_names(conn, hits.iter().map(|h| h.listing.enterprise_id).collect())?;
         let mut items = Vec::with_capacity(hits.len());
         for hit in hits {
             let disclosure = if managed.contains(&hit.listing.enterprise_id) {
@@ -1042,11 +1050,7 @@ pub async fn search(
             } else {
                 Disclosure::Full
             };
-            let name = names
-                .iter()
-                .find(|(id, _)| *id == hit.listing.enterprise_id)
-                .map(|(_, n)| n.clone());
-            let mut view = ListingView::new(hit.listing, name, disclosure);
+            let mut view = ListingView::new(hit.listing, Some(hit.enterprise_name), disclosure);
             if disclosure == Disclosure::Full {
                 view.distance_km = hit.distance_km.map(|d| (d * 10.0).round() / 10.0);
             }
@@ -1056,16 +1060,4 @@ pub async fn search(
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
-}
-
-fn enterprise_names(
-    conn: &mut PgConnection,
-    ids: Vec<EnterpriseId>,
-) -> AppResult<Vec<(EnterpriseId, String)>> {
-    use crate::schema::enterprises;
-    use diesel::prelude::*;
-    Ok(enterprises::table
-        .filter(enterprises::id.eq_any(ids))
-        .select((enterprises::id, enterprises::name))
-        .load(conn)?)
 }

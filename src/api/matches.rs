@@ -80,6 +80,10 @@ pub fn match_views(
 ) -> AppResult<Vec<MatchView>> {
     let ids: Vec<ListingId> = rows.iter().flat_map(|m| [m.offer_id, m.need_id]).collect();
     let listings = listing::find_many(conn, &ids)?;
+    let names = crate::models::enterprise::names(
+        conn,
+        &listings.iter().map(|l| l.enterprise_id).collect::<Vec<_>>(),
+    )?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let offer = listings.iter().find(|l| l.id == row.offer_id);
@@ -109,8 +113,8 @@ pub fn match_views(
                 } else {
                     Disclosure::Full
                 };
-                let name = crate::models::enterprise::find(conn, other.enterprise_id)?.name;
-                Some(ListingView::new(other.clone(), Some(name), disclosure))
+                let name = names.get(&other.enterprise_id).cloned();
+                Some(ListingView::new(other.clone(), name, disclosure))
             }
             None => None,
         };

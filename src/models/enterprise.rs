@@ -200,3 +200,16 @@ pub fn approve_membership(
     .execute(conn)?;
     Ok(true)
 }
+
+/// Names of the given enterprises, by id.
+pub fn names(
+    conn: &mut PgConnection,
+    ids: &[EnterpriseId],
+) -> QueryResult<std::collections::HashMap<EnterpriseId, String>> {
+    Ok(enterprises::table
+        .filter(enterprises::id.eq_any(ids))
+        .select((enterprises::id, enterprises::name))
+        .load::<(EnterpriseId, String)>(conn)?
+        .into_iter()
+        .collect())
+}

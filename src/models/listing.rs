@@ -76,15 +76,58 @@ impl Listing {
 
     /// The listing as the matching rules see it.
     pub fn side(&self) -> Option<Side> {
-        let unit = self.unit();
-        let quantity = match self.kind() {
-            Kind::Offer => self.remaining(),
+        MatchFacts {
+            id: self.id,
+            kind: self.kind.clone(),
+            naf_code: self.naf_code.clone(),
+            commune_code: self.commune_code.clone(),
+            lat: self.lat,
+            lon: self.lon,
+            radius_km: self.radius_km,
+            national: self.national,
+            quantity: self.quantity,
+            quantity_committed: self.quantity_committed,
+            unit: self.unit.clone(),
+            unit_price: self.unit_price,
+            available_from: self.available_from,
+            valid_until: self.valid_until,
+        }
+        .side()
+    }
+}
+
+/// The columns matching reads of a candidate: no text, no details, so that reading a
+/// thousand candidates stays cheap.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = listings)]
+pub struct MatchFacts {
+    pub id: ListingId,
+    pub kind: String,
+    pub naf_code: String,
+    pub commune_code: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub radius_km: Option<i32>,
+    pub national: bool,
+    pub quantity: Option<Decimal>,
+    pub quantity_committed: Decimal,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub available_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+impl MatchFacts {
+    pub fn side(&self) -> Option<Side> {
+        let unit = self.unit.as_deref().and_then(Unit::parse);
+        let quantity = match Kind::from_db(&self.kind) {
+            Kind::Offer => self.quantity.map(|q| q - self.quantity_committed),
             Kind::Need => self.quantity,
         };
         Some(Side {
             naf: NafCode::parse(&self.naf_code).ok()?,
             commune: self.commune_code.clone(),
-            point: self.point(),
+            point: self.lat.zip(self.lon),
             reach: match (self.national, self.radius_km) {
                 (false, Some(km)) => Reach::RadiusKm(km),
                 _ => Reach::National,
@@ -122,6 +165,8 @@ pub struct NewListing {
     pub details: serde_json::Value,
     pub visibility: String,
     pub created_by: AccountId,
+    /// `draft`, or `open` to publish at once.
+    pub status: String,
 }
 
 /// Every editable column; `None` leaves a column as it is. Nullable columns take
@@ -358,6 +403,7 @@ pub enum Cursor {
 #[derive(Debug, Clone)]
 pub struct SearchHit {
     pub listing: Listing,
+    pub enterprise_name: String,
     pub distance_km: Option<f64>,
     pub cursor: Cursor,
 }
@@ -459,6 +505,10 @@ pub fn search(
         }
     };
 
+    // Read with each listing rather than by a second query.
+    let enterprise_name =
+        || sql::<Text>("(SELECT e.name FROM enterprises e WHERE e.id = listings.enterprise_id)");
+
     if let Some(text) = &filters.text {
         let tsquery = || {
             sql::<Bool>("listings.search @@ websearch_to_tsquery('french_unaccent', ")
@@ -486,19 +536,25 @@ pub fn search(
                     .sql(")"),
             );
         }
-        let rows: Vec<(Listing, Option<f64>, f32)> = query
-            .select((Listing::as_select(), distance_expr(), rank()))
+        let rows: Vec<(Listing, String, Option<f64>, f32)> = query
+            .select((
+                Listing::as_select(),
+                enterprise_name(),
+                distance_expr(),
+                rank(),
+            ))
             .order((rank().desc(), listings::id.desc()))
             .limit(limit)
             .load(conn)?;
         Ok(rows
             .into_iter()
-            .map(|(listing, distance_km, rank)| SearchHit {
+            .map(|(listing, enterprise_name, distance_km, rank)| SearchHit {
                 cursor: Cursor::Relevance {
                     rank,
                     id: listing.id.0,
                 },
                 listing,
+                enterprise_name,
                 distance_km,
             })
             .collect())
@@ -515,19 +571,20 @@ pub fn search(
                     .and(listings::id.lt(ListingId(id)))),
             );
         }
-        let rows: Vec<(Listing, Option<f64>)> = query
-            .select((Listing::as_select(), distance_expr()))
+        let rows: Vec<(Listing, String, Option<f64>)> = query
+            .select((Listing::as_select(), enterprise_name(), distance_expr()))
             .order((listings::listed_at.desc(), listings::id.desc()))
             .limit(limit)
             .load(conn)?;
         Ok(rows
             .into_iter()
-            .map(|(listing, distance_km)| SearchHit {
+            .map(|(listing, enterprise_name, distance_km)| SearchHit {
                 cursor: Cursor::Newest {
                     listed_at_micros: listing.listed_at.timestamp_micros(),
                     id: listing.id.0,
                 },
                 listing,
+                enterprise_name,
                 distance_km,
             })
             .collect())

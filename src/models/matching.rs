@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Double, Float8, Int2, Jsonb, Nullable};
+use diesel::sql_types::{Array, BigInt, Bool, Double, Float8, Int2, Integer, Jsonb, Nullable};
 
 use super::ids::{AccountId, ExchangeId, ListingId, MatchId};
-use super::listing::{self, Listing};
+use super::listing::{self, Listing, MatchFacts};
 use crate::domain::listing::{Kind, Status, MAX_RADIUS_KM};
 use crate::domain::matching::{common_code, evaluate, Evaluation};
 use crate::schema::{listings, matches, naf_codes};
@@ -17,8 +17,9 @@ use crate::schema::{listings, matches, naf_codes};
 /// At most this many matches are kept per publication, best first: enough to choose from,
 /// and a bounded amount of work whatever the size of the market.
 pub const MATCHES_PER_LISTING: usize = 50;
-/// Candidates read per publication, nearest in the index first.
-const CANDIDATE_LIMIT: i64 = 2000;
+/// Candidates read per publication, nearest first (the GiST index returns them in order
+/// of distance): bounded work whatever the density of the market around a listing.
+const CANDIDATE_LIMIT: i64 = 300;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = matches)]
@@ -44,7 +45,7 @@ pub struct Match {
 /// Open listings that could match `listing`: opposite kind, same category and NAF
 /// division, approved enterprise, within reach. Read through the GiST matching index; the
 /// precise rules are applied afterwards by `domain::matching::evaluate`.
-pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<Listing>> {
+pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<MatchFacts>> {
     let base = || {
         listings::table
             .filter(listings::status.eq(Status::Open.as_str()))
@@ -55,11 +56,14 @@ pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec
             .filter(sql::<Bool>(
                 "EXISTS (SELECT 1 FROM memberships m WHERE m.enterprise_id = listings.enterprise_id AND m.status = 'approved')",
             ))
-            .select(Listing::as_select())
+            .select(MatchFacts::as_select())
             .limit(CANDIDATE_LIMIT)
             .into_boxed()
     };
-    let mut found: Vec<Listing> = base().filter(listings::national.eq(true)).load(conn)?;
+    let mut found: Vec<MatchFacts> = base()
+        .filter(listings::national.eq(true))
+        .order(listings::listed_at.desc())
+        .load(conn)?;
     if let Some((lat, lon)) = listing.point() {
         // The other side's own radius is at most MAX_RADIUS_KM: a box of that size (or of
         // our radius, when smaller) holds every candidate that could reach us.
@@ -67,7 +71,9 @@ pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec
             (false, Some(km)) => km.min(MAX_RADIUS_KM),
             _ => MAX_RADIUS_KM,
         };
-        let near: Vec<Listing> = base()
+        // The box comes from the index; the exact distance, within the candidate's own
+        // radius as well, is checked on the rows it returns.
+        let near: Vec<MatchFacts> = base()
             .filter(listings::national.eq(false))
             .filter(
                 sql::<Bool>("listings.lat IS NOT NULL AND earth_box(ll_to_earth(")
@@ -76,7 +82,20 @@ pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec
                     .bind::<Double, _>(lon)
                     .sql("), ")
                     .bind::<Double, _>(f64::from(box_km) * 1000.0)
-                    .sql(") @> ll_to_earth(listings.lat, listings.lon)"),
+                    .sql(") @> ll_to_earth(listings.lat, listings.lon) AND earth_distance(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ll_to_earth(listings.lat, listings.lon)) <= 1000.0 * least(listings.radius_km, ")
+                    .bind::<Integer, _>(box_km)
+                    .sql(")"),
+            )
+            .order(
+                sql::<Double>("ll_to_earth(listings.lat, listings.lon) <-> ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql(")"),
             )
             .load(conn)?;
         found.extend(near);
@@ -98,15 +117,17 @@ fn labels(conn: &mut PgConnection, codes: Vec<String>) -> QueryResult<HashMap<St
 pub fn evaluate_candidates(
     conn: &mut PgConnection,
     listing: &Listing,
-    candidates: &[Listing],
+    candidates: &[MatchFacts],
 ) -> QueryResult<Vec<(ListingId, ListingId, Evaluation)>> {
     let Some(me) = listing.side() else {
         return Ok(Vec::new());
     };
-    let codes: Vec<String> = candidates
+    let mut codes: Vec<String> = candidates
         .iter()
         .filter_map(|c| c.side().and_then(|side| common_code(&me.naf, &side.naf)))
         .collect();
+    codes.sort();
+    codes.dedup();
     let labels = labels(conn, codes)?;
     let mut results = Vec::new();
     for candidate in candidates {

@@ -1,0 +1,257 @@
+//! Marketplace benchmark, run by `scripts/bench` against a release server and a database
+//! holding a million open listings (`ptce generate-listings`).
+//!
+//! Measures, through real HTTP: publish-with-matching latency (p50/p99), search latency by
+//! kind of filter, search throughput at a fixed concurrency, and checks that publishing
+//! never scans the listings table sequentially (pg_stat_user_tables.seq_scan).
+
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use ptce_exchange::db;
+use ptce_exchange::models::account;
+use ptce_exchange::models::ids::AccountId;
+use rand::seq::SliceRandom;
+use rand::Rng;
+use serde_json::{json, Value};
+
+#[derive(QueryableByName)]
+struct Code {
+    #[diesel(sql_type = Text)]
+    code: String,
+}
+
+#[derive(QueryableByName)]
+struct Number {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn summary(name: &str, mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    format!(
+        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
+        samples.len(),
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.99),
+        samples.last().unwrap().as_secs_f64() * 1000.0
+    )
+}
+
+fn seq_scans(conn: &mut PgConnection) -> i64 {
+    diesel::sql_query(
+        "SELECT coalesce(seq_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'listings'",
+    )
+    .get_result::<Number>(conn)
+    .map(|r| r.n)
+    .unwrap_or(-1)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let base = std::env::var("BENCH_URL").expect("BENCH_URL: the server under test");
+    let database_url = std::env::var("DATABASE_URL").expect("DATABASE_URL: the benchmark database");
+    let publishes: usize = std::env::var("BENCH_PUBLISHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let searches: usize = std::env::var("BENCH_SEARCHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let concurrency: usize = std::env::var("BENCH_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+
+    let mut conn = db::connect(&database_url).expect("connecting");
+    let listings: i64 =
+        diesel::sql_query("SELECT count(*) AS n FROM listings WHERE status = 'open'")
+            .get_result::<Number>(&mut conn)
+            .unwrap()
+            .n;
+    let account_id: i64 =
+        diesel::sql_query("SELECT id AS n FROM accounts WHERE email = 'bench@ptce.invalid'")
+            .get_result::<Number>(&mut conn)
+            .expect("run `ptce generate-listings` first")
+            .n;
+    let token = account::issue_token(&mut conn, AccountId(account_id), 1).unwrap();
+    let enterprise: i64 = diesel::sql_query(
+        "SELECT m.enterprise_id AS n FROM memberships m JOIN poles p ON p.id = m.pole_id WHERE p.slug = 'bench-pole' LIMIT 1",
+    )
+    .get_result::<Number>(&mut conn)
+    .unwrap()
+    .n;
+    let communes: Vec<String> = diesel::sql_query(
+        "SELECT code FROM communes WHERE located = 'place' ORDER BY random() LIMIT 2000",
+    )
+    .load::<Code>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|c| c.code)
+    .collect();
+    let nafs: Vec<String> = diesel::sql_query(
+        "SELECT code FROM naf_codes WHERE level = 'subclass' ORDER BY random() LIMIT 500",
+    )
+    .load::<Code>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|c| c.code)
+    .collect();
+    let client = reqwest::Client::new();
+    println!("Listings (planner estimate): {listings}");
+
+    // Publish with matching. A busy backend reports its statistics to
+    // pg_stat_user_tables up to 10 s late, so the baseline and the final reading each wait
+    // for what came before them to settle.
+    let settle = Duration::from_secs(11);
+    tokio::time::sleep(settle).await;
+    let scans_before = seq_scans(&mut conn);
+    let mut publish_times = Vec::with_capacity(publishes);
+    let mut matches_found = 0usize;
+    for n in 0..publishes {
+        let mut rng = rand::thread_rng();
+        let kind = if n % 2 == 0 { "offer" } else { "need" };
+        let radius = [20, 50, 100][rng.gen_range(0..3)];
+        let body = json!({
+            "enterprise_id": enterprise,
+            "kind": kind,
+            "category": "local_resource",
+            "title": format!("Lot de mesure {n}"),
+            "description": "Publication de mesure",
+            "naf": nafs.choose(&mut rng).unwrap(),
+            "commune": communes.choose(&mut rng).unwrap(),
+            "radius_km": radius,
+            "quantity": format!("{}", rng.gen_range(1..1000)),
+            "unit": "kg",
+            "details": {"resource_type": "materials"},
+            "publish": true,
+        });
+        let started = Instant::now();
+        let response = client
+            .post(format!("{base}/api/v1/listings"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let created: Value = response.json().await.unwrap();
+        publish_times.push(started.elapsed());
+        assert_eq!(status, 201, "{created}");
+        matches_found += created["matches"].as_array().map_or(0, |m| m.len());
+    }
+    tokio::time::sleep(settle).await;
+    let scans_after = seq_scans(&mut conn);
+
+    // Search latency by filter.
+    let words = [
+        "bois",
+        "chene",
+        "fil",
+        "legumes",
+        "formation",
+        "reparation",
+        "metal",
+        "textile",
+        "verre",
+        "pain",
+    ];
+    let mut by_kind: Vec<(&str, Vec<Duration>)> = vec![
+        ("newest first", vec![]),
+        ("q (full text)", vec![]),
+        ("near + radius_km=30", vec![]),
+        ("naf prefix", vec![]),
+        ("departement", vec![]),
+    ];
+    for n in 0..searches {
+        let which = n % by_kind.len();
+        let query = {
+            let mut rng = rand::thread_rng();
+            match which {
+                0 => String::new(),
+                1 => format!("q={}", words.choose(&mut rng).unwrap()),
+                2 => format!("near={}&radius_km=30", communes.choose(&mut rng).unwrap()),
+                3 => format!("naf={}", &nafs.choose(&mut rng).unwrap()[..2]),
+                _ => format!("departement={:02}", rng.gen_range(1..96)),
+            }
+        };
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/api/v1/listings?{query}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success() || response.status() == 422,
+            "{query}"
+        );
+        let _ = response.bytes().await.unwrap();
+        by_kind[which].1.push(started.elapsed());
+    }
+
+    // Search throughput: `concurrency` clients for `seconds`, département filter (the same
+    // SQL scripts/bench runs bare through pgbench).
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let client = client.clone();
+        let base = base.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0u64;
+            while Instant::now() < deadline {
+                let departement = rand::thread_rng().gen_range(1..96);
+                let response = client
+                    .get(format!(
+                        "{base}/api/v1/listings?departement={departement:02}"
+                    ))
+                    .send()
+                    .await
+                    .unwrap();
+                let _ = response.bytes().await.unwrap();
+                done += 1;
+            }
+            done
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    let throughput = total as f64 / seconds as f64;
+
+    println!();
+    println!("| operation | requests | p50 ms | p99 ms | max ms |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "{}",
+        summary(
+            "publish with matching (POST /listings, publish: true)",
+            publish_times
+        )
+    );
+    for (name, samples) in by_kind {
+        println!("{}", summary(&format!("search: {name}"), samples));
+    }
+    println!();
+    println!(
+        "Matches found per publication: {:.1} on average",
+        matches_found as f64 / publishes as f64
+    );
+    println!(
+        "Sequential scans of listings during the publications: {}",
+        scans_after - scans_before
+    );
+    println!("Search throughput (GET /listings?departement=XX, {concurrency} clients, {seconds} s): {throughput:.0} requests/s");
+    println!("BENCH_SEARCH_RPS={throughput:.0}");
+}
