@@ -103,6 +103,35 @@ diesel::table! {
         updated_at -> Timestamptz,
         match_id -> Nullable<Int8>,
         proposal_id -> Nullable<Int8>,
+        completed_at -> Nullable<Timestamptz>,
+        jobs_created -> Nullable<Int4>,
+        jobs_kept -> Nullable<Int4>,
+        tonnes_diverted -> Nullable<Numeric>,
+        km_avoided -> Nullable<Numeric>,
+        impact_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    exchange_transitions (id) {
+        id -> Int8,
+        exchange_id -> Int8,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+        account_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (account_id, key) {
+        account_id -> Int8,
+        key -> Text,
+        request_hash -> Bytea,
+        response_status -> Nullable<Int2>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -247,6 +276,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    transactions (id) {
+        id -> Int8,
+        exchange_id -> Int8,
+        provider_pole_id -> Nullable<Int8>,
+        beneficiary_pole_id -> Nullable<Int8>,
+        reverses_id -> Nullable<Int8>,
+        quantity -> Nullable<Numeric>,
+        unit_price -> Nullable<Numeric>,
+        amount -> Numeric,
+        vat_rate -> Numeric,
+        vat_amount -> Numeric,
+        amount_incl_tax -> Numeric,
+        occurred_on -> Date,
+        description -> Text,
+        recorded_by -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     regions (code) {
         code -> Text,
         name -> Text,
@@ -263,6 +312,7 @@ diesel::joinable!(enterprise_accounts -> accounts (account_id));
 diesel::joinable!(enterprise_accounts -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> communes (commune_code));
 diesel::joinable!(enterprises -> naf_codes (naf_code));
+diesel::joinable!(exchange_transitions -> exchanges (exchange_id));
 diesel::joinable!(listings -> communes (commune_code));
 diesel::joinable!(listings -> enterprises (enterprise_id));
 diesel::joinable!(listings -> naf_codes (naf_code));
@@ -275,6 +325,7 @@ diesel::joinable!(pole_departements -> departements (departement_code));
 diesel::joinable!(pole_departements -> poles (pole_id));
 diesel::joinable!(poles -> communes (commune_code));
 diesel::joinable!(proposals -> enterprises (enterprise_id));
+diesel::joinable!(transactions -> exchanges (exchange_id));
 diesel::joinable!(proposals -> listings (need_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -285,7 +336,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     enterprise_accounts,
     enterprises,
     epcis,
+    exchange_transitions,
     exchanges,
+    idempotency_keys,
     listings,
     matches,
     memberships,
@@ -296,4 +349,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     poles,
     proposals,
     regions,
+    transactions,
 );

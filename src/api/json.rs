@@ -10,6 +10,7 @@ use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use sha2::Digest;
 
 use crate::error::{AppError, FieldError};
 
@@ -31,46 +32,77 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            });
-        let is_json = match content_type.as_deref() {
-            Some(ct) => ct == "application/json" || ct.ends_with("+json"),
-            None => false,
-        };
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = read_body(req, payload);
+        Box::pin(async move { parse(&body.await?).map(Json) })
+    }
+}
+
+/// A JSON body with the SHA-256 of its bytes, for `Idempotency-Key`: a retry must send
+/// the same body.
+#[derive(Debug)]
+pub struct HashedJson<T> {
+    pub value: T,
+    pub hash: Vec<u8>,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for HashedJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_body(req, payload);
         Box::pin(async move {
-            if declared_length.is_some_and(|len| len > BODY_LIMIT) {
+            let body = body.await?;
+            let hash = sha2::Sha256::digest(&body).to_vec();
+            parse(&body).map(|value| HashedJson { value, hash })
+        })
+    }
+}
+
+/// Reads a JSON body of at most BODY_LIMIT bytes: 415 when it is not JSON, 413 when it
+/// is too large.
+fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<BytesMut, AppError>> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let is_json = match content_type.as_deref() {
+        Some(ct) => ct == "application/json" || ct.ends_with("+json"),
+        None => false,
+    };
+    let declared_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    async move {
+        if declared_length.is_some_and(|len| len > BODY_LIMIT) {
+            return Err(AppError::PayloadTooLarge);
+        }
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk
+                .map_err(|_| AppError::BadRequest("The request body could not be read.".into()))?;
+            if body.len() + chunk.len() > BODY_LIMIT {
                 return Err(AppError::PayloadTooLarge);
             }
-            if !is_json {
-                return Err(AppError::UnsupportedMediaType);
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| {
-                    AppError::BadRequest("The request body could not be read.".into())
-                })?;
-                if body.len() + chunk.len() > BODY_LIMIT {
-                    return Err(AppError::PayloadTooLarge);
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse(&body).map(Json)
-        })
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 }
 

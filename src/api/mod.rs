@@ -2,12 +2,14 @@
 
 pub mod auth;
 pub mod enterprises;
+pub mod exchanges;
 pub mod health;
 pub mod json;
 pub mod listings;
 pub mod matches;
 pub mod poles;
 pub mod reference;
+pub mod reports;
 
 use std::sync::Arc;
 
@@ -44,6 +46,9 @@ pub struct AppState {
         listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
         matches::of_listing, matches::mine, matches::accept, matches::decline,
         matches::propose, matches::proposals_of, matches::accept_proposal, matches::decline_proposal,
+        exchanges::create, exchanges::list, exchanges::show, exchanges::transition, exchanges::set_impact,
+        exchanges::record_transaction, exchanges::transactions, exchanges::reverse,
+        reports::flows, reports::pole_report, reports::transactions_csv,
         reference::communes, reference::naf, reference::departements, reference::regions,
         health::live, health::ready, health::metrics,
     ),
@@ -55,6 +60,8 @@ pub struct AppState {
         (name = "enterprises", description = "Enterprises and pôle membership"),
         (name = "listings", description = "Offers and needs: post, publish, search"),
         (name = "matches", description = "Offer–need matches, proposals, and the exchanges they create"),
+        (name = "exchanges", description = "Exchanges, their lifecycle and their transactions"),
+        (name = "reports", description = "Inter-pôle flows, pôle activity, CSV export"),
         (name = "reference", description = "French territorial and sector reference data"),
         (name = "operations", description = "Health and metrics"),
     )
@@ -131,6 +138,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/proposals/{id}/decline",
             web::post().to(matches::decline_proposal),
+        )
+        .service(
+            web::resource("/exchanges")
+                .route(web::get().to(exchanges::list))
+                .route(web::post().to(exchanges::create)),
+        )
+        .route("/exchanges/{id}", web::get().to(exchanges::show))
+        .route(
+            "/exchanges/{id}/transition",
+            web::post().to(exchanges::transition),
+        )
+        .route(
+            "/exchanges/{id}/impact",
+            web::put().to(exchanges::set_impact),
+        )
+        .service(
+            web::resource("/exchanges/{id}/transactions")
+                .route(web::get().to(exchanges::transactions))
+                .route(web::post().to(exchanges::record_transaction)),
+        )
+        .route(
+            "/transactions/{id}/reverse",
+            web::post().to(exchanges::reverse),
+        )
+        .route("/reports/flows", web::get().to(reports::flows))
+        .route("/reports/poles/{slug}", web::get().to(reports::pole_report))
+        .route(
+            "/reports/transactions.csv",
+            web::get().to(reports::transactions_csv),
         )
         .route("/reference/communes", web::get().to(reference::communes))
         .route("/reference/naf", web::get().to(reference::naf))

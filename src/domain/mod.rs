@@ -4,6 +4,7 @@
 pub mod account;
 pub mod decimal;
 pub mod enterprise;
+pub mod ledger;
 pub mod listing;
 pub mod matching;
 pub mod naf;

@@ -106,6 +106,7 @@ pub fn housekeeping(conn: &mut diesel::PgConnection) -> crate::error::AppResult<
             tracing::info!(count = expired.len(), "listings expired");
         }
         account::purge_expired_tokens(conn)?;
+        crate::models::idempotency::purge_expired(conn)?;
         Ok(())
     })
 }

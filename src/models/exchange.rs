@@ -35,6 +35,12 @@ pub struct Exchange {
     pub updated_at: DateTime<Utc>,
     pub match_id: Option<MatchId>,
     pub proposal_id: Option<ProposalId>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub jobs_created: Option<i32>,
+    pub jobs_kept: Option<i32>,
+    pub tonnes_diverted: Option<Decimal>,
+    pub km_avoided: Option<Decimal>,
+    pub impact_note: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -72,10 +78,19 @@ pub fn insert(conn: &mut PgConnection, mut new: NewExchange) -> QueryResult<Exch
         (Some(q), Some(p)) => Some(round_cents(q * p)),
         _ => None,
     };
-    diesel::insert_into(exchanges::table)
+    let created = diesel::insert_into(exchanges::table)
         .values(&new)
         .returning(Exchange::as_returning())
-        .get_result(conn)
+        .get_result(conn)?;
+    super::ledger::record_transition(
+        conn,
+        created.id,
+        None,
+        crate::domain::ledger::ExchangeStatus::Agreed,
+        "",
+        created.created_by,
+    )?;
+    Ok(created)
 }
 
 /// Takes `wanted` (in `wanted_unit`) from an offer, never more than it has left; returns

@@ -45,5 +45,6 @@ id_type!(
     ListingId,
     MatchId,
     ProposalId,
-    ExchangeId
+    ExchangeId,
+    TransactionId,
 );

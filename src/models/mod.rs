@@ -3,7 +3,9 @@
 pub mod account;
 pub mod enterprise;
 pub mod exchange;
+pub mod idempotency;
 pub mod ids;
+pub mod ledger;
 pub mod listing;
 pub mod matching;
 pub mod outbox;

@@ -5,6 +5,7 @@ mod accounts;
 mod cli;
 mod enterprises;
 mod errors;
+mod exchanges;
 mod health;
 mod helpers;
 mod listings;

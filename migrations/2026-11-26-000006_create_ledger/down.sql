@@ -1,0 +1,11 @@
+DROP TABLE idempotency_keys;
+DROP TABLE transactions;
+DROP FUNCTION refuse_ledger_change();
+DROP TABLE exchange_transitions;
+ALTER TABLE exchanges
+    DROP COLUMN completed_at,
+    DROP COLUMN jobs_created,
+    DROP COLUMN jobs_kept,
+    DROP COLUMN tonnes_diverted,
+    DROP COLUMN km_avoided,
+    DROP COLUMN impact_note;

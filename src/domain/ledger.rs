@@ -1,0 +1,231 @@
+//! The ledger's arithmetic: amounts, French VAT, reversals, and exchange lifecycle rules.
+//! `amount = round_half_up(quantity × unit_price, 2)`; `vat = round_half_up(amount × rate / 100, 2)`.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::decimal::{check_money, check_quantity, check_unit_price, round_cents};
+use super::Invalid;
+
+/// The French VAT rates.
+pub const VAT_RATES: [Decimal; 5] = [
+    Decimal::from_parts(0, 0, 0, false, 0),
+    Decimal::from_parts(21, 0, 0, false, 1),
+    Decimal::from_parts(55, 0, 0, false, 1),
+    Decimal::from_parts(10, 0, 0, false, 0),
+    Decimal::from_parts(20, 0, 0, false, 0),
+];
+
+pub fn check_vat_rate(rate: Decimal) -> Result<Decimal, Invalid> {
+    VAT_RATES
+        .into_iter()
+        .find(|r| *r == rate)
+        .ok_or_else(|| Invalid::new("vat_rate", "The VAT rate is one of 0, 2.1, 5.5, 10 and 20."))
+}
+
+/// What a transaction is recorded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountInput {
+    QuantityTimesPrice {
+        quantity: Decimal,
+        unit_price: Decimal,
+    },
+    Amount(Decimal),
+}
+
+/// A transaction's money, exact to the cent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub vat_rate: Decimal,
+    pub vat_amount: Decimal,
+    pub amount_incl_tax: Decimal,
+}
+
+impl Money {
+    pub fn compute(input: AmountInput, vat_rate: Decimal) -> Result<Money, Invalid> {
+        let vat_rate = check_vat_rate(vat_rate)?;
+        let amount = match input {
+            AmountInput::QuantityTimesPrice {
+                quantity,
+                unit_price,
+            } => {
+                let quantity = check_quantity(quantity)?;
+                let unit_price = check_unit_price(unit_price)?;
+                round_cents(quantity.checked_mul(unit_price).ok_or_else(too_large)?)
+            }
+            AmountInput::Amount(amount) => {
+                let amount = check_money(amount)?;
+                if amount <= Decimal::ZERO {
+                    return Err(Invalid::new(
+                        "amount_not_positive",
+                        "The amount must be more than zero; mistakes are undone by a reversal.",
+                    ));
+                }
+                amount
+            }
+        };
+        if amount.abs() >= Decimal::from(1_000_000_000_000i64) {
+            return Err(too_large());
+        }
+        let vat_amount = round_cents(amount * vat_rate / Decimal::ONE_HUNDRED);
+        Ok(Money {
+            amount: amount.round_dp(2),
+            vat_rate,
+            vat_amount,
+            amount_incl_tax: amount + vat_amount,
+        })
+    }
+
+    /// The exact opposite, so that a transaction and its reversal net to zero.
+    pub fn reversed(self) -> Money {
+        Money {
+            amount: -self.amount,
+            vat_rate: self.vat_rate,
+            vat_amount: -self.vat_amount,
+            amount_incl_tax: -self.amount_incl_tax,
+        }
+    }
+}
+
+fn too_large() -> Invalid {
+    Invalid::new("amount_too_large", "This amount is too large to record.")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeStatus {
+    Agreed,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+impl ExchangeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExchangeStatus::Agreed => "agreed",
+            ExchangeStatus::InProgress => "in_progress",
+            ExchangeStatus::Completed => "completed",
+            ExchangeStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_db(value: &str) -> ExchangeStatus {
+        match value {
+            "in_progress" => ExchangeStatus::InProgress,
+            "completed" => ExchangeStatus::Completed,
+            "cancelled" => ExchangeStatus::Cancelled,
+            _ => ExchangeStatus::Agreed,
+        }
+    }
+
+    /// `agreed` → `in_progress` → `completed`, and `cancelled` from either open state.
+    pub fn can_become(self, next: ExchangeStatus) -> bool {
+        use ExchangeStatus::*;
+        matches!(
+            (self, next),
+            (Agreed, InProgress)
+                | (Agreed, Cancelled)
+                | (InProgress, Completed)
+                | (InProgress, Cancelled)
+        )
+    }
+
+    /// Money is recorded once work has started.
+    pub fn accepts_transactions(self) -> bool {
+        matches!(self, ExchangeStatus::InProgress | ExchangeStatus::Completed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn amounts_round_half_up_to_the_cent() {
+        let money = Money::compute(
+            AmountInput::QuantityTimesPrice {
+                quantity: dec!(3),
+                unit_price: dec!(0.335),
+            },
+            dec!(20),
+        )
+        .unwrap();
+        assert_eq!(money.amount, dec!(1.01)); // 1.005 rounds up
+        assert_eq!(money.vat_amount, dec!(0.20)); // 0.202
+        assert_eq!(money.amount_incl_tax, dec!(1.21));
+        let money = Money::compute(AmountInput::Amount(dec!(1234.50)), dec!(5.5)).unwrap();
+        assert_eq!(money.vat_amount, dec!(67.90)); // 67.8975
+        assert_eq!(money.amount_incl_tax, dec!(1302.40));
+        let money = Money::compute(AmountInput::Amount(dec!(0.10)), dec!(2.1)).unwrap();
+        assert_eq!(money.vat_amount, dec!(0.00)); // 0.0021
+    }
+
+    #[test]
+    fn only_french_rates_and_cents_are_accepted() {
+        assert!(Money::compute(AmountInput::Amount(dec!(10)), dec!(19.6)).is_err());
+        assert!(Money::compute(AmountInput::Amount(dec!(10.001)), dec!(20)).is_err());
+        assert!(Money::compute(AmountInput::Amount(dec!(-10)), dec!(20)).is_err());
+        assert!(Money::compute(AmountInput::Amount(dec!(0)), dec!(20)).is_err());
+    }
+
+    #[test]
+    fn lifecycle_moves_forward_only() {
+        use ExchangeStatus::*;
+        assert!(Agreed.can_become(InProgress));
+        assert!(InProgress.can_become(Completed));
+        assert!(Agreed.can_become(Cancelled));
+        assert!(!Completed.can_become(InProgress));
+        assert!(!Cancelled.can_become(Agreed));
+        assert!(!Agreed.can_become(Completed));
+        assert!(!Agreed.accepts_transactions());
+        assert!(Completed.accepts_transactions());
+    }
+
+    /// Reference rounding in integers: tenths to units, halves away from zero.
+    fn reference_round(thousandths: i128) -> i128 {
+        let sign = thousandths.signum();
+        let abs = thousandths.abs();
+        sign * ((abs + 5) / 10)
+    }
+
+    proptest! {
+        #[test]
+        fn rounding_follows_the_rule_for_every_input(quantity_milli in 1i64..10_000_000, price_milli in 0i64..10_000_000) {
+            // quantity and price with 3 decimals: their product has 6; compare against integer arithmetic.
+            let quantity = Decimal::new(quantity_milli, 3);
+            let price = Decimal::new(price_milli, 3);
+            let money = Money::compute(AmountInput::QuantityTimesPrice { quantity, unit_price: price }, dec!(20)).unwrap();
+            let micro = i128::from(quantity_milli) * i128::from(price_milli); // product in millionths
+            let cents = { let sign = micro.signum(); sign * ((micro.abs() + 5_000) / 10_000) };
+            prop_assert_eq!(money.amount, Decimal::from_i128_with_scale(cents, 2));
+            // VAT at 20 %, in tenths of a cent: cents × 20 / 100 × 10.
+            let vat_tenths_of_cents = cents * 2;
+            prop_assert_eq!(money.vat_amount, Decimal::from_i128_with_scale(reference_round(vat_tenths_of_cents), 2));
+            prop_assert_eq!(money.amount_incl_tax, money.amount + money.vat_amount);
+        }
+
+        #[test]
+        fn reversals_net_to_zero_and_sums_are_exact(amounts in prop::collection::vec((1i64..100_000_000, 0usize..5, any::<bool>()), 1..60)) {
+            let mut total = Decimal::ZERO;
+            let mut expected_cents: i128 = 0;
+            for (cents, rate, reverse) in amounts {
+                let money = Money::compute(AmountInput::Amount(Decimal::new(cents, 2)), VAT_RATES[rate]).unwrap();
+                total += money.amount;
+                expected_cents += i128::from(cents);
+                if reverse {
+                    let reversal = money.reversed();
+                    prop_assert_eq!(money.amount + reversal.amount, Decimal::ZERO);
+                    prop_assert_eq!(money.amount_incl_tax + reversal.amount_incl_tax, Decimal::ZERO);
+                    total += reversal.amount;
+                    expected_cents -= i128::from(cents);
+                }
+            }
+            prop_assert_eq!(total, Decimal::from_i128_with_scale(expected_cents, 2));
+        }
+    }
+}
