@@ -53,6 +53,26 @@ fn seq_scans(conn: &mut PgConnection) -> i64 {
     .unwrap_or(-1)
 }
 
+/// An exchange in progress between two bench enterprises, created directly in the database.
+fn bench_exchange(conn: &mut PgConnection, account: i64) -> i64 {
+    diesel::sql_query(
+        "WITH pair AS (
+             SELECT m.enterprise_id, m.pole_id FROM memberships m JOIN poles p ON p.id = m.pole_id
+             WHERE p.slug = 'bench-pole' ORDER BY random() LIMIT 2),
+         ids AS (SELECT array_agg(enterprise_id) AS e, min(pole_id) AS pole FROM pair),
+         created AS (
+             INSERT INTO exchanges (provider_enterprise_id, beneficiary_enterprise_id, provider_pole_id, beneficiary_pole_id,
+                                    category, title, status, created_by)
+             SELECT e[1], e[2], pole, pole, 'local_resource', 'Échange de mesure', 'in_progress', $1 FROM ids
+             RETURNING id)
+         SELECT id AS n FROM created",
+    )
+    .bind::<BigInt, _>(account)
+    .get_result::<Number>(conn)
+    .unwrap()
+    .n
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let base = std::env::var("BENCH_URL").expect("BENCH_URL: the server under test");
@@ -230,6 +250,52 @@ async fn main() {
     }
     let throughput = total as f64 / seconds as f64;
 
+    // Recording transactions: one exchange in progress per client, so that clients do not
+    // queue on one exchange's row lock.
+    let exchanges: Vec<i64> = (0..concurrency)
+        .map(|_| bench_exchange(&mut conn, account_id))
+        .collect();
+    println!(
+        "BENCH_EXCHANGES={}",
+        exchanges
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for exchange in exchanges {
+        let client = client.clone();
+        let base = base.clone();
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut done, mut times) = (0u64, Vec::new());
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let response = client
+                    .post(format!("{base}/api/v1/exchanges/{exchange}/transactions"))
+                    .bearer_auth(&token)
+                    .json(&json!({"amount": "12.34", "vat_rate": "20", "description": "mesure"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 201);
+                let _ = response.bytes().await.unwrap();
+                times.push(started.elapsed());
+                done += 1;
+            }
+            (done, times)
+        }));
+    }
+    let (mut recorded, mut record_times) = (0, Vec::new());
+    for task in tasks {
+        let (done, times) = task.await.unwrap();
+        recorded += done;
+        record_times.extend(times);
+    }
+    let record_rate = recorded as f64 / seconds as f64;
+
     println!();
     println!("| operation | requests | p50 ms | p99 ms | max ms |");
     println!("| --- | --- | --- | --- | --- |");
@@ -253,5 +319,9 @@ async fn main() {
         scans_after - scans_before
     );
     println!("Search throughput (GET /listings?departement=XX, {concurrency} clients, {seconds} s): {throughput:.0} requests/s");
+    println!(
+        "Transactions recorded ({concurrency} clients, {seconds} s): {record_rate:.0} per second"
+    );
     println!("BENCH_SEARCH_RPS={throughput:.0}");
+    println!("BENCH_RECORD_RPS={record_rate:.0}");
 }

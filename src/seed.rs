@@ -204,7 +204,7 @@ impl DemoSummary {
         }
         println!();
         println!(
-            "  PTCE Exchange demo data: {} pôles, {} enterprises, {} listings, {} exchange (local use only).",
+            "  PTCE Exchange demo data: {} pôles, {} enterprises, {} listings, {} exchanges (local use only).",
             self.poles, self.enterprises, self.listings, self.exchanges
         );
         println!("  Every demo account's password is {DEMO_PASSWORD}");
@@ -545,20 +545,67 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
         matching::refresh(conn, &created)?;
         summary.listings += 1;
     }
-    // The vegetables: both sides agree, and the exchange starts.
+    // Agreed matches become exchanges in every status, with their transactions.
+    use crate::domain::ledger::{AmountInput, ExchangeStatus, Money};
+    use crate::models::ledger::{self, NewTransaction};
     use crate::schema::{listings, matches};
-    let vegetables: MatchId = matches::table
-        .inner_join(listings::table.on(listings::id.eq(matches::offer_id)))
-        .filter(listings::title.eq("Légumes déclassés pour la transformation"))
-        .select(matches::id)
-        .first(conn)?;
-    let found = matching::find(conn, vegetables)?;
-    let offer = listing::find(conn, found.offer_id)?;
-    let need = listing::find(conn, found.need_id)?;
-    matching::record_decision(conn, vegetables, Kind::Offer, true, offer.created_by)?;
-    let agreed = matching::record_decision(conn, vegetables, Kind::Need, true, need.created_by)?;
-    exchange::create_from_match(conn, &agreed, need.created_by)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    summary.exchanges += 1;
+    let steps: [(&str, &[ExchangeStatus], &[(&str, &str)]); 4] = [
+        (
+            "Légumes déclassés pour la transformation",
+            &[ExchangeStatus::InProgress],
+            &[("540.00", "5.5")],
+        ),
+        (
+            "Sciure et copeaux de sapin",
+            &[ExchangeStatus::InProgress, ExchangeStatus::Completed],
+            &[("245.00", "20"), ("175.00", "20")],
+        ),
+        ("Transmettre le montage de chaussures", &[], &[]),
+        (
+            "Capacité de filature de laine recyclée",
+            &[ExchangeStatus::Cancelled],
+            &[],
+        ),
+    ];
+    for (offer_title, statuses, payments) in steps {
+        let agreed_match: MatchId = matches::table
+            .inner_join(listings::table.on(listings::id.eq(matches::offer_id)))
+            .filter(listings::title.eq(offer_title))
+            .select(matches::id)
+            .order(matches::score.desc())
+            .first(conn)?;
+        let found = matching::find(conn, agreed_match)?;
+        let offer = listing::find(conn, found.offer_id)?;
+        let need = listing::find(conn, found.need_id)?;
+        matching::record_decision(conn, agreed_match, Kind::Offer, true, offer.created_by)?;
+        let agreed =
+            matching::record_decision(conn, agreed_match, Kind::Need, true, need.created_by)?;
+        let mut current = exchange::create_from_match(conn, &agreed, need.created_by)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for status in statuses {
+            current = ledger::transition(conn, &current, *status, "", offer.created_by)?;
+            // Money is recorded once the exchange is under way.
+            if *status == ExchangeStatus::InProgress {
+                for (amount, rate) in payments {
+                    let money = Money::compute(AmountInput::Amount(amount.parse()?), rate.parse()?)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    ledger::insert(
+                        conn,
+                        NewTransaction {
+                            exchange: &current,
+                            money,
+                            quantity: None,
+                            unit_price: None,
+                            occurred_on: chrono::Utc::now().date_naive(),
+                            description: "Facture de démonstration",
+                            reverses: None,
+                            recorded_by: need.created_by,
+                        },
+                    )?;
+                }
+            }
+        }
+        summary.exchanges += 1;
+    }
     Ok(())
 }

@@ -196,6 +196,48 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
         .as_str()
         .unwrap()
         .starts_with("Même"));
+    // Exchanges in every status, with money in the flows.
+    let admin: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "admin@demo.ptce.fr", "password": "ptce-demo-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let admin = admin["token"].as_str().unwrap();
+    let exchanges: Value = client
+        .get(format!("{base}/api/v1/exchanges"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut statuses: Vec<&str> = exchanges["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    statuses.sort();
+    statuses.dedup();
+    assert_eq!(
+        statuses,
+        vec!["agreed", "cancelled", "completed", "in_progress"]
+    );
+    let flows: Value = client
+        .get(format!("{base}/api/v1/reports/flows"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(flows["total_amount"], "960.00");
     let pid_file = dir.join("postgres/data/postmaster.pid");
     assert!(pid_file.exists(), "the cluster runs under the data folder");
 
