@@ -549,7 +549,9 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
     use crate::domain::ledger::{AmountInput, ExchangeStatus, Money};
     use crate::models::ledger::{self, NewTransaction};
     use crate::schema::{listings, matches};
-    let steps: [(&str, &[ExchangeStatus], &[(&str, &str)]); 4] = [
+    // (offer's title, statuses it moves through, payments as (amount, VAT rate))
+    type Story<'a> = (&'a str, &'a [ExchangeStatus], &'a [(&'a str, &'a str)]);
+    let steps: [Story; 4] = [
         (
             "Légumes déclassés pour la transformation",
             &[ExchangeStatus::InProgress],
