@@ -309,6 +309,13 @@ async fn main() {
     for (name, samples) in by_kind {
         println!("{}", summary(&format!("search: {name}"), samples));
     }
+    println!(
+        "{}",
+        summary(
+            &format!("record a transaction ({concurrency} clients)"),
+            record_times
+        )
+    );
     println!();
     println!(
         "Matches found per publication: {:.1} on average",
