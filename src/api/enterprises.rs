@@ -17,6 +17,7 @@ use crate::domain::pole::Slug;
 use crate::domain::siret::Siret;
 use crate::domain::territory::CommuneCode;
 use crate::domain::Invalid;
+use crate::email::events;
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::models::enterprise::{self, Enterprise, EnterpriseChanges, NewEnterprise};
 use crate::models::ids::{EnterpriseId, PoleId};
@@ -167,6 +168,7 @@ pub async fn create(
     }
     let creator = caller.id();
     let is_admin = caller.is_admin();
+    let base_url = state.settings.base_url().to_string();
     let created = db::run(&state.pool, move |conn| {
         check_references(conn, &mut errors, naf.as_ref(), commune.as_ref())?;
         let poles_found = pole::find_by_slugs(conn, &slugs)?;
@@ -206,15 +208,30 @@ pub async fn create(
             commune_code: commune.as_str(),
             headcount: body.headcount,
         };
-        let found = enterprise::create(conn, &new, creator, &pole_ids, &approved).map_err(|e| {
-            match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Conflict(
-                    "An enterprise with this SIRET is registered already.".into(),
-                ),
-                other => other,
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            let found =
+                enterprise::create(conn, &new, creator, &pole_ids, &approved).map_err(|e| {
+                    match AppError::from(e) {
+                        AppError::Conflict(_) => AppError::Conflict(
+                            "An enterprise with this SIRET is registered already.".into(),
+                        ),
+                        other => other,
+                    }
+                })?;
+            // The coordinators of each pôle asked are told (with the enterprise).
+            for requested in poles_found.iter().filter(|p| !approved.contains(&p.id)) {
+                events::membership_requested(
+                    conn,
+                    &base_url,
+                    requested.id,
+                    &requested.slug,
+                    found.id,
+                    &found.name,
+                )?;
             }
-        })?;
-        view(conn, found)
+            view(conn, found)
+        })
     })
     .await?;
     Ok(HttpResponse::Created().json(created))
@@ -337,6 +354,7 @@ pub async fn approve(
     let enterprise_id = EnterpriseId(enterprise_id);
     let account = caller.id();
     let is_admin = caller.is_admin();
+    let base_url = state.settings.base_url().to_string();
     let approved = db::run(&state.pool, move |conn| {
         let found = pole::find_by_slug(conn, &slug)?;
         if !is_admin && !pole::is_coordinator(conn, found.id, account)? {
@@ -349,9 +367,18 @@ pub async fn approve(
             if !enterprise::approve_membership(conn, found.id, enterprise_id, account)? {
                 return Err(AppError::NotFound);
             }
+            events::membership_approved(
+                conn,
+                &base_url,
+                &found.slug,
+                &found.name,
+                found.id,
+                enterprise_id,
+            )?;
             // Its open listings become visible, so they can match now.
             for open in crate::models::listing::open_of_enterprise(conn, enterprise_id)? {
-                crate::models::matching::refresh(conn, &open)?;
+                let fresh = crate::models::matching::refresh(conn, &open)?;
+                events::new_matches(conn, &base_url, &fresh)?;
             }
             Ok(())
         })?;

@@ -423,18 +423,23 @@ fn open_and_match(
     conn: &mut PgConnection,
     id: ListingId,
     locale: Locale,
+    base_url: &str,
 ) -> AppResult<ListingView> {
     let opened = listing::open(conn, id)?;
     check_can_open(&opened)?;
-    view_with_matches(conn, opened, locale)
+    view_with_matches(conn, opened, locale, base_url)
 }
 
+/// Computes the listing's matches, tells both sides of each new one, and returns the
+/// listing's view with its matches.
 fn view_with_matches(
     conn: &mut PgConnection,
     found: Listing,
     locale: Locale,
+    base_url: &str,
 ) -> AppResult<ListingView> {
-    matching::refresh(conn, &found)?;
+    let fresh = matching::refresh(conn, &found)?;
+    crate::email::events::new_matches(conn, base_url, &fresh)?;
     let rows = matching::of_listing(conn, found.id)?;
     let name = enterprise_name(conn, found.enterprise_id)?;
     let managed = vec![found.enterprise_id];
@@ -472,6 +477,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let locale = caller.account.locale();
+    let base_url = state.settings.base_url().to_string();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -540,7 +546,7 @@ pub async fn create(
             )?;
             if body.publish {
                 check_can_open(&created)?;
-                view_with_matches(conn, created, locale)
+                view_with_matches(conn, created, locale, &base_url)
             } else {
                 let name = enterprise_name(conn, created.enterprise_id)?;
                 Ok(ListingView::new(created, name, Disclosure::Full))
@@ -601,6 +607,7 @@ pub async fn update(
     let id = ListingId(id.into_inner());
     let body = body.0;
     let locale = caller.account.locale();
+    let base_url = state.settings.base_url().to_string();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -672,7 +679,7 @@ pub async fn update(
             )?;
             if updated.status() == Status::Open {
                 check_can_open(&updated)?;
-                view_with_matches(conn, updated, locale)
+                view_with_matches(conn, updated, locale, &base_url)
             } else {
                 let name = enterprise_name(conn, updated.enterprise_id)?;
                 Ok(ListingView::new(updated, name, Disclosure::Full))
@@ -702,6 +709,7 @@ pub async fn publish(
 ) -> AppResult<HttpResponse> {
     let id = ListingId(id.into_inner());
     let locale = caller.account.locale();
+    let base_url = state.settings.base_url().to_string();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -711,8 +719,8 @@ pub async fn publish(
                 Status::Closed => Err(AppError::Conflict(
                     "A closed listing cannot be published again.".into(),
                 )),
-                Status::Open => view_with_matches(conn, current, locale),
-                Status::Draft | Status::Expired => open_and_match(conn, id, locale),
+                Status::Open => view_with_matches(conn, current, locale, &base_url),
+                Status::Draft | Status::Expired => open_and_match(conn, id, locale, &base_url),
             }
         })
     })

@@ -19,6 +19,7 @@ use crate::domain::listing::{Kind, Status};
 use crate::domain::matching::{Factor, FactorKind};
 use crate::domain::units::Unit;
 use crate::domain::Invalid;
+use crate::email::events;
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::models::exchange::{self, NewProposal, Proposal};
 use crate::models::ids::{EnterpriseId, ExchangeId, ListingId, MatchId, ProposalId};
@@ -244,6 +245,7 @@ async fn decide(
     accepted: bool,
 ) -> AppResult<HttpResponse> {
     let locale = caller.account.locale();
+    let base_url = state.settings.base_url().to_string();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -314,11 +316,13 @@ async fn decide(
                 ));
             }
             let mut updated = matching::record_decision(conn, id, side, accepted, caller.id())?;
+            events::match_answered(conn, &base_url, &updated, side, accepted)?;
             let mut exchange_id = None;
             if updated.offer_decision.as_deref() == Some("accepted")
                 && updated.need_decision.as_deref() == Some("accepted")
             {
                 let created = exchange::create_from_match(conn, &updated, caller.id())?;
+                events::exchange_created(conn, &base_url, &created)?;
                 exchange_id = Some(created.id);
                 updated = matching::find(conn, id)?;
             }
@@ -585,6 +589,7 @@ async fn decide_proposal(
     id: ProposalId,
     accepted: bool,
 ) -> AppResult<HttpResponse> {
+    let base_url = state.settings.base_url().to_string();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -604,6 +609,10 @@ async fn decide_proposal(
                 return Err(AppError::Conflict("This need is not open.".into()));
             }
             let decided = exchange::decide_proposal(conn, &proposal, accepted, caller.id())?;
+            if let Some(exchange_id) = decided.exchange_id {
+                let created = exchange::find(conn, exchange_id)?;
+                events::exchange_created(conn, &base_url, &created)?;
+            }
             proposal_view(conn, decided)
         })
     })

@@ -72,3 +72,47 @@ pub fn welcome(
         subject,
     }
 }
+
+/// A notification in both languages; `render` picks the recipient's.
+pub struct Notice {
+    pub subject_fr: String,
+    pub subject_en: String,
+    pub body_fr: Vec<String>,
+    pub body_en: Vec<String>,
+    /// Absolute link to the page concerned.
+    pub link: String,
+}
+
+impl Notice {
+    pub fn render(
+        &self,
+        dedup_key: String,
+        recipient: &str,
+        display_name: &str,
+        locale: Locale,
+    ) -> NewEmail {
+        let (subject, greeting, body, label) = match locale {
+            Locale::Fr => (
+                &self.subject_fr,
+                format!("Bonjour {display_name},"),
+                &self.body_fr,
+                "Voir sur PTCE Exchange",
+            ),
+            Locale::En => (
+                &self.subject_en,
+                format!("Hello {display_name},"),
+                &self.body_en,
+                "View on PTCE Exchange",
+            ),
+        };
+        let mut paragraphs = vec![greeting];
+        paragraphs.extend(body.iter().cloned());
+        NewEmail {
+            dedup_key,
+            recipient: recipient.to_string(),
+            subject: subject.clone(),
+            html_body: html_layout(subject, &paragraphs, Some((label, &self.link))),
+            text_body: text_layout(&paragraphs, Some((label, &self.link))),
+        }
+    }
+}

@@ -214,6 +214,7 @@ pub fn test_settings(database_url: &str, smtp: &SmtpServer) -> Settings {
 
 pub struct TestApp {
     pub address: String,
+    base_url: String,
     pub pool: DbPool,
     pub client: reqwest::Client,
     pub smtp: SmtpServer,
@@ -237,6 +238,7 @@ impl TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             ptce_exchange::telemetry::init(&settings.log);
         }
+        let base_url = settings.base_url().to_string();
         let app = Application::build(settings)
             .await
             .expect("building the application");
@@ -245,6 +247,7 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address: format!("http://127.0.0.1:{port}"),
+            base_url,
             pool,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -253,6 +256,11 @@ impl TestApp {
             smtp,
             db,
         }
+    }
+
+    /// The service's `app.base_url`, as links in emails spell it.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
     }
 
     pub fn database_url(&self) -> &str {

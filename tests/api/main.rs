@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod listings;
 mod matches;
+mod notifications;
 mod openapi;
 mod poles;
 mod reference;

@@ -33,7 +33,13 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub async fn start() -> SmtpServer {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        Self::start_on(0).await
+    }
+
+    /// Starts on a given port (0: any free one), to bring a server back where a client
+    /// expects it.
+    pub async fn start_on(port: u16) -> SmtpServer {
+        let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("binding the SMTP server");
         let port = listener.local_addr().unwrap().port();
@@ -55,6 +61,10 @@ impl SmtpServer {
             received,
             task,
         }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     pub fn url(&self) -> String {

@@ -1,0 +1,260 @@
+//! Emails through a real SMTP server on loopback: the events that send them, the
+//! recipients' languages and preferences, and delivery exactly once through outages and
+//! with several workers.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::{listing_body, Market, TestApp};
+use crate::smtp::{ReceivedMail, SmtpServer};
+
+fn subjects(mails: &[ReceivedMail]) -> Vec<String> {
+    mails
+        .iter()
+        .map(|m| m.header("Subject").unwrap_or_default())
+        .collect()
+}
+
+/// Mails whose decoded subject contains `needle`, for `to`.
+fn find<'a>(mails: &'a [ReceivedMail], to: &str, needle: &str) -> Vec<&'a ReceivedMail> {
+    mails
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t == to) && decoded_subject(m).contains(needle))
+        .collect()
+}
+
+/// Subjects with non-ASCII characters arrive RFC 2047-encoded; the test server keeps the
+/// raw text, so compare on the part of the subject that is plain ASCII or decode base64.
+fn decoded_subject(mail: &ReceivedMail) -> String {
+    let raw = mail.header("Subject").unwrap_or_default();
+    raw.split_whitespace()
+        .map(|word| {
+            match word
+                .strip_prefix("=?utf-8?b?")
+                .or_else(|| word.strip_prefix("=?UTF-8?B?"))
+                .and_then(|w| w.strip_suffix("?="))
+            {
+                Some(encoded) => {
+                    use base64::Engine;
+                    String::from_utf8_lossy(
+                        &base64::engine::general_purpose::STANDARD
+                            .decode(encoded)
+                            .unwrap_or_default(),
+                    )
+                    .into_owned()
+                }
+                None => word.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Waits for `expected` messages, then a little longer so that a duplicate would show.
+async fn settle(app: &TestApp, expected: usize) -> Vec<ReceivedMail> {
+    app.wait_for_emails(expected).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.smtp.received()
+}
+
+#[tokio::test]
+async fn matches_and_exchanges_are_announced_in_each_readers_language_once() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, b_id) = &market.members[1];
+    app.patch("/api/v1/me", Some(b), &json!({"locale": "en"}))
+        .await;
+    let before = settle(&app, 6).await.len(); // welcomes and membership emails so far
+
+    app.create_listing(
+        a,
+        &listing_body(*a_id, "offer", json!({"title": "Chutes de chêne massif"})),
+    )
+    .await;
+    let need = app
+        .create_listing(
+            b,
+            &listing_body(*b_id, "need", json!({"title": "Oak offcuts wanted"})),
+        )
+        .await;
+    let match_id = need["matches"][0]["id"].as_i64().unwrap();
+    let mails = settle(&app, before + 2).await;
+    let to_a = find(&mails, "member0@example.fr", "Nouvelle correspondance");
+    let to_b = find(&mails, "member1@example.fr", "New match");
+    assert_eq!((to_a.len(), to_b.len()), (1, 1), "{:?}", subjects(&mails));
+    assert!(to_a[0].data.contains("multipart/alternative"));
+    assert!(to_a[0].data.contains("text/html"));
+    assert!(
+        to_a[0]
+            .data
+            .contains(&format!("{}/listings/", app.base_url())),
+        "links point at the service"
+    );
+
+    app.post(
+        &format!("/api/v1/matches/{match_id}/accept"),
+        Some(a),
+        &json!({}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/matches/{match_id}/accept"),
+        Some(b),
+        &json!({}),
+    )
+    .await;
+    let mails = settle(&app, before + 2 + 1 + 3).await;
+    assert_eq!(
+        find(&mails, "member1@example.fr", "Match accepted").len(),
+        1,
+        "{:?}",
+        subjects(&mails)
+    );
+    // Both enterprises and the pôle's coordinator hear of the exchange.
+    assert_eq!(
+        find(&mails, "member0@example.fr", "Nouvel échange").len(),
+        1,
+        "{:?}",
+        subjects(&mails)
+    );
+    assert_eq!(find(&mails, "member1@example.fr", "New exchange").len(), 1);
+    assert_eq!(
+        find(&mails, "coordination@pole-a.fr", "Nouvel échange").len(),
+        1
+    );
+    let ids: HashSet<String> = mails
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    assert_eq!(ids.len(), mails.len(), "every message once");
+}
+
+#[tokio::test]
+async fn an_account_that_turned_notifications_off_gets_none() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, b_id) = &market.members[1];
+    app.patch("/api/v1/me", Some(a), &json!({"notifications": "off"}))
+        .await;
+    let before = settle(&app, 6).await.len();
+    app.create_listing(a, &listing_body(*a_id, "offer", json!({})))
+        .await;
+    app.create_listing(b, &listing_body(*b_id, "need", json!({})))
+        .await;
+    let mails = settle(&app, before + 1).await;
+    assert_eq!(
+        find(&mails, "member1@example.fr", "Nouvelle correspondance").len(),
+        1
+    );
+    assert!(find(&mails, "member0@example.fr", "Nouvelle correspondance").is_empty());
+}
+
+#[tokio::test]
+async fn coordinators_hear_of_requests_and_members_of_approvals() {
+    let app = TestApp::spawn().await;
+    let _market = Market::open(&app, 1).await;
+    let mails = settle(&app, 4).await;
+    // Market::open registered a member, who asked to join, and was approved.
+    assert_eq!(
+        find(&mails, "coordination@pole-a.fr", "rejoindre").len(),
+        1,
+        "{:?}",
+        subjects(&mails)
+    );
+    assert_eq!(
+        find(&mails, "member0@example.fr", "Bienvenue dans le p").len(),
+        1,
+        "{:?}",
+        subjects(&mails)
+    );
+}
+
+#[tokio::test]
+async fn an_smtp_outage_delays_mail_but_loses_and_doubles_nothing() {
+    // A port where nothing listens yet.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with(move |settings| {
+        settings.mail.smtp_url = format!("smtp://127.0.0.1:{port}");
+    })
+    .await;
+    for n in 0..5 {
+        app.register(&format!("outage{n}@example.fr")).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pending: i64 = app
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            use ptce_exchange::schema::outbox;
+            outbox::table
+                .filter(outbox::status.eq("pending"))
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(pending, 5, "nothing is lost while the server is down");
+
+    let server = SmtpServer::start_on(port).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.received().len() < 5 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received = server.received();
+    let recipients: HashSet<String> = received.iter().flat_map(|m| m.to.clone()).collect();
+    assert_eq!(received.len(), 5, "each message exactly once");
+    assert_eq!(recipients.len(), 5);
+    assert_eq!(server.port(), port);
+}
+
+#[tokio::test]
+async fn two_workers_on_one_database_send_each_message_once() {
+    use ptce_exchange::email::worker::{self, WorkerSettings};
+    use ptce_exchange::email::Mailer;
+    use ptce_exchange::models::outbox::{self, NewEmail};
+
+    let app = TestApp::spawn().await;
+    app.with_conn(|conn| {
+        for n in 0..40 {
+            outbox::enqueue(
+                conn,
+                &NewEmail {
+                    dedup_key: format!("load:{n}"),
+                    recipient: format!("load{n}@example.fr"),
+                    subject: format!("Message {n}"),
+                    text_body: "texte".into(),
+                    html_body: "<p>texte</p>".into(),
+                },
+            )
+            .unwrap();
+        }
+    })
+    .await;
+    // A second worker, as another node would run, on the same database and SMTP server.
+    let settings = crate::helpers::test_settings(app.database_url(), &app.smtp);
+    let mailer = Mailer::from_settings(&settings.mail).unwrap();
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(worker::run(
+        app.pool.clone(),
+        mailer,
+        WorkerSettings::from_settings(&settings),
+        stopped,
+    ));
+
+    let mails = settle(&app, 40).await;
+    let loads: Vec<&ReceivedMail> = mails
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t.starts_with("load")))
+        .collect();
+    assert_eq!(loads.len(), 40);
+    let unique: HashSet<&String> = loads.iter().flat_map(|m| m.to.iter()).collect();
+    assert_eq!(unique.len(), 40, "no message sent twice");
+}
