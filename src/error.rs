@@ -166,6 +166,15 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 AppError::Conflict("A concurrent change got there first; try again.".into())
             }
+            // PostgreSQL refuses NUL characters in text and JSON: the input is at fault.
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if info.message().starts_with("invalid byte sequence")
+                    || info
+                        .message()
+                        .starts_with("unsupported Unicode escape sequence") =>
+            {
+                AppError::BadRequest("Text may not contain NUL characters.".into())
+            }
             // Lock order keeps deadlocks out by design; should one happen anyway, PostgreSQL
             // rolled back this side and a retry succeeds.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)

@@ -37,8 +37,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// A JSON body with the SHA-256 of its bytes, for `Idempotency-Key`: a retry must send
-/// the same body.
+/// A JSON body with the SHA-256 of the method, path and body, for `Idempotency-Key`: a
+/// retry must send the same request.
 #[derive(Debug)]
 pub struct HashedJson<T> {
     pub value: T,
@@ -51,9 +51,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for HashedJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read_body(req, payload);
+        // The key is bound to the request it was first used with: method, path and body.
+        let target = format!("{} {}\n", req.method(), req.path());
         Box::pin(async move {
             let body = body.await?;
-            let hash = sha2::Sha256::digest(&body).to_vec();
+            let mut hasher = sha2::Sha256::new();
+            hasher.update(target.as_bytes());
+            hasher.update(&body);
+            let hash = hasher.finalize().to_vec();
             parse(&body).map(|value| HashedJson { value, hash })
         })
     }

@@ -122,14 +122,22 @@ impl ListingView {
                 listing.radius_km
             },
             national: listing.national,
-            quantity: listing.quantity.map(quantity_display),
-            quantity_remaining: if listing.kind() == Kind::Offer {
+            quantity: if teaser {
+                None
+            } else {
+                listing.quantity.map(quantity_display)
+            },
+            quantity_remaining: if listing.kind() == Kind::Offer && !teaser {
                 listing.remaining().map(quantity_display)
             } else {
                 None
             },
             unit,
-            unit_price: listing.unit_price.map(price_display),
+            unit_price: if teaser {
+                None
+            } else {
+                listing.unit_price.map(price_display)
+            },
             available_from: listing.available_from,
             valid_until: listing.valid_until,
             details,
@@ -482,12 +490,8 @@ pub async fn create(
         use diesel::Connection;
         conn.transaction(|conn| {
             let errors = FieldErrors::new();
-            if enterprise::find(conn, body.enterprise_id).is_err() {
-                return Err(AppError::invalid_field(
-                    "enterprise_id",
-                    Invalid::new("unknown_enterprise", "No enterprise has this id."),
-                ));
-            }
+            // Unknown and foreign enterprises get the same answer: whether an enterprise
+            // exists is not for strangers to learn.
             require_manager(conn, &caller, body.enterprise_id)?;
             let checked = check_listing(
                 conn,
@@ -641,6 +645,14 @@ pub async fn update(
                     .unwrap_or(Visibility::from_db(&current.visibility)),
             };
             let mut errors = FieldErrors::new();
+            if current.quantity_committed > rust_decimal::Decimal::ZERO {
+                if input.unit != current.unit() {
+                    errors.add("unit", Invalid::new("committed", "Exchanges have taken part of this quantity: its unit can no longer change."));
+                }
+                if input.quantity.is_none() {
+                    errors.add("quantity", Invalid::new("committed", "Exchanges have taken part of this quantity: it can no longer be removed."));
+                }
+            }
             if let Some(quantity) = input.quantity {
                 if quantity.0 < current.quantity_committed {
                     errors.add(
@@ -677,6 +689,8 @@ pub async fn update(
                     visibility: Some(checked.visibility.as_str().into()),
                 },
             )?;
+            // Answers were given to the old terms: the matches are to be answered afresh.
+            matching::reset_answers(conn, id)?;
             if updated.status() == Status::Open {
                 check_can_open(&updated)?;
                 view_with_matches(conn, updated, locale, &base_url)
@@ -962,9 +976,9 @@ pub async fn search(
         );
     }
     let after = match &query.cursor {
-        Some(text) => match decode_cursor(text) {
-            Some(cursor @ Cursor::Relevance { .. }) if query.q.is_some() => Some(cursor),
-            Some(cursor @ Cursor::Newest { .. }) if query.q.is_none() => Some(cursor),
+        Some(encoded) => match decode_cursor(encoded) {
+            Some(cursor @ Cursor::Relevance { .. }) if text.is_some() => Some(cursor),
+            Some(cursor @ Cursor::Newest { .. }) if text.is_none() => Some(cursor),
             _ => {
                 errors.add(
                     "cursor",

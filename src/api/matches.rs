@@ -119,13 +119,24 @@ pub fn match_views(
             }
             None => None,
         };
+        // Facing a takeover's teaser, the reader learns the sector and the score, not the
+        // price, quantity or distance that would point at the enterprise.
+        let teaser = counterpart.as_ref().is_some_and(|c| c.teaser);
+        let mut factors = explanation(&row.explanation, locale);
+        if teaser {
+            factors.retain(|f| matches!(f.factor, FactorKind::Sector | FactorKind::Dates));
+        }
         views.push(MatchView {
             id: row.id,
             offer_id: row.offer_id,
             need_id: row.need_id,
             score: row.score,
-            explanation: explanation(&row.explanation, locale),
-            distance_km: row.distance_km.map(|d| (d * 10.0).round() / 10.0),
+            explanation: factors,
+            distance_km: if teaser {
+                None
+            } else {
+                row.distance_km.map(|d| (d * 10.0).round() / 10.0)
+            },
             status: row.status,
             offer_decision: row.offer_decision,
             need_decision: row.need_decision,

@@ -266,6 +266,15 @@ pub async fn transactions_csv(
         .body(body))
 }
 
+/// Text a spreadsheet would run as a formula is prefixed with an apostrophe.
+fn text_cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
 fn render_csv(rows: &[ledger::LedgerRow], excel_fr: bool) -> Result<Vec<u8>, csv::Error> {
     let number = |value: Decimal| {
         let text = value.to_string();
@@ -308,16 +317,16 @@ fn render_csv(rows: &[ledger::LedgerRow], excel_fr: bool) -> Result<Vec<u8>, csv
                 row.occurred_on.to_string(),
                 row.provider_pole.clone().unwrap_or_default(),
                 row.beneficiary_pole.clone().unwrap_or_default(),
-                row.provider.clone(),
-                row.beneficiary.clone(),
+                text_cell(&row.provider),
+                text_cell(&row.beneficiary),
                 row.category.clone(),
-                row.description.clone(),
+                text_cell(&row.description),
                 number(row.amount),
                 number(row.vat_rate.normalize()),
                 number(row.vat_amount),
                 number(row.amount_incl_tax),
                 row.reverses_id.map(|r| r.to_string()).unwrap_or_default(),
-                row.recorded_by.clone(),
+                text_cell(&row.recorded_by),
             ])?;
         }
         writer.flush()?;

@@ -70,15 +70,32 @@ pub fn find(conn: &mut PgConnection, id: ExchangeId) -> QueryResult<Exchange> {
         .first(conn)
 }
 
-/// Inserts an exchange, seeing each enterprise through its pôle of the moment.
-pub fn insert(conn: &mut PgConnection, mut new: NewExchange) -> QueryResult<Exchange> {
+/// Inserts an exchange, seeing each enterprise through its pôle of the moment. Terms whose
+/// total would not fit the ledger are refused.
+pub fn insert(conn: &mut PgConnection, mut new: NewExchange) -> AppResult<Exchange> {
     new.provider_pole_id = listing::home_pole(conn, new.provider_enterprise_id)?;
     new.beneficiary_pole_id = listing::home_pole(conn, new.beneficiary_enterprise_id)?;
+    new.quantity = new.quantity.map(|q| q.round_dp(6));
+    new.unit_price = new.unit_price.map(|p| p.round_dp(6));
+    if new.quantity.is_some_and(|q| q <= Decimal::ZERO) {
+        return Err(AppError::Conflict(
+            "The quantity left to exchange rounds to zero.".into(),
+        ));
+    }
     new.total_amount = match (new.quantity, new.unit_price) {
-        (Some(q), Some(p)) => Some(round_cents(q * p)),
+        (Some(q), Some(p)) => {
+            let total = q
+                .checked_mul(p)
+                .map(round_cents)
+                .filter(|t| t.abs() < Decimal::from(1_000_000_000_000_000i64))
+                .ok_or_else(|| {
+                    AppError::Conflict("The total of these terms is too large to record.".into())
+                })?;
+            Some(total)
+        }
         _ => None,
     };
-    let created = diesel::insert_into(exchanges::table)
+    let created: Exchange = diesel::insert_into(exchanges::table)
         .values(&new)
         .returning(Exchange::as_returning())
         .get_result(conn)?;
@@ -109,7 +126,15 @@ fn commit_from_offer(
         ));
     }
     let wanted_in_offer_unit = wanted.and_then(|(q, u)| u.convert(q, unit));
-    let committed = wanted_in_offer_unit.map_or(remaining, |w| w.min(remaining));
+    // Converted quantities keep the 6 decimals the columns store.
+    let committed = wanted_in_offer_unit
+        .map_or(remaining, |w| w.min(remaining))
+        .round_dp(6);
+    if committed <= Decimal::ZERO {
+        return Err(AppError::Conflict(
+            "The quantity wanted rounds to zero in the offer's unit.".into(),
+        ));
+    }
     let updated = listing::commit_quantity(conn, offer.id, committed)?;
     if updated.remaining().is_some_and(|r| r <= Decimal::ZERO) {
         listing::close(conn, offer.id, "fulfilled")?;
@@ -202,7 +227,7 @@ pub fn find_proposal_for_update(conn: &mut PgConnection, id: ProposalId) -> Quer
     proposals::table
         .find(id)
         .select(Proposal::as_select())
-        .for_update()
+        .for_no_key_update()
         .first(conn)
 }
 

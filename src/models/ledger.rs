@@ -57,7 +57,7 @@ pub fn find_for_update(conn: &mut PgConnection, id: ExchangeId) -> QueryResult<E
     exchanges::table
         .find(id)
         .select(Exchange::as_select())
-        .for_update()
+        .for_no_key_update()
         .first(conn)
 }
 

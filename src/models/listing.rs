@@ -213,7 +213,7 @@ pub fn find_for_update(conn: &mut PgConnection, id: ListingId) -> QueryResult<Li
     listings::table
         .find(id)
         .select(Listing::as_select())
-        .for_update()
+        .for_no_key_update()
         .first(conn)
 }
 
@@ -393,6 +393,13 @@ pub struct SearchFilters {
     pub status: Option<Status>,
 }
 
+impl SearchFilters {
+    /// Filters that would reveal who or where a confidential takeover is, by elimination.
+    pub fn narrows_identity(&self) -> bool {
+        self.enterprise.is_some() || self.pole.is_some() || self.near.is_some()
+    }
+}
+
 /// Where a page starts: after this sort key.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cursor {
@@ -444,6 +451,14 @@ pub fn search(
     };
     query = query.filter(visible_to_all.or(listings::enterprise_id.eq_any(viewer.managed.clone())));
 
+    if filters.narrows_identity() {
+        // Takeovers are found by sector and territory only, unless they are the viewer's.
+        query = query.filter(
+            listings::category
+                .ne(crate::domain::listing::Category::BusinessTakeover.as_str())
+                .or(listings::enterprise_id.eq_any(viewer.managed.clone())),
+        );
+    }
     if let Some(kind) = filters.kind {
         query = query.filter(listings::kind.eq(kind.as_str()));
     }

@@ -243,6 +243,29 @@ pub fn refresh(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<Ma
         .collect())
 }
 
+/// Clears the answers to a listing's open matches, after its terms changed.
+pub fn reset_answers(conn: &mut PgConnection, listing: ListingId) -> QueryResult<usize> {
+    diesel::update(
+        matches::table
+            .filter(
+                matches::offer_id
+                    .eq(listing)
+                    .or(matches::need_id.eq(listing)),
+            )
+            .filter(matches::status.eq("proposed")),
+    )
+    .set((
+        matches::offer_decision.eq(None::<String>),
+        matches::offer_decided_by.eq(None::<AccountId>),
+        matches::offer_decided_at.eq(None::<DateTime<Utc>>),
+        matches::need_decision.eq(None::<String>),
+        matches::need_decided_by.eq(None::<AccountId>),
+        matches::need_decided_at.eq(None::<DateTime<Utc>>),
+        matches::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+}
+
 /// Withdraws the unanswered matches of a listing that closed or expired.
 pub fn withdraw_for_listing(conn: &mut PgConnection, listing: ListingId) -> QueryResult<usize> {
     diesel::update(
@@ -272,7 +295,7 @@ pub fn find_for_update(conn: &mut PgConnection, id: MatchId) -> QueryResult<Matc
     matches::table
         .find(id)
         .select(Match::as_select())
-        .for_update()
+        .for_no_key_update()
         .first(conn)
 }
 

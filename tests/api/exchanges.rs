@@ -333,6 +333,17 @@ async fn retries_with_an_idempotency_key_never_double_a_record() {
     )
     .await;
     assert_eq!(error_fields(&problem), vec!["Idempotency-Key"]);
+    // A key is bound to its target: the same key and body on another path is refused.
+    let elsewhere = app
+        .client
+        .post(app.url("/api/v1/exchanges/999999/transactions"))
+        .bearer_auth(a)
+        .header("Idempotency-Key", "k-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(elsewhere, 422).await;
     // Concurrent requests with one key create one record.
     let racing = futures_util::future::join_all(
         (0..6).map(|_| send("k-2", json!({"amount": "10.00", "vat_rate": "0"}))),
@@ -410,7 +421,7 @@ async fn reports_total_exactly_what_was_recorded() {
     let path = format!("/api/v1/exchanges/{id}/transactions");
     let mut ids = Vec::new();
     for amount in ["0.10", "0.20", "1234.56", "99.99"] {
-        let t: Value = app.post(&path, Some(a), &json!({"amount": amount, "vat_rate": "5.5", "occurred_on": "2027-03-15", "description": "Livraison; \"lot\" n°1"})).await.json().await.unwrap();
+        let t: Value = app.post(&path, Some(a), &json!({"amount": amount, "vat_rate": "5.5", "occurred_on": "2027-03-15", "description": "=Livraison; \"lot\" n°1"})).await.json().await.unwrap();
         ids.push(t["id"].as_i64().unwrap());
     }
     app.post(
@@ -483,7 +494,7 @@ async fn reports_total_exactly_what_was_recorded() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("\"Livraison; \"\"lot\"\" n°1\"")),
+            .any(|l| l.contains("\"'=Livraison; \"\"lot\"\" n°1\"")),
         "{}",
         lines[1]
     );

@@ -102,17 +102,17 @@ async fn an_invalid_listing_names_each_field_and_creates_nothing() {
     )
     .await;
     assert_eq!(error_fields(&problem), vec!["quantity"]);
-    let problem = assert_problem(
+    // An unknown enterprise gets the same answer as someone else's.
+    assert_problem(
         app.post(
             "/api/v1/listings",
             Some(owner),
             &listing_body(999_999, "offer", json!({})),
         )
         .await,
-        422,
+        403,
     )
     .await;
-    assert_eq!(error_fields(&problem), vec!["enterprise_id"]);
     let count: i64 = app
         .with_conn(|conn| {
             use diesel::prelude::*;
@@ -473,6 +473,21 @@ async fn a_business_takeover_is_a_teaser_except_for_its_side_and_accepted_counte
         .await
         .unwrap();
     assert_eq!(listed["items"][0]["teaser"], true);
+    assert!(teaser.get("unit_price").map_or(true, Value::is_null));
+    // Filters that would single out the owner or its commune leave takeovers out.
+    for query in [
+        format!("?enterprise={seller_id}"),
+        "?near=26281&radius_km=5".to_string(),
+        "?pole=pole-a".to_string(),
+    ] {
+        let found: Value = app
+            .get(&format!("/api/v1/listings{query}"), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(found["items"], json!([]), "{query}");
+    }
     let full: Value = app.get(&path, Some(seller)).await.json().await.unwrap();
     assert_eq!(full["teaser"], false);
     assert_eq!(full["details"]["asking_price"], "350000.00");
@@ -564,4 +579,21 @@ async fn expired_listings_leave_the_market_and_withdraw_their_matches() {
     )
     .await;
     assert_eq!(error_fields(&problem), vec!["valid_until"]);
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_cleanly() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 1).await;
+    let (owner, enterprise) = &market.members[0];
+    assert_problem(app.get("/api/v1/listings?q=%00bois", None).await, 400).await;
+    assert_problem(app.get("/api/v1/poles/%00", None).await, 400).await;
+    let response = app
+        .post(
+            "/api/v1/listings",
+            Some(owner),
+            &listing_body(*enterprise, "offer", json!({"title": "Bois\u{0000} sec"})),
+        )
+        .await;
+    assert_problem(response, 400).await;
 }
