@@ -37,6 +37,11 @@ pub enum Command {
     SeedDemo,
     /// Run only the email worker.
     Worker,
+    /// Put emails parked as dead back in the queue: one (`--id`) or all.
+    RetryDeadMail {
+        #[arg(long)]
+        id: Option<i64>,
+    },
     /// Generate synthetic open listings (benchmarks): adds listings until `count` exist.
     GenerateListings {
         #[arg(long, default_value_t = 1_000_000)]
@@ -117,6 +122,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             drop(database.embedded);
             Ok(())
         }
+        Command::RetryDeadMail { id } => blocking(move || {
+            let database = prepare_database(&settings)?;
+            let mut conn = db::connect(&database.url)?;
+            let retried = crate::models::outbox::retry_dead(&mut conn, id.map(crate::models::ids::OutboxId))?;
+            println!("{retried} dead email(s) queued again");
+            Ok(())
+        })
+        .await,
         Command::GenerateListings { count, enterprises } => blocking(move || {
             let database = prepare_database(&settings)?;
             let started = Instant::now();

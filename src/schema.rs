@@ -232,6 +232,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (id) {
+        id -> Int8,
+        account_id -> Int8,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     pole_coordinators (pole_id, account_id) {
         pole_id -> Int8,
         account_id -> Int8,
@@ -319,6 +330,7 @@ diesel::joinable!(listings -> naf_codes (naf_code));
 diesel::joinable!(memberships -> accounts (approved_by));
 diesel::joinable!(memberships -> enterprises (enterprise_id));
 diesel::joinable!(memberships -> poles (pole_id));
+diesel::joinable!(password_resets -> accounts (account_id));
 diesel::joinable!(pole_coordinators -> accounts (account_id));
 diesel::joinable!(pole_coordinators -> poles (pole_id));
 diesel::joinable!(pole_departements -> departements (departement_code));
@@ -344,6 +356,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     naf_codes,
     outbox,
+    password_resets,
     pole_coordinators,
     pole_departements,
     poles,

@@ -355,3 +355,101 @@ pub async fn update_me(
     .await?;
     Ok(HttpResponse::Ok().json(AccountView::from(&updated)))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirm {
+    /// The token from the emailed link.
+    pub token: String,
+    /// The new password, 10 to 128 characters.
+    pub password: String,
+}
+
+/// Ask for a password reset link by email. The answer is the same whether or not an
+/// account has this address.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "If an account has this address, a link is on its way"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: Json<PasswordResetRequest>,
+) -> AppResult<HttpResponse> {
+    let email = Email::parse(&body.email).map_err(|e| AppError::invalid_field("email", e))?;
+    let base_url = state.settings.base_url().to_string();
+    db::run(&state.pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            if let Some(found) = account::find_by_email(conn, &email)? {
+                let token = account::issue_password_reset(conn, found.id)?;
+                let link = format!("{base_url}/reset-password?token={token}");
+                let message = messages::password_reset(
+                    &token[..16],
+                    &found.email,
+                    &found.display_name,
+                    found.locale(),
+                    &link,
+                );
+                outbox::enqueue(conn, &message)?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(
+        serde_json::json!({"status": "If an account has this address, a link is on its way."}),
+    ))
+}
+
+/// Choose a new password with the emailed token (single use, 30 minutes). Every session of
+/// the account is signed out.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "accounts",
+    request_body = PasswordResetConfirm,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 422, description = "Invalid, used or expired token, or a weak password", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    body: Json<PasswordResetConfirm>,
+) -> AppResult<HttpResponse> {
+    let body = body.0;
+    check_password(&body.password).map_err(|e| AppError::invalid_field("password", e))?;
+    let password = body.password;
+    let hash = web::block(move || account::hash_password(&password)).await??;
+    let token = body.token;
+    db::run(&state.pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            let Some(account_id) = account::use_password_reset(conn, token.trim())? else {
+                return Err(AppError::invalid_field(
+                    "token",
+                    crate::domain::Invalid::new(
+                        "invalid_token",
+                        "This link is invalid, used already or expired; ask for a new one.",
+                    ),
+                ));
+            };
+            account::update(
+                conn,
+                account_id,
+                &AccountChanges {
+                    password_hash: Some(hash),
+                    ..AccountChanges::default()
+                },
+            )?;
+            account::revoke_all_tokens(conn, account_id)?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

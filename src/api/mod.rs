@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, its OpenAPI document, and the operations endpoints.
 
+pub mod admin;
 pub mod auth;
 pub mod enterprises;
 pub mod exchanges;
@@ -41,6 +42,7 @@ pub struct AppState {
     ),
     paths(
         auth::register, auth::login, auth::logout, auth::me, auth::update_me,
+        auth::request_password_reset, auth::confirm_password_reset,
         poles::list, poles::show, poles::create, poles::appoint_coordinator,
         enterprises::create, enterprises::show, enterprises::update, enterprises::approve,
         listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
@@ -50,6 +52,7 @@ pub struct AppState {
         exchanges::record_transaction, exchanges::transactions, exchanges::reverse,
         reports::flows, reports::pole_report, reports::transactions_csv,
         reference::communes, reference::naf, reference::departements, reference::regions,
+        admin::dead_messages, admin::retry_dead,
         health::live, health::ready, health::metrics,
     ),
     components(schemas(Problem, FieldError)),
@@ -85,6 +88,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/register", web::post().to(auth::register))
         .route("/auth/login", web::post().to(auth::login))
         .route("/auth/logout", web::post().to(auth::logout))
+        .route(
+            "/auth/password-reset",
+            web::post().to(auth::request_password_reset),
+        )
+        .route(
+            "/auth/password-reset/confirm",
+            web::post().to(auth::confirm_password_reset),
+        )
         .service(
             web::resource("/me")
                 .route(web::get().to(auth::me))
@@ -167,6 +178,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/reports/transactions.csv",
             web::get().to(reports::transactions_csv),
+        )
+        .route("/admin/outbox/dead", web::get().to(admin::dead_messages))
+        .route(
+            "/admin/outbox/{id}/retry",
+            web::post().to(admin::retry_dead),
         )
         .route("/reference/communes", web::get().to(reference::communes))
         .route("/reference/naf", web::get().to(reference::naf))

@@ -116,3 +116,27 @@ impl Notice {
         }
     }
 }
+
+/// The link to choose a new password.
+pub fn password_reset(
+    reset_id: &str,
+    email: &str,
+    display_name: &str,
+    locale: Locale,
+    link: &str,
+) -> NewEmail {
+    Notice {
+        subject_fr: "Choisir un nouveau mot de passe".into(),
+        subject_en: "Choose a new password".into(),
+        body_fr: vec![
+            "Quelqu'un a demandé à réinitialiser le mot de passe de ce compte. Si c'est vous, ce lien est valable 30 minutes, une seule fois.".into(),
+            "Si ce n'est pas vous, ignorez ce message : rien ne change.".into(),
+        ],
+        body_en: vec![
+            "Someone asked to reset this account's password. If it was you, this link works once, for 30 minutes.".into(),
+            "If it was not you, ignore this message: nothing changes.".into(),
+        ],
+        link: link.to_string(),
+    }
+    .render(format!("password-reset:{reset_id}"), email, display_name, locale)
+}

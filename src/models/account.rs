@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::ids::AccountId;
 use crate::domain::account::{Email, Locale, Notifications, Role};
-use crate::schema::{accounts, api_tokens};
+use crate::schema::{accounts, api_tokens, password_resets};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = accounts)]
@@ -203,4 +203,47 @@ pub fn revoke_token(conn: &mut PgConnection, token_id: i64) -> QueryResult<usize
 pub fn purge_expired_tokens(conn: &mut PgConnection) -> QueryResult<usize> {
     diesel::delete(api_tokens::table.filter(api_tokens::expires_at.le(diesel::dsl::now)))
         .execute(conn)
+}
+
+/// How long a password reset link works.
+pub const PASSWORD_RESET_MINUTES: i64 = 30;
+
+/// Issues a single-use reset token for the account; only its hash is stored.
+pub fn issue_password_reset(conn: &mut PgConnection, account: AccountId) -> QueryResult<String> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::account_id.eq(account),
+            password_resets::token_hash.eq(token_hash(&token)),
+            password_resets::expires_at.eq(Utc::now() + Duration::minutes(PASSWORD_RESET_MINUTES)),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Spends a reset token: the account it was for, if the token is known, unused and
+/// unexpired. The row is locked so that two uses at once spend it once.
+pub fn use_password_reset(conn: &mut PgConnection, token: &str) -> QueryResult<Option<AccountId>> {
+    let found: Option<(i64, AccountId)> = password_resets::table
+        .filter(password_resets::token_hash.eq(token_hash(token)))
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(diesel::dsl::now))
+        .select((password_resets::id, password_resets::account_id))
+        .for_update()
+        .first(conn)
+        .optional()?;
+    let Some((id, account)) = found else {
+        return Ok(None);
+    };
+    diesel::update(password_resets::table.find(id))
+        .set(password_resets::used_at.eq(diesel::dsl::now))
+        .execute(conn)?;
+    Ok(Some(account))
+}
+
+/// Signs the account out everywhere (after a password reset).
+pub fn revoke_all_tokens(conn: &mut PgConnection, account: AccountId) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.filter(api_tokens::account_id.eq(account))).execute(conn)
 }

@@ -119,3 +119,32 @@ pub fn all(conn: &mut PgConnection) -> QueryResult<Vec<OutboxMessage>> {
         .order(outbox::id)
         .load(conn)
 }
+
+/// Messages parked as dead, newest first.
+pub fn dead(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<OutboxMessage>> {
+    outbox::table
+        .filter(outbox::status.eq("dead"))
+        .select(OutboxMessage::as_select())
+        .order(outbox::id.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Puts dead messages back in the queue with a fresh count of attempts: one (`Some(id)`)
+/// or all of them. Returns how many.
+pub fn retry_dead(conn: &mut PgConnection, id: Option<OutboxId>) -> QueryResult<usize> {
+    let mut query = diesel::update(outbox::table)
+        .filter(outbox::status.eq("dead"))
+        .into_boxed();
+    if let Some(id) = id {
+        query = query.filter(outbox::id.eq(id));
+    }
+    query
+        .set((
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(diesel::dsl::now),
+            outbox::locked_until.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+}

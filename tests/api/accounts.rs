@@ -253,3 +253,94 @@ async fn patching_me_changes_preferences_and_validates_them() {
         .await;
     assert_eq!(login.status(), 200);
 }
+
+fn reset_token(mail: &crate::smtp::ReceivedMail) -> String {
+    // Quoted-printable may fold the link; undo soft line breaks first.
+    let data = mail.data.replace("=\n", "").replace("=3D", "=");
+    let start =
+        data.find("reset-password?token=").expect("a reset link") + "reset-password?token=".len();
+    data[start..start + 64].to_string()
+}
+
+#[tokio::test]
+async fn a_password_is_reset_through_a_single_use_emailed_link() {
+    let app = TestApp::spawn().await;
+    let (old_token, _) = app.register("forgetful@example.fr").await;
+    let unknown = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            &json!({"email": "nobody@example.fr"}),
+        )
+        .await;
+    let known = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            &json!({"email": "Forgetful@example.fr"}),
+        )
+        .await;
+    assert_eq!(unknown.status(), 202);
+    assert_eq!(known.status(), 202);
+    assert_eq!(
+        unknown.text().await.unwrap(),
+        known.text().await.unwrap(),
+        "the same answer either way"
+    );
+    let mails = app.wait_for_emails(2).await;
+    let reset = mails
+        .iter()
+        .find(|m| m.data.contains("reset-password"))
+        .expect("a reset email");
+    assert_eq!(reset.to, vec!["forgetful@example.fr".to_string()]);
+    let token = reset_token(reset);
+
+    let weak = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            &json!({"token": token, "password": "short"}),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&assert_problem(weak, 422).await),
+        vec!["password"]
+    );
+    let done = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            &json!({"token": token, "password": "a fresh new password"}),
+        )
+        .await;
+    assert_eq!(done.status(), 204);
+    // Single use, and every session of the account is signed out.
+    let again = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            &json!({"token": token, "password": "another new password"}),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&assert_problem(again, 422).await),
+        vec!["token"]
+    );
+    assert_problem(app.get("/api/v1/me", Some(&old_token)).await, 401).await;
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "forgetful@example.fr", "password": "a fresh new password"}),
+        )
+        .await;
+    assert_eq!(login.status(), 200);
+    let bad = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            &json!({"email": "not an email"}),
+        )
+        .await;
+    assert_problem(bad, 422).await;
+}

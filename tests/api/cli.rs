@@ -390,3 +390,36 @@ async fn every_down_migration_undoes_its_up_migration() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn retry_dead_mail_queues_parked_messages_again() {
+    let app = TestApp::spawn().await;
+    app.with_conn(|conn| {
+        diesel::sql_query(
+            "INSERT INTO outbox (dedup_key, recipient, subject, text_body, html_body, status, attempts)
+             VALUES ('parked', 'x@example.fr', 's', 't', 'h', 'dead', 10)",
+        )
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    let url = app.database_url().to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        ptce(&["retry-dead-mail"])
+            .env("DATABASE_URL", url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 dead email(s) queued again"));
+    let mails = app.wait_for_emails(1).await;
+    assert!(mails
+        .iter()
+        .any(|m| m.to == vec!["x@example.fr".to_string()]));
+}

@@ -258,3 +258,53 @@ async fn two_workers_on_one_database_send_each_message_once() {
     let unique: HashSet<&String> = loads.iter().flat_map(|m| m.to.iter()).collect();
     assert_eq!(unique.len(), 40, "no message sent twice");
 }
+
+#[tokio::test]
+async fn admins_see_and_retry_dead_mail() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with(move |settings| {
+        settings.mail.smtp_url = format!("smtp://127.0.0.1:{port}");
+        settings.mail.max_attempts = 1;
+    })
+    .await;
+    let (member, _) = app.register("parked@example.fr").await;
+    let admin = app.admin_token().await;
+    let mut dead = serde_json::Value::Null;
+    for _ in 0..50 {
+        dead = app
+            .get("/api/v1/admin/outbox/dead", Some(&admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if !dead["items"].as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let item = &dead["items"][0];
+    assert_eq!(item["recipient"], "parked@example.fr");
+    assert!(item["last_error"].is_string());
+    crate::helpers::assert_problem(
+        app.get("/api/v1/admin/outbox/dead", Some(&member)).await,
+        403,
+    )
+    .await;
+    crate::helpers::assert_problem(app.get("/api/v1/admin/outbox/dead", None).await, 401).await;
+    let retry = format!("/api/v1/admin/outbox/{}/retry", item["id"]);
+    crate::helpers::assert_problem(app.post(&retry, Some(&member), &json!({})).await, 403).await;
+
+    let server = SmtpServer::start_on(port).await;
+    let response = app.post(&retry, Some(&admin), &json!({})).await;
+    assert_eq!(response.status(), 204);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.received().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(server.received().len(), 1);
+    crate::helpers::assert_problem(app.post(&retry, Some(&admin), &json!({})).await, 404).await;
+}
