@@ -181,6 +181,11 @@ fn run_server(listener: TcpListener, pool: DbPool, settings: Settings) -> anyhow
             .route("/health/live", web::get().to(api::health::live))
             .route("/health/ready", web::get().to(api::health::ready))
             .route("/metrics", web::get().to(api::health::metrics))
+            .service(
+                web::resource("/unsubscribe")
+                    .route(web::get().to(api::unsubscribe::confirm_page))
+                    .route(web::post().to(api::unsubscribe::unsubscribe)),
+            )
             .route(
                 "/api/docs",
                 web::get().to(|| async {

@@ -168,7 +168,7 @@ pub async fn create(
     }
     let creator = caller.id();
     let is_admin = caller.is_admin();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let created = db::run(&state.pool, move |conn| {
         check_references(conn, &mut errors, naf.as_ref(), commune.as_ref())?;
         let poles_found = pole::find_by_slugs(conn, &slugs)?;
@@ -223,7 +223,7 @@ pub async fn create(
             for requested in poles_found.iter().filter(|p| !approved.contains(&p.id)) {
                 events::membership_requested(
                     conn,
-                    &base_url,
+                    &links,
                     requested.id,
                     &requested.slug,
                     found.id,
@@ -354,7 +354,7 @@ pub async fn approve(
     let enterprise_id = EnterpriseId(enterprise_id);
     let account = caller.id();
     let is_admin = caller.is_admin();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let approved = db::run(&state.pool, move |conn| {
         let found = pole::find_by_slug(conn, &slug)?;
         if !is_admin && !pole::is_coordinator(conn, found.id, account)? {
@@ -369,7 +369,7 @@ pub async fn approve(
             }
             events::membership_approved(
                 conn,
-                &base_url,
+                &links,
                 &found.slug,
                 &found.name,
                 found.id,
@@ -378,7 +378,7 @@ pub async fn approve(
             // Its open listings become visible, so they can match now.
             for open in crate::models::listing::open_of_enterprise(conn, enterprise_id)? {
                 let fresh = crate::models::matching::refresh(conn, &open)?;
-                events::new_matches(conn, &base_url, &fresh)?;
+                events::new_matches(conn, &links, &fresh)?;
             }
             Ok(())
         })?;

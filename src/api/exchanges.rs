@@ -390,7 +390,7 @@ pub async fn create(
     }
     errors.finish()?;
     let account = caller.id();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     idempotent(&state, account, key, hash, move |conn| {
         let coordinated = pole::coordinated_by(conn, account)?;
         let mut errors = FieldErrors::new();
@@ -445,7 +445,7 @@ pub async fn create(
                 proposal_id: None,
             },
         )?;
-        events::exchange_created(conn, &base_url, &created)?;
+        events::exchange_created(conn, &links, &created)?;
         Ok((
             StatusCode::CREATED,
             to_json(&exchange_view(conn, created)?)?,
@@ -561,7 +561,7 @@ pub async fn transition(
             Invalid::new("too_long", "The note may have at most 2,000 characters."),
         ));
     }
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let view = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let found = ledger::find_for_update(conn, id)?;
@@ -575,7 +575,7 @@ pub async fn transition(
                 )));
             }
             let moved = ledger::transition(conn, &found, body.to, body.note.trim(), caller.id())?;
-            events::exchange_status_changed(conn, &base_url, &moved, body.to)?;
+            events::exchange_status_changed(conn, &links, &moved, body.to)?;
             exchange_view(conn, moved)
         })
     })
@@ -761,7 +761,7 @@ pub async fn record_transaction(
     }
     let occurred_on = body.occurred_on.unwrap_or_else(|| Utc::now().date_naive());
     let account = caller.id();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     idempotent(&state, account, key, hash, move |conn| {
         let found = ledger::find_for_update(conn, id)?;
         require(conn, &caller, &found, Access::Act)?;
@@ -783,7 +783,7 @@ pub async fn record_transaction(
                 recorded_by: account,
             },
         )?;
-        events::transaction_recorded(conn, &base_url, &found, &recorded)?;
+        events::transaction_recorded(conn, &links, &found, &recorded)?;
         Ok((
             StatusCode::CREATED,
             to_json(&TransactionView::from(recorded))?,
@@ -869,7 +869,7 @@ pub async fn reverse(
             ),
         ));
     }
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let view = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let original = ledger::find(conn, id)?;
@@ -910,7 +910,7 @@ pub async fn reverse(
                     recorded_by: caller.id(),
                 },
             )?;
-            events::transaction_recorded(conn, &base_url, &found, &reversal)?;
+            events::transaction_recorded(conn, &links, &found, &reversal)?;
             Ok(TransactionView::from(reversal))
         })
     })

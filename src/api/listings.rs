@@ -431,11 +431,11 @@ fn open_and_match(
     conn: &mut PgConnection,
     id: ListingId,
     locale: Locale,
-    base_url: &str,
+    links: &crate::email::events::Links,
 ) -> AppResult<ListingView> {
     let opened = listing::open(conn, id)?;
     check_can_open(&opened)?;
-    view_with_matches(conn, opened, locale, base_url)
+    view_with_matches(conn, opened, locale, links)
 }
 
 /// Computes the listing's matches, tells both sides of each new one, and returns the
@@ -444,10 +444,10 @@ fn view_with_matches(
     conn: &mut PgConnection,
     found: Listing,
     locale: Locale,
-    base_url: &str,
+    links: &crate::email::events::Links,
 ) -> AppResult<ListingView> {
     let fresh = matching::refresh(conn, &found)?;
-    crate::email::events::new_matches(conn, base_url, &fresh)?;
+    crate::email::events::new_matches(conn, links, &fresh)?;
     let rows = matching::of_listing(conn, found.id)?;
     let name = enterprise_name(conn, found.enterprise_id)?;
     let managed = vec![found.enterprise_id];
@@ -485,7 +485,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let locale = caller.account.locale();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -550,7 +550,7 @@ pub async fn create(
             )?;
             if body.publish {
                 check_can_open(&created)?;
-                view_with_matches(conn, created, locale, &base_url)
+                view_with_matches(conn, created, locale, &links)
             } else {
                 let name = enterprise_name(conn, created.enterprise_id)?;
                 Ok(ListingView::new(created, name, Disclosure::Full))
@@ -611,7 +611,7 @@ pub async fn update(
     let id = ListingId(id.into_inner());
     let body = body.0;
     let locale = caller.account.locale();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -693,7 +693,7 @@ pub async fn update(
             matching::reset_answers(conn, id)?;
             if updated.status() == Status::Open {
                 check_can_open(&updated)?;
-                view_with_matches(conn, updated, locale, &base_url)
+                view_with_matches(conn, updated, locale, &links)
             } else {
                 let name = enterprise_name(conn, updated.enterprise_id)?;
                 Ok(ListingView::new(updated, name, Disclosure::Full))
@@ -723,7 +723,7 @@ pub async fn publish(
 ) -> AppResult<HttpResponse> {
     let id = ListingId(id.into_inner());
     let locale = caller.account.locale();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -733,8 +733,8 @@ pub async fn publish(
                 Status::Closed => Err(AppError::Conflict(
                     "A closed listing cannot be published again.".into(),
                 )),
-                Status::Open => view_with_matches(conn, current, locale, &base_url),
-                Status::Draft | Status::Expired => open_and_match(conn, id, locale, &base_url),
+                Status::Open => view_with_matches(conn, current, locale, &links),
+                Status::Draft | Status::Expired => open_and_match(conn, id, locale, &links),
             }
         })
     })

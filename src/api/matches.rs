@@ -256,7 +256,7 @@ async fn decide(
     accepted: bool,
 ) -> AppResult<HttpResponse> {
     let locale = caller.account.locale();
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -327,13 +327,13 @@ async fn decide(
                 ));
             }
             let mut updated = matching::record_decision(conn, id, side, accepted, caller.id())?;
-            events::match_answered(conn, &base_url, &updated, side, accepted)?;
+            events::match_answered(conn, &links, &updated, side, accepted)?;
             let mut exchange_id = None;
             if updated.offer_decision.as_deref() == Some("accepted")
                 && updated.need_decision.as_deref() == Some("accepted")
             {
                 let created = exchange::create_from_match(conn, &updated, caller.id())?;
-                events::exchange_created(conn, &base_url, &created)?;
+                events::exchange_created(conn, &links, &created)?;
                 exchange_id = Some(created.id);
                 updated = matching::find(conn, id)?;
             }
@@ -600,7 +600,7 @@ async fn decide_proposal(
     id: ProposalId,
     accepted: bool,
 ) -> AppResult<HttpResponse> {
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -622,7 +622,7 @@ async fn decide_proposal(
             let decided = exchange::decide_proposal(conn, &proposal, accepted, caller.id())?;
             if let Some(exchange_id) = decided.exchange_id {
                 let created = exchange::find(conn, exchange_id)?;
-                events::exchange_created(conn, &base_url, &created)?;
+                events::exchange_created(conn, &links, &created)?;
             }
             proposal_view(conn, decided)
         })

@@ -11,6 +11,7 @@ pub mod matches;
 pub mod poles;
 pub mod reference;
 pub mod reports;
+pub mod unsubscribe;
 
 use std::sync::Arc;
 
@@ -34,6 +35,13 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
 }
 
+impl AppState {
+    /// Link builder for the emails a request causes.
+    pub fn links(&self) -> crate::email::events::Links {
+        crate::email::events::Links::new(self.settings.base_url(), self.settings.app.secret.clone())
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -52,7 +60,7 @@ pub struct AppState {
         exchanges::record_transaction, exchanges::transactions, exchanges::reverse,
         reports::flows, reports::pole_report, reports::transactions_csv,
         reference::communes, reference::naf, reference::departements, reference::regions,
-        admin::dead_messages, admin::retry_dead,
+        admin::dead_messages, admin::retry_dead, unsubscribe::confirm_page, unsubscribe::unsubscribe,
         health::live, health::ready, health::metrics,
     ),
     components(schemas(Problem, FieldError)),

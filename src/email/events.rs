@@ -3,6 +3,9 @@
 //! Accounts whose preference is not `instant` get no immediate email.
 
 use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::Sha256;
 
 use super::messages::Notice;
 use crate::domain::account::{Locale, Notifications};
@@ -13,6 +16,57 @@ use crate::models::ids::{AccountId, EnterpriseId, MatchId, PoleId};
 use crate::models::ledger::Transaction;
 use crate::models::{listing, matching, outbox};
 use crate::schema::{accounts, enterprise_accounts, pole_coordinators};
+
+/// Builds the absolute links of emails: pages on `app.base_url`, and unsubscribe links
+/// signed with `app.secret` so they work without signing in.
+#[derive(Clone)]
+pub struct Links {
+    base_url: String,
+    secret: SecretString,
+}
+
+impl Links {
+    pub fn new(base_url: &str, secret: SecretString) -> Links {
+        Links {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            secret,
+        }
+    }
+
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    fn signature(&self, account: AccountId) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.expose_secret().as_bytes())
+            .expect("HMAC takes any key");
+        mac.update(format!("unsubscribe:{account}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    pub fn unsubscribe_token(&self, account: AccountId) -> String {
+        format!("{account}.{}", self.signature(account))
+    }
+
+    pub fn unsubscribe_url(&self, account: AccountId) -> String {
+        self.page(&format!(
+            "/unsubscribe?token={}",
+            self.unsubscribe_token(account)
+        ))
+    }
+
+    /// The account a token was signed for, when the signature holds.
+    pub fn verify_unsubscribe(&self, token: &str) -> Option<AccountId> {
+        let (id, signature) = token.split_once('.')?;
+        let account = AccountId(id.parse().ok()?);
+        let expected = hex::decode(signature).ok()?;
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(self.secret.expose_secret().as_bytes()).ok()?;
+        mac.update(format!("unsubscribe:{account}").as_bytes());
+        mac.verify_slice(&expected).ok()?;
+        Some(account)
+    }
+}
 
 #[derive(Debug, Clone, Queryable)]
 struct Recipient {
@@ -60,6 +114,7 @@ fn coordinator_recipients(
 /// Enqueues `notice` for each recipient who wants instant email, once per account.
 fn send(
     conn: &mut PgConnection,
+    links: &Links,
     mut recipients: Vec<Recipient>,
     event: &str,
     notice: &Notice,
@@ -75,6 +130,7 @@ fn send(
             &recipient.email,
             &recipient.display_name,
             Locale::from_db(&recipient.locale),
+            Some(links.unsubscribe_url(recipient.id)),
         );
         outbox::enqueue(conn, &email)?;
     }
@@ -83,7 +139,7 @@ fn send(
 
 /// New matches: both listings' enterprises are told, with the score and the other
 /// listing's title (a title is part of a takeover's public teaser, nothing more is said).
-pub fn new_matches(conn: &mut PgConnection, base_url: &str, ids: &[MatchId]) -> QueryResult<()> {
+pub fn new_matches(conn: &mut PgConnection, links: &Links, ids: &[MatchId]) -> QueryResult<()> {
     for id in ids {
         let found = matching::find(conn, *id)?;
         let offer = listing::find(conn, found.offer_id)?;
@@ -100,11 +156,12 @@ pub fn new_matches(conn: &mut PgConnection, base_url: &str, ids: &[MatchId]) -> 
                     "Your listing “{}” matches “{}”, with a score of {} out of 100. You can accept or decline it.",
                     mine.title, other.title, found.score
                 )],
-                link: format!("{base_url}/listings/{}", mine.id),
+                link: links.page(&format!("/listings/{}", mine.id)),
             };
             let recipients = enterprise_recipients(conn, mine.enterprise_id)?;
             send(
                 conn,
+                links,
                 recipients,
                 &format!("match:{}:new:{}", found.id, mine.id),
                 &notice,
@@ -117,7 +174,7 @@ pub fn new_matches(conn: &mut PgConnection, base_url: &str, ids: &[MatchId]) -> 
 /// One side answered: the other side is told.
 pub fn match_answered(
     conn: &mut PgConnection,
-    base_url: &str,
+    links: &Links,
     found: &matching::Match,
     side: Kind,
     accepted: bool,
@@ -144,11 +201,12 @@ pub fn match_answered(
             "The other side {verb_en} the match between “{}” and “{}”.",
             other.title, answering.title
         )],
-        link: format!("{base_url}/listings/{}", other.id),
+        link: links.page(&format!("/listings/{}", other.id)),
     };
     let recipients = enterprise_recipients(conn, other.enterprise_id)?;
     send(
         conn,
+        links,
         recipients,
         &format!(
             "match:{}:{}:{}",
@@ -189,7 +247,7 @@ fn status_label(status: ExchangeStatus) -> (&'static str, &'static str) {
 
 pub fn exchange_created(
     conn: &mut PgConnection,
-    base_url: &str,
+    links: &Links,
     exchange: &Exchange,
 ) -> QueryResult<()> {
     let names = crate::models::enterprise::names(
@@ -218,11 +276,12 @@ pub fn exchange_created(
             "{provider} and {beneficiary} agreed on the exchange “{}”.",
             exchange.title
         )],
-        link: format!("{base_url}/exchanges/{}", exchange.id),
+        link: links.page(&format!("/exchanges/{}", exchange.id)),
     };
     let recipients = exchange_recipients(conn, exchange)?;
     send(
         conn,
+        links,
         recipients,
         &format!("exchange:{}:created", exchange.id),
         &notice,
@@ -231,7 +290,7 @@ pub fn exchange_created(
 
 pub fn exchange_status_changed(
     conn: &mut PgConnection,
-    base_url: &str,
+    links: &Links,
     exchange: &Exchange,
     status: ExchangeStatus,
 ) -> QueryResult<()> {
@@ -244,11 +303,12 @@ pub fn exchange_status_changed(
             exchange.title
         )],
         body_en: vec![format!("The exchange “{}” is now {en}.", exchange.title)],
-        link: format!("{base_url}/exchanges/{}", exchange.id),
+        link: links.page(&format!("/exchanges/{}", exchange.id)),
     };
     let recipients = exchange_recipients(conn, exchange)?;
     send(
         conn,
+        links,
         recipients,
         &format!("exchange:{}:status:{}", exchange.id, status.as_str()),
         &notice,
@@ -257,7 +317,7 @@ pub fn exchange_status_changed(
 
 pub fn transaction_recorded(
     conn: &mut PgConnection,
-    base_url: &str,
+    links: &Links,
     exchange: &Exchange,
     transaction: &Transaction,
 ) -> QueryResult<()> {
@@ -291,11 +351,12 @@ pub fn transaction_recorded(
             "Amount including tax: €{amount_en}. {}",
             transaction.description
         )],
-        link: format!("{base_url}/exchanges/{}", exchange.id),
+        link: links.page(&format!("/exchanges/{}", exchange.id)),
     };
     let recipients = exchange_recipients(conn, exchange)?;
     send(
         conn,
+        links,
         recipients,
         &format!("transaction:{}", transaction.id),
         &notice,
@@ -304,7 +365,7 @@ pub fn transaction_recorded(
 
 pub fn membership_requested(
     conn: &mut PgConnection,
-    base_url: &str,
+    links: &Links,
     pole: PoleId,
     pole_slug: &str,
     enterprise: EnterpriseId,
@@ -319,11 +380,12 @@ pub fn membership_requested(
         body_en: vec![format!(
             "The enterprise {name} asks to join the pôle. You can approve its membership."
         )],
-        link: format!("{base_url}/poles/{pole_slug}"),
+        link: links.page(&format!("/poles/{pole_slug}")),
     };
     let recipients = coordinator_recipients(conn, &[pole])?;
     send(
         conn,
+        links,
         recipients,
         &format!("membership:{}:{}:requested", pole, enterprise),
         &notice,
@@ -332,7 +394,7 @@ pub fn membership_requested(
 
 pub fn membership_approved(
     conn: &mut PgConnection,
-    base_url: &str,
+    links: &Links,
     pole_slug: &str,
     pole_name: &str,
     pole: PoleId,
@@ -343,11 +405,12 @@ pub fn membership_approved(
         subject_en: format!("Welcome to {pole_name}"),
         body_fr: vec![format!("Votre adhésion au pôle {pole_name} est approuvée : vos annonces sont maintenant visibles et peuvent trouver des correspondances.")],
         body_en: vec![format!("Your membership of {pole_name} is approved: your listings are now visible and can be matched.")],
-        link: format!("{base_url}/poles/{pole_slug}"),
+        link: links.page(&format!("/poles/{pole_slug}")),
     };
     let recipients = enterprise_recipients(conn, enterprise)?;
     send(
         conn,
+        links,
         recipients,
         &format!("membership:{}:{}:approved", pole, enterprise),
         &notice,

@@ -82,10 +82,22 @@ pub fn build_message(from: &str, base_url: &str, row: &OutboxMessage) -> anyhow:
             row.html_body.clone(),
         ))
         .map(|mut message| {
-            message.headers_mut().insert_raw(header::HeaderValue::new(
+            let headers = message.headers_mut();
+            headers.insert_raw(header::HeaderValue::new(
                 header::HeaderName::new_from_ascii_str("X-PTCE-Outbox-Id"),
                 row.id.to_string(),
             ));
+            if let Some(url) = &row.unsubscribe_url {
+                // RFC 8058 one-click unsubscribe.
+                headers.insert_raw(header::HeaderValue::new(
+                    header::HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ));
+                headers.insert_raw(header::HeaderValue::new(
+                    header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_string(),
+                ));
+            }
             message
         })
         .context("building the message")

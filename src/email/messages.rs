@@ -65,6 +65,7 @@ pub fn welcome(
         ),
     };
     NewEmail {
+        unsubscribe_url: None,
         dedup_key: format!("welcome:{account_id}"),
         recipient: email.to_string(),
         html_body: html_layout(&subject, &paragraphs, Some((label, &link))),
@@ -84,12 +85,15 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// Renders for one recipient; notifications carry an unsubscribe link, transactional
+    /// messages (welcome, password reset) do not.
     pub fn render(
         &self,
         dedup_key: String,
         recipient: &str,
         display_name: &str,
         locale: Locale,
+        unsubscribe_url: Option<String>,
     ) -> NewEmail {
         let (subject, greeting, body, label) = match locale {
             Locale::Fr => (
@@ -107,7 +111,14 @@ impl Notice {
         };
         let mut paragraphs = vec![greeting];
         paragraphs.extend(body.iter().cloned());
+        if let Some(url) = &unsubscribe_url {
+            paragraphs.push(match locale {
+                Locale::Fr => format!("Pour ne plus recevoir ces messages : {url}"),
+                Locale::En => format!("To stop receiving these messages: {url}"),
+            });
+        }
         NewEmail {
+            unsubscribe_url,
             dedup_key,
             recipient: recipient.to_string(),
             subject: subject.clone(),
@@ -138,5 +149,5 @@ pub fn password_reset(
         ],
         link: link.to_string(),
     }
-    .render(format!("password-reset:{reset_id}"), email, display_name, locale)
+    .render(format!("password-reset:{reset_id}"), email, display_name, locale, None)
 }

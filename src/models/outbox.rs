@@ -23,6 +23,8 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// One-click unsubscribe link (RFC 8058) for notifications; none for transactional mail.
+    pub unsubscribe_url: Option<String>,
 }
 
 /// A rendered email waiting to be written to the outbox.
@@ -35,6 +37,7 @@ pub struct NewEmail {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
+    pub unsubscribe_url: Option<String>,
 }
 
 /// Writes the email unless one with the same key exists. Call it inside the transaction

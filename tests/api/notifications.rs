@@ -232,6 +232,7 @@ async fn two_workers_on_one_database_send_each_message_once() {
                     subject: format!("Message {n}"),
                     text_body: "texte".into(),
                     html_body: "<p>texte</p>".into(),
+                    unsubscribe_url: None,
                 },
             )
             .unwrap();
@@ -307,4 +308,56 @@ async fn admins_see_and_retry_dead_mail() {
     }
     assert_eq!(server.received().len(), 1);
     crate::helpers::assert_problem(app.post(&retry, Some(&admin), &json!({})).await, 404).await;
+}
+
+#[tokio::test]
+async fn the_unsubscribe_link_works_without_signing_in() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, b_id) = &market.members[1];
+    let before = settle(&app, 6).await.len();
+    app.create_listing(a, &listing_body(*a_id, "offer", json!({})))
+        .await;
+    app.create_listing(b, &listing_body(*b_id, "need", json!({})))
+        .await;
+    let mails = settle(&app, before + 2).await;
+    let notice = find(&mails, "member0@example.fr", "Nouvelle correspondance")[0];
+    assert_eq!(
+        notice.header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let link = notice.header("List-Unsubscribe").unwrap();
+    let url = link
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string();
+    assert!(
+        url.starts_with(&format!("{}/unsubscribe?token=", app.base_url())),
+        "{url}"
+    );
+    let path = &url[app.base_url().len()..];
+
+    // A forged token is refused; the real one needs no session.
+    let forged = app
+        .client
+        .post(app.url("/unsubscribe?token=1.deadbeef"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 400);
+    let page = app.get(path, None).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("<form method=\"post\""));
+    let done = app
+        .client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let me: serde_json::Value = app.get("/api/v1/me", Some(a)).await.json().await.unwrap();
+    assert_eq!(me["notifications"], "off");
 }

@@ -59,6 +59,8 @@ async fn the_openapi_document_lists_every_endpoint_with_its_errors() {
         ("/api/v1/reference/naf", "get"),
         ("/api/v1/reference/departements", "get"),
         ("/api/v1/reference/regions", "get"),
+        ("/unsubscribe", "get"),
+        ("/unsubscribe", "post"),
         ("/health/live", "get"),
         ("/health/ready", "get"),
         ("/metrics", "get"),
