@@ -13,9 +13,7 @@ use super::json::{HashedJson, Json};
 use super::listings::managed_by;
 use super::AppState;
 use crate::db;
-use crate::domain::decimal::{
-    check_quantity, check_unit_price, price_display, quantity_display, ExactDecimal,
-};
+use crate::domain::decimal::{price_display, quantity_display, ExactDecimal};
 use crate::domain::ledger::{AmountInput, ExchangeStatus, Money};
 use crate::domain::listing::Category;
 use crate::domain::units::Unit;
@@ -367,18 +365,8 @@ pub async fn create(
     let HashedJson { value: body, hash } = body;
     let mut errors = FieldErrors::new();
     errors.check("title", crate::domain::listing::check_title(&body.title));
-    let quantity = body
-        .quantity
-        .and_then(|q| errors.check("quantity", check_quantity(q.0)));
-    let unit_price = body
-        .unit_price
-        .and_then(|p| errors.check("unit_price", check_unit_price(p.0)));
-    if body.unit.is_none() && (body.quantity.is_some() || body.unit_price.is_some()) {
-        errors.add(
-            "unit",
-            Invalid::new("required", "Give the unit of the quantity or price."),
-        );
-    }
+    let (quantity, unit_price) =
+        super::check_terms(&mut errors, body.quantity, body.unit, body.unit_price);
     if body.provider_enterprise_id == body.beneficiary_enterprise_id {
         errors.add(
             "beneficiary_enterprise_id",

@@ -14,9 +14,7 @@ use super::matches::{match_views, MatchView};
 use super::AppState;
 use crate::db;
 use crate::domain::account::Locale;
-use crate::domain::decimal::{
-    check_quantity, check_unit_price, price_display, quantity_display, ExactDecimal,
-};
+use crate::domain::decimal::{price_display, quantity_display, ExactDecimal};
 use crate::domain::listing::{
     check_description, check_title, parse_details, Category, CloseReason, Kind, Status, Visibility,
     MAX_RADIUS_KM,
@@ -361,18 +359,8 @@ fn check_listing(
             }
         }
     };
-    let quantity = input
-        .quantity
-        .and_then(|q| errors.check("quantity", check_quantity(q.0)));
-    let unit_price = input
-        .unit_price
-        .and_then(|p| errors.check("unit_price", check_unit_price(p.0)));
-    if input.unit.is_none() && (input.quantity.is_some() || input.unit_price.is_some()) {
-        errors.add(
-            "unit",
-            Invalid::new("required", "Give the unit of the quantity or price."),
-        );
-    }
+    let (quantity, unit_price) =
+        super::check_terms(&mut errors, input.quantity, input.unit, input.unit_price);
     if let (Some(from), Some(until)) = (input.available_from, input.valid_until) {
         if from > until {
             errors.add(

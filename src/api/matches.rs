@@ -12,9 +12,7 @@ use super::listings::{disclosure_for, managed_by, Disclosure, ListingView};
 use super::AppState;
 use crate::db;
 use crate::domain::account::Locale;
-use crate::domain::decimal::{
-    check_quantity, check_unit_price, price_display, quantity_display, ExactDecimal,
-};
+use crate::domain::decimal::{price_display, quantity_display, ExactDecimal};
 use crate::domain::listing::{Kind, Status};
 use crate::domain::matching::{Factor, FactorKind};
 use crate::domain::units::Unit;
@@ -506,18 +504,8 @@ pub async fn propose(
             Invalid::new("message_length", "The message needs 1 to 2,000 characters."),
         );
     }
-    let quantity = body
-        .quantity
-        .and_then(|q| errors.check("quantity", check_quantity(q.0)));
-    let unit_price = body
-        .unit_price
-        .and_then(|p| errors.check("unit_price", check_unit_price(p.0)));
-    if body.unit.is_none() && (body.quantity.is_some() || body.unit_price.is_some()) {
-        errors.add(
-            "unit",
-            Invalid::new("required", "Give the unit of the quantity or price."),
-        );
-    }
+    let (quantity, unit_price) =
+        super::check_terms(&mut errors, body.quantity, body.unit, body.unit_price);
     errors.finish()?;
     let view = db::run(&state.pool, move |conn| {
         let managed = managed_by(conn, Some(&caller))?;

@@ -91,6 +91,27 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The terms of an offer, a need, a proposal or an exchange: a quantity (more than zero)
+/// and a unit price (zero or more), each with at most 6 decimals, and the unit they are
+/// counted in, required as soon as either is given. Returns the checked quantity and price.
+pub fn check_terms(
+    errors: &mut crate::error::FieldErrors,
+    quantity: Option<crate::domain::decimal::ExactDecimal>,
+    unit: Option<crate::domain::units::Unit>,
+    unit_price: Option<crate::domain::decimal::ExactDecimal>,
+) -> (Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>) {
+    use crate::domain::decimal::{check_quantity, check_unit_price};
+    let checked_quantity = quantity.and_then(|q| errors.check("quantity", check_quantity(q.0)));
+    let checked_price = unit_price.and_then(|p| errors.check("unit_price", check_unit_price(p.0)));
+    if unit.is_none() && (quantity.is_some() || unit_price.is_some()) {
+        errors.add(
+            "unit",
+            crate::domain::Invalid::new("required", "Give the unit of the quantity or price."),
+        );
+    }
+    (checked_quantity, checked_price)
+}
+
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/register", web::post().to(auth::register))
