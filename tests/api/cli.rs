@@ -99,6 +99,29 @@ impl Service {
     }
 }
 
+/// GETs `url` (with a bearer token when given) and returns its JSON.
+async fn get_json(client: &reqwest::Client, url: String, token: Option<&str>) -> Value {
+    let mut request = client.get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+/// Signs a demo account in and returns its token.
+async fn demo_login(client: &reqwest::Client, base: &str, email: &str) -> String {
+    let session: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": "ptce-demo-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    session["token"].as_str().expect("a demo login").to_string()
+}
+
 #[tokio::test]
 async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops_it() {
     let dir = scratch_dir("embedded");
@@ -123,35 +146,16 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
         .await
         .unwrap();
     assert_eq!(ready.status(), 200);
-    let poles: Value = client
-        .get(format!("{base}/api/v1/poles"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let poles: Value = get_json(&client, format!("{base}/api/v1/poles"), None).await;
     let poles = poles["items"].as_array().unwrap();
     assert_eq!(poles.len(), 12);
     assert!(poles
         .iter()
         .any(|p| p["slug"] == "pole-sud-archer" && p["commune"] == "26281"));
-    let login = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "admin@demo.ptce.fr", "password": "ptce-demo-2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
+    let admin = demo_login(&client, &base, "admin@demo.ptce.fr").await;
     // Listings in all four categories, already matched.
-    let listings: Value = client
-        .get(format!("{base}/api/v1/listings?limit=100"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listings: Value =
+        get_json(&client, format!("{base}/api/v1/listings?limit=100"), None).await;
     let mut categories: Vec<&str> = listings["items"]
         .as_array()
         .unwrap()
@@ -169,24 +173,8 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
             "relocated_production"
         ]
     );
-    let member: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "karim.benali@demo.ptce.fr", "password": "ptce-demo-2026"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let matches: Value = client
-        .get(format!("{base}/api/v1/matches"))
-        .bearer_auth(member["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let member = demo_login(&client, &base, "karim.benali@demo.ptce.fr").await;
+    let matches = get_json(&client, format!("{base}/api/v1/matches"), Some(&member)).await;
     let matches = matches["items"].as_array().unwrap();
     assert!(
         matches.len() >= 2,
@@ -197,25 +185,8 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
         .unwrap()
         .starts_with("Même"));
     // Exchanges in every status, with money in the flows.
-    let admin: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "admin@demo.ptce.fr", "password": "ptce-demo-2026"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let admin = admin["token"].as_str().unwrap();
-    let exchanges: Value = client
-        .get(format!("{base}/api/v1/exchanges"))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let exchanges: Value =
+        get_json(&client, format!("{base}/api/v1/exchanges"), Some(&admin)).await;
     let mut statuses: Vec<&str> = exchanges["items"]
         .as_array()
         .unwrap()
@@ -228,15 +199,12 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
         statuses,
         vec!["agreed", "cancelled", "completed", "in_progress"]
     );
-    let flows: Value = client
-        .get(format!("{base}/api/v1/reports/flows"))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let flows: Value = get_json(
+        &client,
+        format!("{base}/api/v1/reports/flows"),
+        Some(&admin),
+    )
+    .await;
     assert_eq!(flows["total_amount"], "960.00");
     let pid_file = dir.join("postgres/data/postmaster.pid");
     assert!(pid_file.exists(), "the cluster runs under the data folder");
@@ -261,14 +229,7 @@ async fn serve_without_a_database_runs_its_own_postgres_with_demo_data_and_stops
         "no second seeding"
     );
     let base = service.address.clone();
-    let poles: Value = client
-        .get(format!("{base}/api/v1/poles"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let poles: Value = get_json(&client, format!("{base}/api/v1/poles"), None).await;
     assert_eq!(poles["items"].as_array().unwrap().len(), 12);
     tokio::task::spawn_blocking(move || service.stop())
         .await
