@@ -48,6 +48,8 @@ pub struct MailSettings {
     pub retry_initial_secs: u64,
     pub retry_max_secs: u64,
     pub max_attempts: i32,
+    /// The hour (0–23, Europe/Paris) the daily digests are sent.
+    pub digest_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,6 +106,9 @@ impl Settings {
                     "APP_ENV=production needs its own app.secret (PTCE__APP__SECRET), at least 32 characters"
                 );
             }
+        }
+        if self.mail.digest_hour > 23 {
+            anyhow::bail!("mail.digest_hour is an hour of the day, 0 to 23");
         }
         if self.database.pool_size == 0 {
             anyhow::bail!("database.pool_size must be at least 1");

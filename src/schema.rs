@@ -8,9 +8,54 @@ diesel::table! {
         display_name -> Text,
         role -> Text,
         locale -> Text,
-        notifications -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        notify_matches -> Text,
+        notify_exchanges -> Text,
+        notify_memberships -> Text,
+        notify_listings -> Text,
+        notify_alerts -> Text,
+        email_verified_at -> Nullable<Timestamptz>,
+    }
+}
+
+// `area` (CUBE) and `query` (TSQUERY) have no diesel type: written and read in SQL.
+diesel::table! {
+    alerts (id) {
+        id -> Int8,
+        account_id -> Int8,
+        kind -> Text,
+        category -> Text,
+        naf_prefix -> Text,
+        commune_code -> Nullable<Text>,
+        radius_km -> Nullable<Int4>,
+        lat -> Nullable<Float8>,
+        lon -> Nullable<Float8>,
+        keywords -> Text,
+        frequency -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    alert_hits (alert_id, listing_id) {
+        alert_id -> Int8,
+        listing_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    digest_items (id) {
+        id -> Int8,
+        account_id -> Int8,
+        dedup_key -> Text,
+        family -> Text,
+        subject -> Text,
+        summary -> Text,
+        link -> Text,
+        created_at -> Timestamptz,
+        digest_date -> Nullable<Date>,
     }
 }
 
@@ -167,6 +212,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         listed_at -> Timestamptz,
         closed_at -> Nullable<Timestamptz>,
+        expiry_warned_for -> Nullable<Date>,
     }
 }
 
@@ -315,6 +361,10 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(alerts -> accounts (account_id));
+diesel::joinable!(alert_hits -> alerts (alert_id));
+diesel::joinable!(alert_hits -> listings (listing_id));
+diesel::joinable!(digest_items -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(communes -> departements (departement_code));
 diesel::joinable!(communes -> epcis (epci_code));
@@ -343,6 +393,9 @@ diesel::joinable!(proposals -> listings (need_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    alert_hits,
+    alerts,
+    digest_items,
     api_tokens,
     communes,
     departements,

@@ -187,6 +187,10 @@ fn run_server(listener: TcpListener, pool: DbPool, settings: Settings) -> anyhow
                     .route(web::post().to(api::unsubscribe::unsubscribe)),
             )
             .route(
+                "/verify-email",
+                web::get().to(api::verify_email::verify_page),
+            )
+            .route(
                 "/api/docs",
                 web::get().to(|| async {
                     HttpResponse::Found()

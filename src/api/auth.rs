@@ -14,7 +14,9 @@ use validator::Validate;
 use super::json::Json;
 use super::AppState;
 use crate::db;
-use crate::domain::account::{check_password, Email, Locale, Notifications, Role};
+use crate::domain::account::{
+    check_password, Email, Family, Locale, Notifications, Preferences, Role,
+};
 use crate::email::messages;
 use crate::error::{AppError, AppResult, FieldErrors, Problem};
 use crate::models::account::{self, Account, AccountChanges, NewAccount};
@@ -115,7 +117,10 @@ pub struct AccountView {
     pub display_name: String,
     pub role: Role,
     pub locale: Locale,
-    pub notifications: Notifications,
+    /// For each family of events: instant email, daily digest, or off.
+    pub notifications: Preferences,
+    /// Whether the address was confirmed through the welcome email's link.
+    pub email_verified: bool,
 }
 
 impl From<&Account> for AccountView {
@@ -126,7 +131,8 @@ impl From<&Account> for AccountView {
             display_name: account.display_name.clone(),
             role: account.role(),
             locale: account.locale(),
-            notifications: account.notifications(),
+            notifications: account.preferences(),
+            email_verified: account.email_verified_at.is_some(),
         }
     }
 }
@@ -171,10 +177,55 @@ pub struct UpdateMeRequest {
     ))]
     pub display_name: Option<String>,
     pub locale: Option<Locale>,
-    pub notifications: Option<Notifications>,
+    /// One choice for every family (`"daily"`), or some families
+    /// (`{"matches": "instant", "exchanges": "daily"}`).
+    pub notifications: Option<NotificationsChange>,
     /// A new password; `current_password` must be given with it.
     pub password: Option<String>,
     pub current_password: Option<String>,
+}
+
+/// A change of notification preferences: all families at once, or some of them.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum NotificationsChange {
+    All(Notifications),
+    Families(FamiliesChange),
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FamiliesChange {
+    pub matches: Option<Notifications>,
+    pub exchanges: Option<Notifications>,
+    pub memberships: Option<Notifications>,
+    pub listings: Option<Notifications>,
+    pub alerts: Option<Notifications>,
+}
+
+impl NotificationsChange {
+    pub fn apply(&self, changes: &mut AccountChanges) {
+        match self {
+            NotificationsChange::All(choice) => {
+                for family in Family::ALL {
+                    changes.notify(family, *choice);
+                }
+            }
+            NotificationsChange::Families(some) => {
+                for (family, choice) in [
+                    (Family::Matches, some.matches),
+                    (Family::Exchanges, some.exchanges),
+                    (Family::Memberships, some.memberships),
+                    (Family::Listings, some.listings),
+                    (Family::Alerts, some.alerts),
+                ] {
+                    if let Some(choice) = choice {
+                        changes.notify(family, choice);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Create an account and sign in.
@@ -199,7 +250,7 @@ pub async fn register(
     let display_name = body.display_name.trim().to_string();
     let locale = body.locale.unwrap_or(Locale::Fr);
     let ttl = state.settings.app.token_ttl_days;
-    let base_url = state.settings.base_url().to_string();
+    let links = state.links();
     let password = body.password;
     let password_hash = web::block(move || account::hash_password(&password)).await??;
     let (account, token) = db::run(&state.pool, move |conn| {
@@ -220,16 +271,7 @@ pub async fn register(
                     locale: locale.as_str(),
                 },
             )?;
-            outbox::enqueue(
-                conn,
-                &messages::welcome(
-                    account.id.0,
-                    &account.email,
-                    &account.display_name,
-                    locale,
-                    &base_url,
-                ),
-            )?;
+            outbox::enqueue(conn, &messages::welcome(&account, locale, &links))?;
             let token = account::issue_token(conn, account.id, ttl)?;
             Ok((account, token))
         })
@@ -327,9 +369,11 @@ pub async fn update_me(
     let mut changes = AccountChanges {
         display_name: body.display_name.map(|n| n.trim().to_string()),
         locale: body.locale.map(|l| l.as_str().to_string()),
-        notifications: body.notifications.map(|n| n.as_str().to_string()),
         ..AccountChanges::default()
     };
+    if let Some(notifications) = &body.notifications {
+        notifications.apply(&mut changes);
+    }
     if let Some(password) = &body.password {
         errors.check("password", check_password(password));
         let current = body.current_password.clone().unwrap_or_default();
@@ -452,4 +496,27 @@ pub async fn confirm_password_reset(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyEmailRequest {
+    /// The token from the welcome email's link.
+    pub token: String,
+}
+
+/// Confirm the account's address with the token of the welcome email (no sign-in needed:
+/// the token is signed for this account and this address).
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "accounts",
+    request_body = VerifyEmailRequest,
+    responses(
+        (status = 200, body = AccountView),
+        (status = 422, description = "Invalid token, or the address changed since", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    body: Json<VerifyEmailRequest>,
+) -> AppResult<HttpResponse> {
+    let verified = super::verify_email::verify(&state, &body.token).await?;
+    Ok(HttpResponse::Ok().json(AccountView::from(&verified)))
 }

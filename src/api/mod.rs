@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, its OpenAPI document, and the operations endpoints.
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod enterprises;
 pub mod exchanges;
@@ -12,6 +13,7 @@ pub mod poles;
 pub mod reference;
 pub mod reports;
 pub mod unsubscribe;
+pub mod verify_email;
 
 use std::sync::Arc;
 
@@ -50,7 +52,8 @@ impl AppState {
     ),
     paths(
         auth::register, auth::login, auth::logout, auth::me, auth::update_me,
-        auth::request_password_reset, auth::confirm_password_reset,
+        auth::request_password_reset, auth::confirm_password_reset, auth::verify_email,
+        alerts::create, alerts::list, alerts::delete,
         poles::list, poles::show, poles::create, poles::appoint_coordinator,
         enterprises::create, enterprises::show, enterprises::update, enterprises::approve,
         listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
@@ -61,6 +64,7 @@ impl AppState {
         reports::flows, reports::pole_report, reports::transactions_csv,
         reference::communes, reference::naf, reference::departements, reference::regions,
         admin::dead_messages, admin::retry_dead, unsubscribe::confirm_page, unsubscribe::unsubscribe,
+        verify_email::verify_page,
         health::live, health::ready, health::metrics,
     ),
     components(schemas(Problem, FieldError)),
@@ -72,6 +76,7 @@ impl AppState {
         (name = "listings", description = "Offers and needs: post, publish, search"),
         (name = "matches", description = "Offer–need matches, proposals, and the exchanges they create"),
         (name = "exchanges", description = "Exchanges, their lifecycle and their transactions"),
+        (name = "alerts", description = "Saved searches that email new listings"),
         (name = "reports", description = "Inter-pôle flows, pôle activity, CSV export"),
         (name = "reference", description = "French territorial and sector reference data"),
         (name = "operations", description = "Health and metrics"),
@@ -125,6 +130,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/auth/password-reset/confirm",
             web::post().to(auth::confirm_password_reset),
         )
+        .route("/auth/verify-email", web::post().to(auth::verify_email))
+        .service(
+            web::resource("/alerts")
+                .route(web::get().to(alerts::list))
+                .route(web::post().to(alerts::create)),
+        )
+        .route("/alerts/{id}", web::delete().to(alerts::delete))
         .service(
             web::resource("/me")
                 .route(web::get().to(auth::me))

@@ -20,7 +20,7 @@ pub struct UnsubscribeQuery {
     pub token: String,
 }
 
-fn page(status: actix_web::http::StatusCode, title: &str, body: &str) -> HttpResponse {
+pub(super) fn page(status: actix_web::http::StatusCode, title: &str, body: &str) -> HttpResponse {
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(format!(
         "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title></head><body style=\"font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1f2933\">\
@@ -77,10 +77,7 @@ pub async fn unsubscribe(
         account::update(
             conn,
             account_id,
-            &AccountChanges {
-                notifications: Some(Notifications::Off.as_str().to_string()),
-                ..AccountChanges::default()
-            },
+            &AccountChanges::notify_all(Notifications::Off),
         )?;
         Ok(())
     })

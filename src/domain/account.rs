@@ -82,6 +82,108 @@ impl Notifications {
     }
 }
 
+/// The families of events an account can hear about, each with its own preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// New matches and the other side's answers.
+    Matches,
+    /// Exchanges created, their status, their transactions.
+    Exchanges,
+    /// Membership requests (coordinators) and approvals (enterprises).
+    Memberships,
+    /// My listings about to expire.
+    Listings,
+    /// Listings that fit my saved searches.
+    Alerts,
+}
+
+impl Family {
+    pub const ALL: [Family; 5] = [
+        Family::Matches,
+        Family::Exchanges,
+        Family::Memberships,
+        Family::Listings,
+        Family::Alerts,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Matches => "matches",
+            Family::Exchanges => "exchanges",
+            Family::Memberships => "memberships",
+            Family::Listings => "listings",
+            Family::Alerts => "alerts",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (Family::Matches, Locale::Fr) => "Correspondances",
+            (Family::Matches, Locale::En) => "Matches",
+            (Family::Exchanges, Locale::Fr) => "Échanges",
+            (Family::Exchanges, Locale::En) => "Exchanges",
+            (Family::Memberships, Locale::Fr) => "Adhésions",
+            (Family::Memberships, Locale::En) => "Memberships",
+            (Family::Listings, Locale::Fr) => "Mes annonces",
+            (Family::Listings, Locale::En) => "My listings",
+            (Family::Alerts, Locale::Fr) => "Alertes",
+            (Family::Alerts, Locale::En) => "Alerts",
+        }
+    }
+}
+
+/// An account's choice for each family of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Preferences {
+    pub matches: Notifications,
+    pub exchanges: Notifications,
+    pub memberships: Notifications,
+    pub listings: Notifications,
+    pub alerts: Notifications,
+}
+
+impl Preferences {
+    pub fn all(choice: Notifications) -> Preferences {
+        Preferences {
+            matches: choice,
+            exchanges: choice,
+            memberships: choice,
+            listings: choice,
+            alerts: choice,
+        }
+    }
+
+    pub fn get(&self, family: Family) -> Notifications {
+        match family {
+            Family::Matches => self.matches,
+            Family::Exchanges => self.exchanges,
+            Family::Memberships => self.memberships,
+            Family::Listings => self.listings,
+            Family::Alerts => self.alerts,
+        }
+    }
+}
+
+impl Notifications {
+    /// The less eager of two choices (off < daily < instant): an alert set to instant
+    /// still waits for the digest when its family says daily.
+    pub fn at_most(self, cap: Notifications) -> Notifications {
+        fn rank(n: Notifications) -> u8 {
+            match n {
+                Notifications::Off => 0,
+                Notifications::Daily => 1,
+                Notifications::Instant => 2,
+            }
+        }
+        if rank(self) <= rank(cap) {
+            self
+        } else {
+            cap
+        }
+    }
+}
+
 /// An e-mail address, trimmed and lower-cased so that comparisons ignore case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -135,6 +237,15 @@ mod tests {
         );
         assert!(Email::parse("not-an-email").is_err());
         assert!(Email::parse("").is_err());
+    }
+
+    #[test]
+    fn a_family_preference_caps_an_alert_frequency() {
+        use Notifications::*;
+        assert_eq!(Instant.at_most(Daily), Daily);
+        assert_eq!(Daily.at_most(Instant), Daily);
+        assert_eq!(Instant.at_most(Off), Off);
+        assert_eq!(Instant.at_most(Instant), Instant);
     }
 
     #[test]

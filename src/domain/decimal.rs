@@ -133,8 +133,20 @@ pub fn round_cents(value: Decimal) -> Decimal {
 }
 
 /// Formats a decimal the French way for sentences: "1 234,5".
+/// An amount of money in French: always two decimals ("1 481,40").
+pub fn french_money(value: Decimal) -> String {
+    let mut cents = round_cents(value);
+    cents.rescale(2);
+    french_digits(&cents.to_string())
+}
+
 pub fn french(value: Decimal) -> String {
-    let text = value.normalize().to_string();
+    french_digits(&value.normalize().to_string())
+}
+
+/// Groups thousands with a narrow no-break space and writes a decimal comma.
+fn french_digits(text: &str) -> String {
+    let text = text.to_string();
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
         None => (text, None),
@@ -235,6 +247,9 @@ mod tests {
     fn french_formatting_groups_thousands() {
         assert_eq!(french(dec!(1234.5)), "1\u{202f}234,5");
         assert_eq!(french(dec!(12)), "12");
+        assert_eq!(french_money(dec!(1481.4)), "1\u{202f}481,40");
+        assert_eq!(french_money(dec!(-0.005)), "-0,01");
+        assert_eq!(french_money(dec!(3)), "3,00");
     }
 
     proptest! {

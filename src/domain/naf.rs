@@ -81,6 +81,19 @@ impl NafCode {
     }
 
     /// How deep two codes agree in the hierarchy below the section: 0 nothing in common,
+    /// The code and the codes above it, division first (`10`, `10.7`, `10.71`, `10.71C`);
+    /// a section has no digits to shorten and is its own only ancestor here.
+    pub fn ancestors(&self) -> Vec<String> {
+        if self.0.len() == 1 {
+            return vec![self.0.clone()];
+        }
+        [2usize, 4, 5, 6]
+            .into_iter()
+            .filter(|end| *end <= self.0.len())
+            .map(|end| self.0[..end].to_string())
+            .collect()
+    }
+
     /// 1 same division, 2 same group, 3 same class, 4 same subclass. Sections are compared
     /// through the reference data, not here: a division alone does not spell its section.
     pub fn common_depth(&self, other: &NafCode) -> u8 {
@@ -126,6 +139,17 @@ mod tests {
         ] {
             assert!(NafCode::parse(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn ancestors_run_from_the_division_down() {
+        let code = |s| NafCode::parse(s).unwrap();
+        assert_eq!(
+            code("10.71C").ancestors(),
+            vec!["10", "10.7", "10.71", "10.71C"]
+        );
+        assert_eq!(code("10.5").ancestors(), vec!["10", "10.5"]);
+        assert_eq!(code("C").ancestors(), vec!["C"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Who is told what, when something happens: each event renders its emails and writes them
 //! to the outbox in the caller's transaction, once per recipient (deduplication keys).
-//! Accounts whose preference is not `instant` get no immediate email.
+//! Each event belongs to a family; an account's preference for that family decides whether
+//! it is emailed now, kept for the daily digest, or not told.
 
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
@@ -8,18 +9,18 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
 use super::messages::Notice;
-use crate::domain::account::{Locale, Notifications};
+use crate::domain::account::{Family, Locale, Notifications};
 use crate::domain::ledger::ExchangeStatus;
 use crate::domain::listing::Kind;
 use crate::models::exchange::Exchange;
 use crate::models::ids::{AccountId, EnterpriseId, MatchId, PoleId};
 use crate::models::ledger::Transaction;
-use crate::models::{listing, matching, outbox};
+use crate::models::{alert, digest, listing, matching, outbox};
 use crate::schema::{accounts, enterprise_accounts, pole_coordinators};
 
 /// Builds the absolute links of emails: pages on `app.base_url`, and unsubscribe links
 /// signed with `app.secret` so they work without signing in.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Links {
     base_url: String,
     secret: SecretString,
@@ -37,15 +38,39 @@ impl Links {
         format!("{}{path}", self.base_url)
     }
 
-    fn signature(&self, account: AccountId) -> String {
+    /// HMAC-SHA256 of `purpose:payload` with the service's secret: links that prove
+    /// themselves without a stored token.
+    fn signature(&self, purpose: &str, payload: &str) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.expose_secret().as_bytes())
             .expect("HMAC takes any key");
-        mac.update(format!("unsubscribe:{account}").as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        mac.update(format!("{purpose}:{payload}").as_bytes());
+        mac
+    }
+
+    fn sign(&self, purpose: &str, account: AccountId, payload: &str) -> String {
+        let mac = self.signature(purpose, payload);
+        format!("{account}.{}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    /// The account a `sign`ed token names, when its signature holds for `payload(account)`.
+    fn verify(
+        &self,
+        purpose: &str,
+        token: &str,
+        payload: impl FnOnce(AccountId) -> Option<String>,
+    ) -> Option<AccountId> {
+        let (id, signature) = token.trim().split_once('.')?;
+        let account = AccountId(id.parse().ok()?);
+        let expected = hex::decode(signature).ok()?;
+        let payload = payload(account)?;
+        self.signature(purpose, &payload)
+            .verify_slice(&expected)
+            .ok()?;
+        Some(account)
     }
 
     pub fn unsubscribe_token(&self, account: AccountId) -> String {
-        format!("{account}.{}", self.signature(account))
+        self.sign("unsubscribe", account, &account.to_string())
     }
 
     pub fn unsubscribe_url(&self, account: AccountId) -> String {
@@ -57,24 +82,59 @@ impl Links {
 
     /// The account a token was signed for, when the signature holds.
     pub fn verify_unsubscribe(&self, token: &str) -> Option<AccountId> {
-        let (id, signature) = token.split_once('.')?;
-        let account = AccountId(id.parse().ok()?);
-        let expected = hex::decode(signature).ok()?;
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(self.secret.expose_secret().as_bytes()).ok()?;
-        mac.update(format!("unsubscribe:{account}").as_bytes());
-        mac.verify_slice(&expected).ok()?;
-        Some(account)
+        self.verify("unsubscribe", token, |account| Some(account.to_string()))
+    }
+
+    /// A token for the welcome email's verification link: bound to the address, so it
+    /// stops working if the address changes.
+    pub fn email_verification_token(&self, account: AccountId, email: &str) -> String {
+        self.sign("verify-email", account, &format!("{account}:{email}"))
+    }
+
+    pub fn email_verification_url(&self, account: AccountId, email: &str) -> String {
+        self.page(&format!(
+            "/verify-email?token={}",
+            self.email_verification_token(account, email)
+        ))
+    }
+
+    /// The account whose current address `email_of` returns, when the token was signed
+    /// for that account and that address.
+    pub fn verify_email_token(
+        &self,
+        token: &str,
+        email_of: impl FnOnce(AccountId) -> Option<String>,
+    ) -> Option<AccountId> {
+        self.verify("verify-email", token, |account| {
+            email_of(account).map(|email| format!("{account}:{email}"))
+        })
     }
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
 struct Recipient {
     id: AccountId,
     email: String,
     display_name: String,
     locale: String,
-    notifications: String,
+    notify_matches: String,
+    notify_exchanges: String,
+    notify_memberships: String,
+    notify_listings: String,
+    notify_alerts: String,
+}
+
+impl Recipient {
+    fn preference(&self, family: Family) -> Notifications {
+        Notifications::from_db(match family {
+            Family::Matches => &self.notify_matches,
+            Family::Exchanges => &self.notify_exchanges,
+            Family::Memberships => &self.notify_memberships,
+            Family::Listings => &self.notify_listings,
+            Family::Alerts => &self.notify_alerts,
+        })
+    }
 }
 
 fn enterprise_recipients(
@@ -84,13 +144,7 @@ fn enterprise_recipients(
     accounts::table
         .inner_join(enterprise_accounts::table)
         .filter(enterprise_accounts::enterprise_id.eq(enterprise))
-        .select((
-            accounts::id,
-            accounts::email,
-            accounts::display_name,
-            accounts::locale,
-            accounts::notifications,
-        ))
+        .select(Recipient::as_select())
         .load(conn)
 }
 
@@ -101,40 +155,68 @@ fn coordinator_recipients(
     accounts::table
         .inner_join(pole_coordinators::table)
         .filter(pole_coordinators::pole_id.eq_any(poles))
-        .select((
-            accounts::id,
-            accounts::email,
-            accounts::display_name,
-            accounts::locale,
-            accounts::notifications,
-        ))
+        .select(Recipient::as_select())
         .load(conn)
 }
 
-/// Enqueues `notice` for each recipient who wants instant email, once per account.
+/// Tells each recipient once, after their preference for `family`: an email now, an item
+/// of the daily digest, or nothing.
 fn send(
     conn: &mut PgConnection,
     links: &Links,
     mut recipients: Vec<Recipient>,
+    family: Family,
     event: &str,
     notice: &Notice,
 ) -> QueryResult<()> {
     recipients.sort_by_key(|r| r.id);
     recipients.dedup_by_key(|r| r.id);
     for recipient in recipients {
-        if Notifications::from_db(&recipient.notifications) != Notifications::Instant {
-            continue;
-        }
-        let email = notice.render(
-            format!("{event}:to:{}", recipient.id),
-            &recipient.email,
-            &recipient.display_name,
-            Locale::from_db(&recipient.locale),
-            Some(links.unsubscribe_url(recipient.id)),
-        );
-        outbox::enqueue(conn, &email)?;
+        let choice = recipient.preference(family);
+        deliver(conn, links, &recipient, family, choice, event, notice)?;
     }
     Ok(())
+}
+
+fn deliver(
+    conn: &mut PgConnection,
+    links: &Links,
+    recipient: &Recipient,
+    family: Family,
+    choice: Notifications,
+    event: &str,
+    notice: &Notice,
+) -> QueryResult<()> {
+    let dedup_key = format!("{event}:to:{}", recipient.id);
+    let locale = Locale::from_db(&recipient.locale);
+    match choice {
+        Notifications::Off => Ok(()),
+        Notifications::Instant => {
+            let email = notice.render(
+                dedup_key,
+                &recipient.email,
+                &recipient.display_name,
+                locale,
+                Some(links.unsubscribe_url(recipient.id)),
+            );
+            outbox::enqueue(conn, &email).map(drop)
+        }
+        Notifications::Daily => {
+            let (subject, body) = notice.localized(locale);
+            digest::add(
+                conn,
+                &digest::NewDigestItem {
+                    account_id: recipient.id,
+                    dedup_key,
+                    family: family.as_str().to_string(),
+                    subject: subject.clone(),
+                    summary: body.join(" "),
+                    link: notice.link.clone(),
+                },
+            )
+            .map(drop)
+        }
+    }
 }
 
 /// New matches: both listings' enterprises are told, with the score and the other
@@ -163,6 +245,7 @@ pub fn new_matches(conn: &mut PgConnection, links: &Links, ids: &[MatchId]) -> Q
                 conn,
                 links,
                 recipients,
+                Family::Matches,
                 &format!("match:{}:new:{}", found.id, mine.id),
                 &notice,
             )?;
@@ -208,6 +291,7 @@ pub fn match_answered(
         conn,
         links,
         recipients,
+        Family::Matches,
         &format!(
             "match:{}:{}:{}",
             found.id,
@@ -283,6 +367,7 @@ pub fn exchange_created(
         conn,
         links,
         recipients,
+        Family::Exchanges,
         &format!("exchange:{}:created", exchange.id),
         &notice,
     )
@@ -310,6 +395,7 @@ pub fn exchange_status_changed(
         conn,
         links,
         recipients,
+        Family::Exchanges,
         &format!("exchange:{}:status:{}", exchange.id, status.as_str()),
         &notice,
     )
@@ -322,8 +408,12 @@ pub fn transaction_recorded(
     transaction: &Transaction,
 ) -> QueryResult<()> {
     let reversal = transaction.reverses_id.is_some();
-    let amount_fr = crate::domain::decimal::french(transaction.amount_incl_tax);
-    let amount_en = transaction.amount_incl_tax.to_string();
+    let amount_fr = crate::domain::decimal::french_money(transaction.amount_incl_tax);
+    let amount_en = {
+        let mut cents = crate::domain::decimal::round_cents(transaction.amount_incl_tax);
+        cents.rescale(2);
+        cents.to_string()
+    };
     let notice = Notice {
         subject_fr: format!(
             "{} sur « {} »",
@@ -358,6 +448,7 @@ pub fn transaction_recorded(
         conn,
         links,
         recipients,
+        Family::Exchanges,
         &format!("transaction:{}", transaction.id),
         &notice,
     )
@@ -387,6 +478,7 @@ pub fn membership_requested(
         conn,
         links,
         recipients,
+        Family::Memberships,
         &format!("membership:{}:{}:requested", pole, enterprise),
         &notice,
     )
@@ -412,7 +504,108 @@ pub fn membership_approved(
         conn,
         links,
         recipients,
+        Family::Memberships,
         &format!("membership:{}:{}:approved", pole, enterprise),
+        &notice,
+    )
+}
+
+/// A listing opened (or changed while open): the owners of the alerts it fits are told,
+/// once per listing and alert, at the alert's frequency unless their preference for alerts
+/// asks for less. Only a title and place are said, a takeover's public teaser.
+pub fn listing_opened(
+    conn: &mut PgConnection,
+    links: &Links,
+    opened: &listing::Listing,
+) -> QueryResult<()> {
+    let visible = opened.status() == crate::domain::listing::Status::Open
+        && listing::enterprise_is_approved(conn, opened.enterprise_id)?;
+    if !visible {
+        return Ok(());
+    }
+    let hits = alert::record_hits(conn, opened)?;
+    if hits.is_empty() {
+        return Ok(());
+    }
+    let place = crate::models::reference::find_commune(conn, &opened.commune_code)?
+        .map(|commune| commune.name)
+        .unwrap_or_default();
+    let (kind_fr, kind_en) = match opened.kind() {
+        Kind::Offer => ("Nouvelle offre", "New offer"),
+        Kind::Need => ("Nouveau besoin", "New need"),
+    };
+    let category = opened.category();
+    let notice = Notice {
+        subject_fr: format!("{kind_fr} pour votre alerte : {}", opened.title),
+        subject_en: format!("{kind_en} for your alert: {}", opened.title),
+        body_fr: vec![format!(
+            "« {} » ({}, {place}) correspond à une de vos recherches enregistrées.",
+            opened.title,
+            category.label_fr()
+        )],
+        body_en: vec![format!(
+            "“{}” ({}, {place}) fits one of your saved searches.",
+            opened.title,
+            category.label_en()
+        )],
+        link: links.page(&format!("/listings/{}", opened.id)),
+    };
+    let owners: Vec<AccountId> = hits.iter().map(|hit| hit.account_id).collect();
+    let recipients: Vec<Recipient> = accounts::table
+        .filter(accounts::id.eq_any(&owners))
+        .select(Recipient::as_select())
+        .load(conn)?;
+    for hit in &hits {
+        let Some(recipient) = recipients.iter().find(|r| r.id == hit.account_id) else {
+            continue;
+        };
+        let choice =
+            Notifications::from_db(&hit.frequency).at_most(recipient.preference(Family::Alerts));
+        deliver(
+            conn,
+            links,
+            recipient,
+            Family::Alerts,
+            choice,
+            &format!("alert:{}:listing:{}", hit.alert_id, opened.id),
+            &notice,
+        )?;
+    }
+    Ok(())
+}
+
+/// The listing ends in three days or less: its enterprise is told once per end date, so
+/// that it can extend it.
+pub fn listing_expiring(
+    conn: &mut PgConnection,
+    links: &Links,
+    expiring: &listing::Listing,
+) -> QueryResult<()> {
+    let Some(until) = expiring.valid_until else {
+        return Ok(());
+    };
+    let date_fr = until.format("%d/%m/%Y").to_string();
+    let date_en = until.format("%Y-%m-%d").to_string();
+    let notice = Notice {
+        subject_fr: format!("Votre annonce « {} » expire le {date_fr}", expiring.title),
+        subject_en: format!("Your listing “{}” expires on {date_en}", expiring.title),
+        body_fr: vec![format!(
+            "Votre annonce « {} » sera close le {date_fr}. Pour la garder ouverte, repoussez sa date de fin.",
+            expiring.title
+        )],
+        body_en: vec![format!(
+            "Your listing “{}” closes on {date_en}. To keep it open, move its end date later.",
+            expiring.title
+        )],
+        link: links.page(&format!("/listings/{}", expiring.id)),
+    };
+    let recipients = enterprise_recipients(conn, expiring.enterprise_id)?;
+    send(
+        conn,
+        links,
+        recipients,
+        Family::Listings,
+        &format!("listing:{}:expiring:{until}", expiring.id),
         &notice,
     )
 }

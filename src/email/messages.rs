@@ -2,7 +2,9 @@
 //! when their event happens.
 
 use super::escape_html;
+use super::events::Links;
 use crate::domain::account::Locale;
+use crate::models::account::Account;
 use crate::models::outbox::NewEmail;
 
 /// Wraps a message body in the shared HTML layout.
@@ -33,43 +35,40 @@ fn text_layout(paragraphs: &[String], link: Option<(&str, &str)>) -> String {
     text
 }
 
-/// Sent once per account when it registers.
-pub fn welcome(
-    account_id: i64,
-    email: &str,
-    display_name: &str,
-    locale: Locale,
-    base_url: &str,
-) -> NewEmail {
-    let link = format!("{base_url}/");
+/// Sent once per account when it registers, with the link that confirms its address.
+pub fn welcome(account: &Account, locale: Locale, links: &Links) -> NewEmail {
+    let verify = links.email_verification_url(account.id, &account.email);
+    let name = &account.display_name;
     let (subject, paragraphs, label) = match locale {
         Locale::Fr => (
-            "Bienvenue sur PTCE Exchange".to_string(),
+            "Bienvenue sur PTCE Exchange : confirmez votre adresse".to_string(),
             vec![
-                format!("Bonjour {display_name},"),
+                format!("Bonjour {name},"),
                 "Votre compte est créé. Vous pouvez maintenant rattacher votre entreprise à son pôle, \
                  publier des offres et des besoins, et recevoir les correspondances qui vous concernent."
                     .to_string(),
+                "Confirmez votre adresse e-mail avec le lien ci-dessous.".to_string(),
             ],
-            "Ouvrir PTCE Exchange",
+            "Confirmer mon adresse",
         ),
         Locale::En => (
-            "Welcome to PTCE Exchange".to_string(),
+            "Welcome to PTCE Exchange: confirm your address".to_string(),
             vec![
-                format!("Hello {display_name},"),
+                format!("Hello {name},"),
                 "Your account is ready. You can now link your enterprise to its pôle, post offers \
                  and needs, and receive the matches that concern you."
                     .to_string(),
+                "Please confirm your e-mail address with the link below.".to_string(),
             ],
-            "Open PTCE Exchange",
+            "Confirm my address",
         ),
     };
     NewEmail {
         unsubscribe_url: None,
-        dedup_key: format!("welcome:{account_id}"),
-        recipient: email.to_string(),
-        html_body: html_layout(&subject, &paragraphs, Some((label, &link))),
-        text_body: text_layout(&paragraphs, Some((label, &link))),
+        dedup_key: format!("welcome:{}", account.id),
+        recipient: account.email.clone(),
+        html_body: html_layout(&subject, &paragraphs, Some((label, &verify))),
+        text_body: text_layout(&paragraphs, Some((label, &verify))),
         subject,
     }
 }
@@ -85,6 +84,14 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// The subject and body in `locale`.
+    pub fn localized(&self, locale: Locale) -> (&String, &Vec<String>) {
+        match locale {
+            Locale::Fr => (&self.subject_fr, &self.body_fr),
+            Locale::En => (&self.subject_en, &self.body_en),
+        }
+    }
+
     /// Renders for one recipient; notifications carry an unsubscribe link, transactional
     /// messages (welcome, password reset) do not.
     pub fn render(
@@ -150,4 +157,84 @@ pub fn password_reset(
         link: link.to_string(),
     }
     .render(format!("password-reset:{reset_id}"), email, display_name, locale, None)
+}
+
+/// One line of a digest.
+pub struct DigestLine<'a> {
+    pub subject: &'a str,
+    pub summary: &'a str,
+    pub link: &'a str,
+}
+
+/// The daily digest: the day's events in one email, each with its link.
+#[allow(clippy::too_many_arguments)]
+pub fn digest(
+    dedup_key: String,
+    email: &str,
+    display_name: &str,
+    locale: Locale,
+    date: chrono::NaiveDate,
+    lines: &[DigestLine<'_>],
+    home: &str,
+    unsubscribe_url: String,
+) -> NewEmail {
+    let count = lines.len();
+    let (subject, greeting, intro, open_label, unsubscribe) = match locale {
+        Locale::Fr => (
+            format!(
+                "Votre résumé PTCE Exchange du {} : {count} nouvelle{}",
+                date.format("%d/%m/%Y"),
+                if count > 1 { "s" } else { "" }
+            ),
+            format!("Bonjour {display_name},"),
+            "Voici ce qui s'est passé depuis votre dernier résumé :",
+            "Ouvrir PTCE Exchange",
+            format!("Pour ne plus recevoir ces messages : {unsubscribe_url}"),
+        ),
+        Locale::En => (
+            format!(
+                "Your PTCE Exchange digest for {}: {count} update{}",
+                date.format("%Y-%m-%d"),
+                if count > 1 { "s" } else { "" }
+            ),
+            format!("Hello {display_name},"),
+            "Here is what happened since your last digest:",
+            "Open PTCE Exchange",
+            format!("To stop receiving these messages: {unsubscribe_url}"),
+        ),
+    };
+    let mut text = format!("{greeting}\n\n{intro}\n");
+    let mut items = String::new();
+    for line in lines {
+        text.push_str(&format!(
+            "\n* {}\n  {}\n  {}\n",
+            line.subject, line.summary, line.link
+        ));
+        items.push_str(&format!(
+            "<li style=\"margin-bottom:12px\"><a href=\"{}\" style=\"color:#1d5b4f;font-weight:600\">{}</a><br>{}</li>\n",
+            escape_html(line.link),
+            escape_html(line.subject),
+            escape_html(line.summary)
+        ));
+    }
+    text.push_str(&format!(
+        "\n{open_label} : {home}\n\n{unsubscribe}\n\n-- \nPTCE Exchange\n"
+    ));
+    let html = format!(
+        "<!doctype html>\n<html><body style=\"font-family:system-ui,sans-serif;color:#1f2933;max-width:600px\">\n<h1 style=\"font-size:20px\">{}</h1>\n<p>{}</p>\n<p>{}</p>\n<ul style=\"padding-left:18px\">\n{items}</ul>\n<p><a href=\"{}\">{}</a></p>\n<p style=\"color:#52606d;font-size:13px\">{}</p>\n<p style=\"color:#52606d;font-size:13px\">PTCE Exchange</p>\n</body></html>\n",
+        escape_html(&subject),
+        escape_html(&greeting),
+        escape_html(intro),
+        escape_html(home),
+        escape_html(open_label),
+        escape_html(&unsubscribe),
+    );
+    NewEmail {
+        unsubscribe_url: Some(unsubscribe_url),
+        dedup_key,
+        recipient: email.to_string(),
+        subject,
+        text_body: text,
+        html_body: html,
+    }
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 use rand::Rng;
 use tokio::sync::watch;
 
+use super::digest;
+use super::events::{self, Links};
 use super::mailer::{build_message, Mailer};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
@@ -25,6 +27,9 @@ pub struct WorkerSettings {
     pub max_attempts: i32,
     pub from: String,
     pub base_url: String,
+    /// Links of the messages built by the upkeep (digests, expiry notices).
+    pub links: Links,
+    pub digest_hour: u32,
 }
 
 impl WorkerSettings {
@@ -36,6 +41,8 @@ impl WorkerSettings {
             max_attempts: settings.mail.max_attempts.max(1),
             from: settings.mail.from.clone(),
             base_url: settings.base_url().to_string(),
+            links: Links::new(settings.base_url(), settings.app.secret.clone()),
+            digest_hour: settings.mail.digest_hour,
         }
     }
 
@@ -77,10 +84,14 @@ pub async fn run(
         };
         if last_housekeeping.is_none_or(|at| at.elapsed() > HOUSEKEEPING_EVERY) {
             last_housekeeping = Some(tokio::time::Instant::now());
-            if let Err(error) =
-                db::run(&pool, |conn| Ok(account::purge_expired_tokens(conn)?)).await
+            let links = settings.links.clone();
+            let hour = settings.digest_hour;
+            if let Err(error) = db::run(&pool, move |conn| {
+                housekeeping(conn, &links, chrono::Utc::now(), hour)
+            })
+            .await
             {
-                tracing::warn!(error = %error, "purging expired tokens");
+                tracing::warn!(error = %error, "housekeeping failed");
             }
         }
         if sent == 0 {
@@ -93,9 +104,19 @@ pub async fn run(
     tracing::info!("email worker stopped");
 }
 
+/// How many days before its end date a listing's owners are warned.
+pub const EXPIRY_NOTICE_DAYS: u64 = 3;
+
 /// Periodic upkeep, idempotent and safe on any number of nodes: expire listings past their
-/// end date (withdrawing their matches) and purge expired tokens.
-pub fn housekeeping(conn: &mut diesel::PgConnection) -> crate::error::AppResult<()> {
+/// end date (withdrawing their matches), warn the owners of listings ending within three
+/// days, build the daily digests once their hour has come (`now`, Europe/Paris), and purge
+/// expired tokens and idempotency keys.
+pub fn housekeeping(
+    conn: &mut diesel::PgConnection,
+    links: &Links,
+    now: chrono::DateTime<chrono::Utc>,
+    digest_hour: u32,
+) -> crate::error::AppResult<()> {
     use diesel::Connection;
     conn.transaction(|conn| {
         let expired = listing::expire_due(conn)?;
@@ -105,10 +126,21 @@ pub fn housekeeping(conn: &mut diesel::PgConnection) -> crate::error::AppResult<
         if !expired.is_empty() {
             tracing::info!(count = expired.len(), "listings expired");
         }
+        let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+        let expiring = listing::expiring_unwarned(conn, today, EXPIRY_NOTICE_DAYS)?;
+        for soon in &expiring {
+            events::listing_expiring(conn, links, soon)?;
+            listing::mark_expiry_warned(conn, soon.id)?;
+        }
         account::purge_expired_tokens(conn)?;
         crate::models::idempotency::purge_expired(conn)?;
-        Ok(())
-    })
+        Ok::<_, crate::error::AppError>(())
+    })?;
+    let digests = digest::send_due(conn, links, now, digest_hour)?;
+    if digests > 0 {
+        tracing::info!(count = digests, "daily digests enqueued");
+    }
+    Ok(())
 }
 
 /// Claims and sends one batch; returns how many messages were handled.
@@ -169,6 +201,8 @@ mod tests {
             max_attempts: 10,
             from: "a@b.c".into(),
             base_url: "http://localhost".into(),
+            links: Links::new("http://localhost", "test-secret".to_string().into()),
+            digest_hour: 7,
         }
     }
 

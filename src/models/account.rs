@@ -10,7 +10,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::ids::AccountId;
-use crate::domain::account::{Email, Locale, Notifications, Role};
+use crate::domain::account::{Email, Family, Locale, Notifications, Preferences, Role};
 use crate::schema::{accounts, api_tokens, password_resets};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -22,9 +22,14 @@ pub struct Account {
     pub display_name: String,
     pub role: String,
     pub locale: String,
-    pub notifications: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub notify_matches: String,
+    pub notify_exchanges: String,
+    pub notify_memberships: String,
+    pub notify_listings: String,
+    pub notify_alerts: String,
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 impl Account {
@@ -36,8 +41,14 @@ impl Account {
         Locale::from_db(&self.locale)
     }
 
-    pub fn notifications(&self) -> Notifications {
-        Notifications::from_db(&self.notifications)
+    pub fn preferences(&self) -> Preferences {
+        Preferences {
+            matches: Notifications::from_db(&self.notify_matches),
+            exchanges: Notifications::from_db(&self.notify_exchanges),
+            memberships: Notifications::from_db(&self.notify_memberships),
+            listings: Notifications::from_db(&self.notify_listings),
+            alerts: Notifications::from_db(&self.notify_alerts),
+        }
     }
 }
 
@@ -105,9 +116,47 @@ pub fn find_by_email(conn: &mut PgConnection, email: &Email) -> QueryResult<Opti
 pub struct AccountChanges {
     pub display_name: Option<String>,
     pub locale: Option<String>,
-    pub notifications: Option<String>,
     pub password_hash: Option<String>,
     pub role: Option<String>,
+    pub notify_matches: Option<String>,
+    pub notify_exchanges: Option<String>,
+    pub notify_memberships: Option<String>,
+    pub notify_listings: Option<String>,
+    pub notify_alerts: Option<String>,
+}
+
+impl AccountChanges {
+    /// Sets one family's preference.
+    pub fn notify(&mut self, family: Family, choice: Notifications) {
+        let value = Some(choice.as_str().to_string());
+        match family {
+            Family::Matches => self.notify_matches = value,
+            Family::Exchanges => self.notify_exchanges = value,
+            Family::Memberships => self.notify_memberships = value,
+            Family::Listings => self.notify_listings = value,
+            Family::Alerts => self.notify_alerts = value,
+        }
+    }
+
+    /// Every family at once: what one-click unsubscribe does with `Off`.
+    pub fn notify_all(choice: Notifications) -> AccountChanges {
+        let mut changes = AccountChanges::default();
+        for family in Family::ALL {
+            changes.notify(family, choice);
+        }
+        changes
+    }
+}
+
+/// Marks the address as verified, when it is still the one the link was made for.
+pub fn verify_email(conn: &mut PgConnection, id: AccountId, email: &str) -> QueryResult<bool> {
+    let updated = diesel::update(accounts::table.find(id).filter(accounts::email.eq(email)))
+        // The first confirmation is the one kept.
+        .set(accounts::email_verified_at.eq(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+        >("coalesce(email_verified_at, now())")))
+        .execute(conn)?;
+    Ok(updated == 1)
 }
 
 pub fn update(

@@ -47,4 +47,6 @@ id_type!(
     ProposalId,
     ExchangeId,
     TransactionId,
+    AlertId,
+    DigestItemId,
 );

@@ -289,6 +289,33 @@ pub fn expire_due(conn: &mut PgConnection) -> QueryResult<Vec<ListingId>> {
     .get_results(conn)
 }
 
+/// Open listings ending between `today` and `today + days` whose owners have not been
+/// warned about this end date yet. Locked, so two workers do not warn twice.
+pub fn expiring_unwarned(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    days: u64,
+) -> QueryResult<Vec<Listing>> {
+    let last = today + chrono::Days::new(days);
+    listings::table
+        .filter(listings::status.eq(Status::Open.as_str()))
+        .filter(listings::valid_until.between(today, last))
+        .filter(listings::expiry_warned_for.is_distinct_from(listings::valid_until))
+        .select(Listing::as_select())
+        .order(listings::id)
+        .limit(500)
+        .for_update()
+        .skip_locked()
+        .load(conn)
+}
+
+/// Remembers that the owners were warned about the listing's current end date.
+pub fn mark_expiry_warned(conn: &mut PgConnection, id: ListingId) -> QueryResult<usize> {
+    diesel::update(listings::table.find(id))
+        .set(listings::expiry_warned_for.eq(listings::valid_until))
+        .execute(conn)
+}
+
 pub fn open_of_enterprise(
     conn: &mut PgConnection,
     enterprise: EnterpriseId,

@@ -1,6 +1,8 @@
 //! Diesel models and every query: the only layer that touches `schema`.
 
 pub mod account;
+pub mod alert;
+pub mod digest;
 pub mod enterprise;
 pub mod exchange;
 pub mod idempotency;

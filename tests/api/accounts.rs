@@ -18,7 +18,11 @@ async fn registering_returns_the_account_and_a_working_token() {
     assert_eq!(body["account"]["email"], "claire.martin@example.fr");
     assert_eq!(body["account"]["role"], "member");
     assert_eq!(body["account"]["locale"], "fr");
-    assert_eq!(body["account"]["notifications"], "instant");
+    assert_eq!(
+        body["account"]["notifications"],
+        json!({"matches": "instant", "exchanges": "instant", "memberships": "instant", "listings": "instant", "alerts": "instant"})
+    );
+    assert_eq!(body["account"]["email_verified"], false);
     let token = body["token"].as_str().unwrap();
     assert_eq!(token.len(), 64, "a 256-bit token in hex");
 
@@ -202,8 +206,36 @@ async fn patching_me_changes_preferences_and_validates_them() {
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["locale"], "en");
-    assert_eq!(body["notifications"], "daily");
+    assert_eq!(body["notifications"]["matches"], "daily");
+    assert_eq!(body["notifications"]["alerts"], "daily");
     assert_eq!(body["display_name"], "Claire");
+
+    // One family at a time; the others keep their choice.
+    let body: Value = app
+        .patch(
+            "/api/v1/me",
+            Some(&token),
+            &json!({"notifications": {"exchanges": "instant", "listings": "off"}}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        body["notifications"],
+        json!({"matches": "daily", "exchanges": "instant", "memberships": "daily", "listings": "off", "alerts": "daily"})
+    );
+    let problem = assert_problem(
+        app.patch(
+            "/api/v1/me",
+            Some(&token),
+            &json!({"notifications": {"weather": "instant"}}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["notifications"]);
 
     let problem = assert_problem(
         app.patch(

@@ -218,6 +218,8 @@ pub struct TestApp {
     pub pool: DbPool,
     pub client: reqwest::Client,
     pub smtp: SmtpServer,
+    /// Signs and checks the links of emails as the service does.
+    pub links: ptce_exchange::email::events::Links,
     /// Held so the database lives as long as the app and is dropped with it.
     db: TestDatabase,
 }
@@ -239,6 +241,8 @@ impl TestApp {
             ptce_exchange::telemetry::init(&settings.log);
         }
         let base_url = settings.base_url().to_string();
+        let links =
+            ptce_exchange::email::events::Links::new(&base_url, settings.app.secret.clone());
         let app = Application::build(settings)
             .await
             .expect("building the application");
@@ -254,8 +258,18 @@ impl TestApp {
                 .build()
                 .unwrap(),
             smtp,
+            links,
             db,
         }
+    }
+
+    /// Runs the worker's upkeep as if it were `now` (expiry, expiry notices, digests).
+    pub async fn housekeeping_at(&self, now: chrono::DateTime<chrono::Utc>, digest_hour: u32) {
+        let links = self.links.clone();
+        self.with_conn(move |conn| {
+            ptce_exchange::email::worker::housekeeping(conn, &links, now, digest_hour).unwrap()
+        })
+        .await
     }
 
     /// The service's `app.base_url`, as links in emails spell it.

@@ -548,9 +548,9 @@ async fn expired_listings_leave_the_market_and_withdraw_their_matches() {
         diesel::sql_query(format!("UPDATE listings SET valid_until = current_date - 1, available_from = NULL WHERE id = {offer_id}"))
             .execute(conn)
             .unwrap();
-        ptce_exchange::email::worker::housekeeping(conn).unwrap();
     })
     .await;
+    app.housekeeping_at(chrono::Utc::now(), 7).await;
     let expired: Value = app
         .get(&format!("/api/v1/listings/{offer_id}"), Some(a))
         .await

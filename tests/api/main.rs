@@ -2,6 +2,7 @@
 //! PostgreSQL database, with a real SMTP server on loopback.
 
 mod accounts;
+mod alerts;
 mod cli;
 mod enterprises;
 mod errors;

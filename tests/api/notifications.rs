@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::helpers::{listing_body, Market, TestApp};
 use crate::smtp::{ReceivedMail, SmtpServer};
 
-fn subjects(mails: &[ReceivedMail]) -> Vec<String> {
+pub fn subjects(mails: &[ReceivedMail]) -> Vec<String> {
     mails
         .iter()
         .map(|m| m.header("Subject").unwrap_or_default())
@@ -18,7 +18,7 @@ fn subjects(mails: &[ReceivedMail]) -> Vec<String> {
 }
 
 /// Mails whose decoded subject contains `needle`, for `to`.
-fn find<'a>(mails: &'a [ReceivedMail], to: &str, needle: &str) -> Vec<&'a ReceivedMail> {
+pub fn find<'a>(mails: &'a [ReceivedMail], to: &str, needle: &str) -> Vec<&'a ReceivedMail> {
     mails
         .iter()
         .filter(|m| m.to.iter().any(|t| t == to) && decoded_subject(m).contains(needle))
@@ -26,34 +26,54 @@ fn find<'a>(mails: &'a [ReceivedMail], to: &str, needle: &str) -> Vec<&'a Receiv
 }
 
 /// Subjects with non-ASCII characters arrive RFC 2047-encoded; the test server keeps the
-/// raw text, so compare on the part of the subject that is plain ASCII or decode base64.
-fn decoded_subject(mail: &ReceivedMail) -> String {
+/// raw text, so decode the base64 encoded-words (the space between two of them is not
+/// part of the text).
+pub fn decoded_subject(mail: &ReceivedMail) -> String {
     let raw = mail.header("Subject").unwrap_or_default();
-    raw.split_whitespace()
-        .map(|word| {
-            match word
-                .strip_prefix("=?utf-8?b?")
-                .or_else(|| word.strip_prefix("=?UTF-8?B?"))
-                .and_then(|w| w.strip_suffix("?="))
-            {
-                Some(encoded) => {
-                    use base64::Engine;
-                    String::from_utf8_lossy(
-                        &base64::engine::general_purpose::STANDARD
-                            .decode(encoded)
-                            .unwrap_or_default(),
-                    )
-                    .into_owned()
-                }
-                None => word.to_string(),
+    let mut out = String::new();
+    let mut previous_encoded = false;
+    for word in raw.split_whitespace() {
+        let encoded = word
+            .strip_prefix("=?utf-8?b?")
+            .or_else(|| word.strip_prefix("=?UTF-8?B?"))
+            .and_then(|w| w.strip_suffix("?="));
+        let joined_to_previous = previous_encoded && encoded.is_some();
+        if !out.is_empty() && !joined_to_previous {
+            out.push(' ');
+        }
+        match encoded {
+            Some(encoded) => {
+                use base64::Engine;
+                out.push_str(&String::from_utf8_lossy(
+                    &base64::engine::general_purpose::STANDARD
+                        .decode(encoded)
+                        .unwrap_or_default(),
+                ));
             }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            None => out.push_str(word),
+        }
+        previous_encoded = encoded.is_some();
+    }
+    out
+}
+
+/// Tomorrow at `hour` o'clock in Paris: when tomorrow's digest (hour 7) is due.
+pub fn tomorrow_in_paris_at(hour: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let tomorrow = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+        .succ_opt()
+        .unwrap();
+    chrono_tz::Europe::Paris
+        .from_local_datetime(&tomorrow.and_hms_opt(hour, 0, 0).unwrap())
+        .earliest()
+        .unwrap()
+        .with_timezone(&chrono::Utc)
 }
 
 /// Waits for `expected` messages, then a little longer so that a duplicate would show.
-async fn settle(app: &TestApp, expected: usize) -> Vec<ReceivedMail> {
+pub async fn settle(app: &TestApp, expected: usize) -> Vec<ReceivedMail> {
     app.wait_for_emails(expected).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     app.smtp.received()
@@ -359,5 +379,287 @@ async fn the_unsubscribe_link_works_without_signing_in() {
         .unwrap();
     assert_eq!(done.status(), 200);
     let me: serde_json::Value = app.get("/api/v1/me", Some(a)).await.json().await.unwrap();
-    assert_eq!(me["notifications"], "off");
+    assert_eq!(
+        me["notifications"],
+        json!({"matches": "off", "exchanges": "off", "memberships": "off", "listings": "off", "alerts": "off"})
+    );
+}
+
+#[tokio::test]
+async fn a_daily_family_gathers_its_events_into_one_digest_at_the_hour() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, b_id) = &market.members[1];
+    // Member 1 reads English and wants matches once a day, everything else at once.
+    app.patch(
+        "/api/v1/me",
+        Some(b),
+        &json!({"locale": "en", "notifications": {"matches": "daily"}}),
+    )
+    .await;
+    let before = settle(&app, 6).await.len();
+    app.create_listing(
+        a,
+        &listing_body(*a_id, "offer", json!({"title": "Chutes de chêne massif"})),
+    )
+    .await;
+    app.create_listing(
+        b,
+        &listing_body(*b_id, "need", json!({"title": "Oak offcuts"})),
+    )
+    .await;
+    app.create_listing(
+        a,
+        &listing_body(*a_id, "offer", json!({"title": "Planches de chêne"})),
+    )
+    .await;
+    let mails = settle(&app, before + 2).await;
+    assert_eq!(
+        find(&mails, "member0@example.fr", "Nouvelle correspondance").len(),
+        2
+    );
+    assert!(
+        find(&mails, "member1@example.fr", "match").is_empty(),
+        "{:?}",
+        subjects(&mails)
+    );
+
+    // Before the hour, nothing; at the hour, one digest with both matches; then nothing more.
+    let now = chrono::Utc::now();
+    let today_at_seven = tomorrow_in_paris_at(7) - chrono::Duration::days(1);
+    if now < today_at_seven {
+        app.housekeeping_at(now, 7).await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(app.smtp.received().len(), mails.len());
+    }
+    let at_the_hour = tomorrow_in_paris_at(7);
+    app.housekeeping_at(at_the_hour, 7).await;
+    app.housekeeping_at(at_the_hour + chrono::Duration::minutes(1), 7)
+        .await;
+    let mails = settle(&app, mails.len() + 1).await;
+    let digests = find(&mails, "member1@example.fr", "digest");
+    assert_eq!(digests.len(), 1, "{:?}", subjects(&mails));
+    assert!(decoded_subject(digests[0]).contains("2 updates"));
+    let text = digests[0].decoded();
+    assert!(
+        text.contains("Planches de chêne") && text.contains("Chutes de chêne massif"),
+        "{text}"
+    );
+    assert!(digests[0].header("List-Unsubscribe").is_some());
+    // Member 0 chose instant: no digest for them.
+    assert!(find(&mails, "member0@example.fr", "résumé").is_empty());
+}
+
+#[tokio::test]
+async fn a_family_turned_off_is_silent_while_the_others_still_speak() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, b_id) = &market.members[1];
+    app.patch(
+        "/api/v1/me",
+        Some(a),
+        &json!({"notifications": {"matches": "off"}}),
+    )
+    .await;
+    let before = settle(&app, 6).await.len();
+    app.create_listing(a, &listing_body(*a_id, "offer", json!({})))
+        .await;
+    let need = app
+        .create_listing(b, &listing_body(*b_id, "need", json!({})))
+        .await;
+    let match_id = need["matches"][0]["id"].as_i64().unwrap();
+    for token in [a, b] {
+        app.post(
+            &format!("/api/v1/matches/{match_id}/accept"),
+            Some(token),
+            &json!({}),
+        )
+        .await;
+    }
+    // Member 1: new match, accepted, exchange; member 0: exchange only; coordinator: exchange.
+    let mails = settle(&app, before + 5).await;
+    assert!(
+        find(&mails, "member0@example.fr", "correspondance").is_empty(),
+        "{:?}",
+        subjects(&mails)
+    );
+    assert_eq!(
+        find(&mails, "member0@example.fr", "Nouvel échange").len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn status_changes_transactions_and_reversals_are_announced() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, b_id) = &market.members[1];
+    app.create_listing(a, &listing_body(*a_id, "offer", json!({})))
+        .await;
+    let need = app
+        .create_listing(b, &listing_body(*b_id, "need", json!({})))
+        .await;
+    let match_id = need["matches"][0]["id"].as_i64().unwrap();
+    let mut exchange = 0;
+    for token in [a, b] {
+        let answered: serde_json::Value = app
+            .post(
+                &format!("/api/v1/matches/{match_id}/accept"),
+                Some(token),
+                &json!({}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        exchange = answered["exchange_id"].as_i64().unwrap_or(exchange);
+    }
+    let before = settle(&app, 6 + 2 + 1 + 3).await.len();
+    let response = app
+        .post(
+            &format!("/api/v1/exchanges/{exchange}/transition"),
+            Some(a),
+            &json!({"to": "in_progress"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let recorded: serde_json::Value = app
+        .post(
+            &format!("/api/v1/exchanges/{exchange}/transactions"),
+            Some(a),
+            &json!({"amount": "1234.50", "vat_rate": "20", "description": "Première livraison"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let response = app
+        .post(
+            &format!("/api/v1/transactions/{}/reverse", recorded["id"]),
+            Some(a),
+            &json!({"description": "Erreur de saisie"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    // Three events, each to both members and the coordinator.
+    let mails = settle(&app, before + 9).await;
+    for to in [
+        "member0@example.fr",
+        "member1@example.fr",
+        "coordination@pole-a.fr",
+    ] {
+        assert_eq!(
+            find(&mails, to, "change en cours").len(),
+            1,
+            "{to}: {:?}",
+            subjects(&mails)
+        );
+        assert_eq!(find(&mails, to, "Opération enregistrée").len(), 1, "{to}");
+        assert_eq!(find(&mails, to, "Opération annulée").len(), 1, "{to}");
+    }
+    let recorded_mail = find(&mails, "member1@example.fr", "Opération enregistrée")[0].decoded();
+    assert!(
+        recorded_mail.contains("1\u{202f}481,40 €"),
+        "{recorded_mail}"
+    );
+    assert!(recorded_mail.contains(&format!("{}/exchanges/{exchange}", app.base_url())));
+}
+
+#[tokio::test]
+async fn owners_are_warned_three_days_before_a_listing_ends_once_per_end_date() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 1).await;
+    let (a, a_id) = &market.members[0];
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    let soon = today + chrono::Days::new(2);
+    let later = today + chrono::Days::new(30);
+    let ending = app
+        .create_listing(a, &listing_body(*a_id, "offer", json!({"title": "Bientôt fini", "valid_until": soon.to_string(), "available_from": null})))
+        .await;
+    app.create_listing(a, &listing_body(*a_id, "offer", json!({"title": "Encore longtemps", "valid_until": later.to_string(), "available_from": null})))
+        .await;
+    let before = settle(&app, 4).await.len();
+    app.housekeeping_at(chrono::Utc::now(), 7).await;
+    app.housekeeping_at(chrono::Utc::now(), 7).await;
+    let mails = settle(&app, before + 1).await;
+    let warnings = find(&mails, "member0@example.fr", "expire le");
+    assert_eq!(warnings.len(), 1, "{:?}", subjects(&mails));
+    assert!(decoded_subject(warnings[0]).contains("Bientôt fini"));
+    assert!(warnings[0]
+        .decoded()
+        .contains(&soon.format("%d/%m/%Y").to_string()));
+    assert!(warnings[0]
+        .decoded()
+        .contains(&format!("/listings/{}", ending["id"])));
+
+    // A new end date, still close: warned again, once.
+    let id = ending["id"].as_i64().unwrap();
+    let sooner = today + chrono::Days::new(1);
+    let response = app
+        .patch(
+            &format!("/api/v1/listings/{id}"),
+            Some(a),
+            &json!({"valid_until": sooner.to_string()}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    app.housekeeping_at(chrono::Utc::now(), 7).await;
+    let mails = settle(&app, before + 2).await;
+    assert_eq!(find(&mails, "member0@example.fr", "expire le").len(), 2);
+}
+
+#[tokio::test]
+async fn the_welcome_email_verifies_the_address_without_signing_in() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.register("nouvelle@example.fr").await;
+    let mails = app.wait_for_emails(1).await;
+    let text = mails[0].decoded();
+    assert!(decoded_subject(&mails[0]).contains("Bienvenue"));
+    let start = text
+        .find("/verify-email?token=")
+        .expect("a verification link");
+    let path: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
+        .collect();
+    assert!(text.contains(&format!("{}{path}", app.base_url())));
+
+    // A forged token, or one for another account, is refused.
+    let forged = app.get("/verify-email?token=1.00ff", None).await;
+    assert_eq!(forged.status(), 400);
+    crate::helpers::assert_problem(
+        app.post(
+            "/api/v1/auth/verify-email",
+            None,
+            &json!({"token": "2.abcd"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let me: serde_json::Value = app
+        .get("/api/v1/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email_verified"], false);
+
+    let page = app.get(&path, None).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("confirmée"));
+    let me: serde_json::Value = app
+        .get("/api/v1/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email_verified"], true);
+    // Following it again is harmless.
+    assert_eq!(app.get(&path, None).await.status(), 200);
 }

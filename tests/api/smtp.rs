@@ -15,13 +15,40 @@ pub struct ReceivedMail {
 }
 
 impl ReceivedMail {
+    /// A header's value, unfolded (RFC 5322: a long header continues on lines that start
+    /// with whitespace).
     pub fn header(&self, name: &str) -> Option<String> {
         let prefix = format!("{}:", name.to_ascii_lowercase());
-        self.data
-            .lines()
-            .take_while(|line| !line.is_empty())
-            .find(|line| line.to_ascii_lowercase().starts_with(&prefix))
-            .map(|line| line[prefix.len()..].trim().to_string())
+        let mut lines = self.data.lines().take_while(|line| !line.is_empty());
+        let first = lines.find(|line| line.to_ascii_lowercase().starts_with(&prefix))?;
+        let mut value = first[prefix.len()..].trim().to_string();
+        for continuation in lines.take_while(|line| line.starts_with([' ', '\t'])) {
+            value.push(' ');
+            value.push_str(continuation.trim());
+        }
+        Some(value)
+    }
+
+    /// The message with quoted-printable undone (lettre writes mostly-ASCII French text
+    /// that way), so tests can look for words and links as a reader sees them.
+    pub fn decoded(&self) -> String {
+        let data = self.data.replace("=\r\n", "").replace("=\n", "");
+        let bytes = data.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if bytes[i] == b'=' && i + 2 < bytes.len() {
+                if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    out.push((hi * 16 + lo) as u8);
+                    i += 3;
+                    continue;
+                }
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 

@@ -1,0 +1,81 @@
+//! Events waiting for an account's daily digest.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+
+use super::ids::{AccountId, DigestItemId};
+use crate::schema::digest_items;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = digest_items)]
+pub struct NewDigestItem {
+    pub account_id: AccountId,
+    pub dedup_key: String,
+    pub family: String,
+    pub subject: String,
+    pub summary: String,
+    pub link: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = digest_items)]
+pub struct DigestItem {
+    pub id: DigestItemId,
+    pub account_id: AccountId,
+    pub family: String,
+    pub subject: String,
+    pub summary: String,
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Keeps the event for the next digest; the same event is kept once.
+pub fn add(conn: &mut PgConnection, item: &NewDigestItem) -> QueryResult<usize> {
+    diesel::insert_into(digest_items::table)
+        .values(item)
+        .on_conflict(digest_items::dedup_key)
+        .do_nothing()
+        .execute(conn)
+}
+
+/// Accounts with events from before `cutoff` still waiting for a digest.
+pub fn accounts_waiting(
+    conn: &mut PgConnection,
+    cutoff: DateTime<Utc>,
+) -> QueryResult<Vec<AccountId>> {
+    digest_items::table
+        .filter(digest_items::digest_date.is_null())
+        .filter(digest_items::created_at.lt(cutoff))
+        .select(digest_items::account_id)
+        .distinct()
+        .order(digest_items::account_id)
+        .load(conn)
+}
+
+/// Locks the account's waiting events from before `cutoff`; another worker building the
+/// same digest skips them, so a digest is built once.
+pub fn claim_waiting(
+    conn: &mut PgConnection,
+    account: AccountId,
+    cutoff: DateTime<Utc>,
+) -> QueryResult<Vec<DigestItem>> {
+    digest_items::table
+        .filter(digest_items::account_id.eq(account))
+        .filter(digest_items::digest_date.is_null())
+        .filter(digest_items::created_at.lt(cutoff))
+        .select(DigestItem::as_select())
+        .order((digest_items::created_at, digest_items::id))
+        .for_update()
+        .skip_locked()
+        .load(conn)
+}
+
+pub fn mark_sent(
+    conn: &mut PgConnection,
+    ids: &[DigestItemId],
+    date: NaiveDate,
+) -> QueryResult<usize> {
+    diesel::update(digest_items::table.filter(digest_items::id.eq_any(ids)))
+        .set(digest_items::digest_date.eq(date))
+        .execute(conn)
+}

@@ -1,0 +1,221 @@
+//! Saved searches: their API, and the emails they send when a listing that fits opens.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, error_fields, listing_body, Market, TestApp};
+use crate::notifications::{decoded_subject, find, settle, subjects};
+
+#[tokio::test]
+async fn alerts_are_created_listed_and_deleted_by_their_owner_only() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.register("veille@example.fr").await;
+    let (other, _) = app.register("autre@example.fr").await;
+    assert_problem(app.get("/api/v1/alerts", None).await, 401).await;
+    assert_problem(
+        app.post("/api/v1/alerts", None, &json!({"kind": "offer"}))
+            .await,
+        401,
+    )
+    .await;
+
+    let response = app
+        .post(
+            "/api/v1/alerts",
+            Some(&owner),
+            &json!({"kind": "offer", "category": "local_resource", "naf": "16.1", "commune": "26281", "radius_km": 40, "keywords": "chêne", "frequency": "daily"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["naf"], "16.1");
+    assert_eq!(created["commune"]["code"], "26281");
+    assert_eq!(created["commune"]["name"], "Romans-sur-Isère");
+    assert_eq!(created["radius_km"], 40);
+    assert_eq!(created["frequency"], "daily");
+    let id = created["id"].as_i64().unwrap();
+
+    let mine: Value = app
+        .get("/api/v1/alerts", Some(&owner))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let theirs: Value = app
+        .get("/api/v1/alerts", Some(&other))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs["items"].as_array().unwrap().is_empty());
+
+    // Someone else's alert does not exist for them.
+    let path = format!("/api/v1/alerts/{id}");
+    let response = app
+        .request(reqwest::Method::DELETE, &path, Some(&other), None)
+        .await;
+    assert_eq!(response.status(), 404);
+    let response = app
+        .request(reqwest::Method::DELETE, &path, Some(&owner), None)
+        .await;
+    assert_eq!(response.status(), 204);
+    let response = app
+        .request(reqwest::Method::DELETE, &path, Some(&owner), None)
+        .await;
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn bad_alerts_are_refused_with_the_fields_at_fault_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.register("veille@example.fr").await;
+    for (body, fields) in [
+        (json!({}), vec!["criteria"]),
+        (json!({"naf": "99.99Z"}), vec!["naf"]),
+        (json!({"naf": "abc"}), vec!["naf"]),
+        (json!({"commune": "00000"}), vec!["commune"]),
+        (json!({"kind": "offer", "radius_km": 20}), vec!["radius_km"]),
+        (
+            json!({"commune": "26281", "radius_km": 5000}),
+            vec!["radius_km"],
+        ),
+        (json!({"keywords": "x".repeat(201)}), vec!["keywords"]),
+        (json!({"kind": "barter"}), vec!["kind"]),
+        (
+            json!({"kind": "offer", "frequency": "hourly"}),
+            vec!["frequency"],
+        ),
+    ] {
+        let problem =
+            assert_problem(app.post("/api/v1/alerts", Some(&owner), &body).await, 422).await;
+        assert_eq!(error_fields(&problem), fields, "{body}");
+    }
+    let mine: Value = app
+        .get("/api/v1/alerts", Some(&owner))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mine["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_listing_that_fits_an_alert_is_emailed_once_and_others_are_not() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, _) = &market.members[1];
+    // Member 1 looks for oak near Romans; member 0 too, but it will post the listing itself.
+    let watch = json!({"kind": "offer", "naf": "16", "commune": "26281", "radius_km": 30, "keywords": "chêne"});
+    assert_eq!(
+        app.post("/api/v1/alerts", Some(b), &watch).await.status(),
+        201
+    );
+    assert_eq!(
+        app.post("/api/v1/alerts", Some(a), &watch).await.status(),
+        201
+    );
+    let before = settle(&app, 6).await.len();
+
+    // Fits: an oak offer in Valence (about 18 km away), NAF 16.10A under 16.
+    let fits = app
+        .create_listing(
+            a,
+            &listing_body(
+                *a_id,
+                "offer",
+                json!({"title": "Chutes de chêne massif", "commune": "26362"}),
+            ),
+        )
+        .await;
+    // Does not fit: wrong words; too far (Lyon, about 90 km); a need, not an offer.
+    app.create_listing(
+        a,
+        &listing_body(
+            *a_id,
+            "offer",
+            json!({"title": "Palettes de pin", "description": "Pin traité."}),
+        ),
+    )
+    .await;
+    app.create_listing(
+        a,
+        &listing_body(
+            *a_id,
+            "offer",
+            json!({"title": "Chêne de Lyon", "commune": "69123"}),
+        ),
+    )
+    .await;
+    app.create_listing(
+        a,
+        &listing_body(*a_id, "need", json!({"title": "Cherche du chêne"})),
+    )
+    .await;
+    let mails = settle(&app, before + 1).await;
+    let alerts = find(&mails, "member1@example.fr", "pour votre alerte");
+    assert_eq!(alerts.len(), 1, "{:?}", subjects(&mails));
+    assert!(decoded_subject(alerts[0]).contains("Chutes de chêne massif"));
+    assert!(alerts[0]
+        .decoded()
+        .contains(&format!("{}/listings/{}", app.base_url(), fits["id"])));
+    assert!(alerts[0].header("List-Unsubscribe").is_some());
+    // Its own enterprise's account is not alerted about its own listing.
+    assert!(find(&mails, "member0@example.fr", "pour votre alerte").is_empty());
+
+    // Closing and reopening, or editing, does not alert again.
+    let id = fits["id"].as_i64().unwrap();
+    let response = app
+        .patch(
+            &format!("/api/v1/listings/{id}"),
+            Some(a),
+            &json!({"description": "Chêne sec, encore plus."}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let mails = app.smtp.received();
+    assert_eq!(
+        find(&mails, "member1@example.fr", "pour votre alerte").len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_daily_alert_waits_for_the_digest() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, _) = &market.members[1];
+    app.patch("/api/v1/me", Some(b), &json!({"locale": "en"}))
+        .await;
+    app.post(
+        "/api/v1/alerts",
+        Some(b),
+        &json!({"category": "local_resource", "frequency": "daily"}),
+    )
+    .await;
+    let before = settle(&app, 6).await.len();
+    app.create_listing(
+        a,
+        &listing_body(
+            *a_id,
+            "offer",
+            json!({"title": "Sciure de hêtre", "naf": "16.29Z"}),
+        ),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(find(&app.smtp.received(), "member1@example.fr", "alert").is_empty());
+
+    app.housekeeping_at(crate::notifications::tomorrow_in_paris_at(8), 7)
+        .await;
+    let mails = settle(&app, before + 1).await;
+    let digests = find(&mails, "member1@example.fr", "digest");
+    assert_eq!(digests.len(), 1, "{:?}", subjects(&mails));
+    let text = digests[0].decoded();
+    assert!(text.contains("Sciure de hêtre"), "{text}");
+    assert!(text.contains(&format!("{}/listings/", app.base_url())));
+}
