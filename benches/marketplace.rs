@@ -44,10 +44,10 @@ fn summary(name: &str, mut samples: Vec<Duration>) -> String {
     )
 }
 
-fn seq_scans(conn: &mut PgConnection) -> i64 {
-    diesel::sql_query(
-        "SELECT coalesce(seq_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'listings'",
-    )
+fn seq_scans(conn: &mut PgConnection, table: &str) -> i64 {
+    diesel::sql_query(format!(
+        "SELECT coalesce(seq_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = '{table}'"
+    ))
     .get_result::<Number>(conn)
     .map(|r| r.n)
     .unwrap_or(-1)
@@ -136,7 +136,17 @@ async fn main() {
     // for what came before them to settle.
     let settle = Duration::from_secs(11);
     tokio::time::sleep(settle).await;
-    let scans_before = seq_scans(&mut conn);
+    let scans_before = seq_scans(&mut conn, "listings");
+    let alert_scans_before = seq_scans(&mut conn, "alerts");
+    let count = |conn: &mut PgConnection, sql: &str| {
+        diesel::sql_query(sql)
+            .get_result::<Number>(conn)
+            .map(|r| r.n)
+            .unwrap_or(0)
+    };
+    let alerts = count(&mut conn, "SELECT count(*) AS n FROM alerts");
+    let hits_before = count(&mut conn, "SELECT count(*) AS n FROM alert_hits");
+    println!("Alerts: {alerts}");
     let mut publish_times = Vec::with_capacity(publishes);
     let mut matches_found = 0usize;
     for n in 0..publishes {
@@ -172,7 +182,9 @@ async fn main() {
         matches_found += created["matches"].as_array().map_or(0, |m| m.len());
     }
     tokio::time::sleep(settle).await;
-    let scans_after = seq_scans(&mut conn);
+    let scans_after = seq_scans(&mut conn, "listings");
+    let alert_scans_after = seq_scans(&mut conn, "alerts");
+    let hits = count(&mut conn, "SELECT count(*) AS n FROM alert_hits") - hits_before;
 
     // Search latency by filter.
     let words = [
@@ -324,6 +336,14 @@ async fn main() {
     println!(
         "Sequential scans of listings during the publications: {}",
         scans_after - scans_before
+    );
+    println!(
+        "Alerts told per publication: {:.1} on average, out of {alerts} alerts",
+        hits as f64 / publishes as f64
+    );
+    println!(
+        "Sequential scans of alerts during the publications: {}",
+        alert_scans_after - alert_scans_before
     );
     println!("Search throughput (GET /listings?departement=XX, {concurrency} clients, {seconds} s): {throughput:.0} requests/s");
     println!(

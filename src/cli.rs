@@ -50,6 +50,14 @@ pub enum Command {
         #[arg(long, default_value_t = 2_000)]
         enterprises: i64,
     },
+    /// Fill the database with synthetic saved-search alerts (benchmarks).
+    GenerateAlerts {
+        #[arg(long, default_value_t = 100_000)]
+        count: i64,
+        /// Synthetic accounts that own them.
+        #[arg(long, default_value_t = 20_000)]
+        accounts: i64,
+    },
     /// Create an admin account, or promote an existing one and set its password.
     CreateAdmin {
         #[arg(long)]
@@ -135,6 +143,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let started = Instant::now();
             let added = crate::synthetic::generate_listings(&database.url, count, enterprises)?;
             println!("Added {added} listings in {} s", started.elapsed().as_secs());
+            Ok(())
+        })
+        .await,
+        Command::GenerateAlerts { count, accounts } => blocking(move || {
+            let database = prepare_database(&settings)?;
+            let started = Instant::now();
+            let added = crate::synthetic::generate_alerts(&database.url, count, accounts)?;
+            println!("Added {added} alerts in {} s", started.elapsed().as_secs());
             Ok(())
         })
         .await,

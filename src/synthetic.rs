@@ -191,3 +191,84 @@ pub fn generate_listings(database_url: &str, target: i64, enterprises: i64) -> a
     diesel::sql_query("ANALYZE").execute(conn)?;
     Ok(added)
 }
+
+/// Adds saved-search alerts until `target` exist, owned by `accounts` synthetic accounts
+/// that want them at once. Their criteria mix like real ones: most name a sector and a
+/// place, some a kind, a category or a word; few are open on both sector and place.
+pub fn generate_alerts(database_url: &str, target: i64, accounts: i64) -> anyhow::Result<i64> {
+    let conn = &mut crate::db::connect(database_url)?;
+    let existing: Count =
+        diesel::sql_query("SELECT count(*) AS count FROM alerts").get_result(conn)?;
+    if existing.count >= target {
+        return Ok(0);
+    }
+    diesel::sql_query("SET synchronous_commit = off").execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO accounts (email, password_hash, display_name)
+         SELECT 'veille-' || g || '@ptce.invalid', 'no-login', 'Veille ' || g
+         FROM generate_series(1, $1) g
+         ON CONFLICT (email) DO NOTHING",
+    )
+    .bind::<BigInt, _>(accounts)
+    .execute(conn)?;
+    diesel::sql_query(
+        "CREATE TEMP TABLE IF NOT EXISTS gen_watchers AS
+         SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM accounts WHERE email LIKE 'veille-%@ptce.invalid'",
+    )
+    .execute(conn)?;
+    diesel::sql_query(
+        "CREATE TEMP TABLE IF NOT EXISTS gen_places AS
+         SELECT row_number() OVER (ORDER BY code)::int AS n, code, lat, lon FROM communes WHERE located = 'place'",
+    )
+    .execute(conn)?;
+    diesel::sql_query(
+        "CREATE TEMP TABLE IF NOT EXISTS gen_sectors AS
+         SELECT row_number() OVER (ORDER BY code)::int AS n, code FROM naf_codes WHERE level IN ('division', 'group', 'class', 'subclass')",
+    )
+    .execute(conn)?;
+    let mut added = 0;
+    let started = Instant::now();
+    while existing.count + added < target {
+        let batch = BATCH.min(target - existing.count - added);
+        diesel::sql_query(
+            "INSERT INTO alerts (account_id, kind, category, naf_prefix, commune_code, radius_km, lat, lon, area, keywords, query, frequency)
+             SELECT w.id,
+                 CASE WHEN r.k < 0.4 THEN '' WHEN r.k < 0.7 THEN 'offer' ELSE 'need' END,
+                 CASE WHEN r.c < 0.5 THEN '' ELSE (ARRAY['local_resource', 'know_how', 'business_takeover', 'relocated_production'])[r.ci] END,
+                 CASE WHEN r.s < 0.05 THEN '' ELSE s.code END,
+                 CASE WHEN r.p < 0.1 THEN NULL ELSE p.code END,
+                 CASE WHEN r.p < 0.1 THEN NULL ELSE r.radius END,
+                 CASE WHEN r.p < 0.1 THEN NULL ELSE p.lat END,
+                 CASE WHEN r.p < 0.1 THEN NULL ELSE p.lon END,
+                 CASE WHEN r.p < 0.1 THEN cube(array[-7e6, -7e6, -7e6], array[7e6, 7e6, 7e6])
+                      ELSE earth_box(ll_to_earth(p.lat, p.lon), r.radius * 1000.0) END,
+                 CASE WHEN r.w < 0.7 THEN '' ELSE r.word END,
+                 CASE WHEN r.w < 0.7 THEN NULL ELSE websearch_to_tsquery('french_unaccent', r.word) END,
+                 CASE WHEN r.f < 0.7 THEN 'instant' ELSE 'daily' END
+             FROM (
+                 SELECT g, random() AS k, random() AS c, 1 + floor(random() * 4)::int AS ci,
+                     random() AS s, random() AS p, random() AS w, random() AS f,
+                     (ARRAY[10, 20, 30, 50, 100])[1 + floor(random() * 5)::int] AS radius,
+                     (ARRAY['bois', 'métal', 'textile', 'formation', 'réparation', 'légumes', 'verre', 'palettes'])[1 + floor(random() * 8)::int] AS word,
+                     1 + floor(random() * (SELECT count(*) FROM gen_watchers))::int AS wi,
+                     1 + floor(random() * (SELECT count(*) FROM gen_places))::int AS pi,
+                     1 + floor(random() * (SELECT count(*) FROM gen_sectors))::int AS si
+                 FROM generate_series(1, $1) g
+             ) r
+             JOIN gen_watchers w ON w.n = r.wi
+             JOIN gen_places p ON p.n = r.pi
+             JOIN gen_sectors s ON s.n = r.si",
+        )
+        .bind::<Integer, _>(batch as i32)
+        .execute(conn)?;
+        added += batch;
+        println!(
+            "  {} alerts added ({} s)",
+            added,
+            started.elapsed().as_secs()
+        );
+    }
+    diesel::sql_query("ANALYZE alerts").execute(conn)?;
+    diesel::sql_query("ANALYZE accounts").execute(conn)?;
+    Ok(added)
+}
