@@ -305,8 +305,57 @@ pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
             summary.poles += 1;
         }
         seed_listings(conn, &mut summary)?;
+        seed_alerts(conn)?;
         Ok(summary)
     })
+}
+
+/// Two saved searches, so the dashboard and `GET /alerts` show what alerts look like.
+fn seed_alerts(conn: &mut PgConnection) -> anyhow::Result<()> {
+    use crate::models::alert::{self, NewAlert};
+    use crate::schema::accounts;
+    let id_of = |conn: &mut PgConnection, email: &str| -> anyhow::Result<AccountId> {
+        Ok(accounts::table
+            .filter(accounts::email.eq(email))
+            .select(accounts::id)
+            .first(conn)?)
+    };
+    let place = |conn: &mut PgConnection, code: &str, km: i32| -> anyhow::Result<_> {
+        let commune = reference::find_commune(conn, code)?
+            .ok_or_else(|| anyhow::anyhow!("demo commune {code} missing"))?;
+        Ok(commune
+            .lat
+            .zip(commune.lon)
+            .map(|(lat, lon)| (commune.code.clone(), lat, lon, km)))
+    };
+    let karim = id_of(conn, "karim.benali@demo.ptce.fr")?;
+    let around_valence = place(conn, "26362", 50)?;
+    alert::insert(
+        conn,
+        &NewAlert {
+            account_id: karim,
+            kind: Kind::Offer.as_str().into(),
+            category: Category::LocalResource.as_str().into(),
+            naf_prefix: String::new(),
+            place: around_valence,
+            keywords: "bois".into(),
+            frequency: "instant".into(),
+        },
+    )?;
+    let marie = id_of(conn, "marie.dupont@demo.ptce.fr")?;
+    alert::insert(
+        conn,
+        &NewAlert {
+            account_id: marie,
+            kind: String::new(),
+            category: String::new(),
+            naf_prefix: "15".into(),
+            place: None,
+            keywords: String::new(),
+            frequency: "daily".into(),
+        },
+    )?;
+    Ok(())
 }
 
 /// A demo listing: (enterprise name, kind, category, title, description, NAF, radius or

@@ -192,9 +192,11 @@ pub fn generate_listings(database_url: &str, target: i64, enterprises: i64) -> a
     Ok(added)
 }
 
-/// Adds saved-search alerts until `target` exist, owned by `accounts` synthetic accounts
-/// that want them at once. Their criteria mix like real ones: most name a sector and a
-/// place, some a kind, a category or a word; few are open on both sector and place.
+/// Adds saved-search alerts until `target` exist, owned by `accounts` synthetic accounts.
+/// Their criteria mix like real ones: 95 % name a sector (a division down to a subclass),
+/// 90 % a place (10 to 100 km), 60 % a kind, 50 % a category, 30 % a word; an alert open on
+/// both sector and place always has a word (nobody asks for every listing in France); 70 %
+/// are instant, 30 % daily.
 pub fn generate_alerts(database_url: &str, target: i64, accounts: i64) -> anyhow::Result<i64> {
     let conn = &mut crate::db::connect(database_url)?;
     let existing: Count =
@@ -240,12 +242,12 @@ pub fn generate_alerts(database_url: &str, target: i64, accounts: i64) -> anyhow
                  CASE WHEN r.p < 0.1 THEN NULL ELSE r.radius END,
                  CASE WHEN r.p < 0.1 THEN NULL ELSE p.lat END,
                  CASE WHEN r.p < 0.1 THEN NULL ELSE p.lon END,
-                 CASE WHEN r.p < 0.1 THEN cube(array[-7e6, -7e6, -7e6], array[7e6, 7e6, 7e6])
-                      ELSE earth_box(ll_to_earth(p.lat, p.lon), r.radius * 1000.0) END,
-                 CASE WHEN r.w < 0.7 THEN '' ELSE r.word END,
-                 CASE WHEN r.w < 0.7 THEN NULL ELSE websearch_to_tsquery('french_unaccent', r.word) END,
+                 CASE WHEN r.p < 0.1 THEN NULL ELSE earth_box(ll_to_earth(p.lat, p.lon), r.radius * 1000.0) END,
+                 CASE WHEN r.w < 0.7 AND NOT r.broad THEN '' ELSE r.word END,
+                 CASE WHEN r.w < 0.7 AND NOT r.broad THEN NULL ELSE websearch_to_tsquery('french_unaccent', r.word) END,
                  CASE WHEN r.f < 0.7 THEN 'instant' ELSE 'daily' END
              FROM (
+                 SELECT *, s < 0.05 AND p < 0.1 AS broad FROM (
                  SELECT g, random() AS k, random() AS c, 1 + floor(random() * 4)::int AS ci,
                      random() AS s, random() AS p, random() AS w, random() AS f,
                      (ARRAY[10, 20, 30, 50, 100])[1 + floor(random() * 5)::int] AS radius,
@@ -253,7 +255,7 @@ pub fn generate_alerts(database_url: &str, target: i64, accounts: i64) -> anyhow
                      1 + floor(random() * (SELECT count(*) FROM gen_watchers))::int AS wi,
                      1 + floor(random() * (SELECT count(*) FROM gen_places))::int AS pi,
                      1 + floor(random() * (SELECT count(*) FROM gen_sectors))::int AS si
-                 FROM generate_series(1, $1) g
+                 FROM generate_series(1, $1) g) raw
              ) r
              JOIN gen_watchers w ON w.n = r.wi
              JOIN gen_places p ON p.n = r.pi

@@ -29,9 +29,10 @@ CREATE TABLE digest_items (
 );
 CREATE INDEX digest_items_waiting_idx ON digest_items (account_id, created_at) WHERE digest_date IS NULL;
 
--- Saved searches. Criteria left open are stored as '' (kind, category, NAF prefix) or as
--- the whole earth (area), so that one composite btree index and one GiST index find the
--- alerts a new listing fits without an OR that would defeat them.
+-- Saved searches. Criteria left open are stored as '' (kind, category, NAF prefix), so
+-- that "this value or any" is an index lookup of two values rather than an OR. Alerts with
+-- a place are found through the GiST index of their circles' bounding cubes, alerts without
+-- one through a partial btree: two tight index scans instead of one loose one.
 CREATE TABLE alerts (
     id BIGSERIAL PRIMARY KEY,
     account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
@@ -43,17 +44,19 @@ CREATE TABLE alerts (
     radius_km INTEGER CHECK (radius_km BETWEEN 1 AND 1000),
     lat DOUBLE PRECISION,
     lon DOUBLE PRECISION,
-    -- The cube bounding the circle (earth_box), or a cube holding the whole earth.
-    area CUBE NOT NULL,
+    -- The cube bounding the circle (earth_box); NULL when the alert has no place.
+    area CUBE,
     keywords TEXT NOT NULL DEFAULT '',
     query TSQUERY,
     frequency TEXT NOT NULL CHECK (frequency IN ('instant', 'daily')),
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    CHECK ((commune_code IS NULL) = (radius_km IS NULL))
+    CHECK ((commune_code IS NULL) = (radius_km IS NULL)),
+    CHECK ((commune_code IS NULL) = (area IS NULL))
 );
 CREATE INDEX alerts_account_idx ON alerts (account_id, id);
-CREATE INDEX alerts_facets_idx ON alerts (naf_prefix, kind, category);
-CREATE INDEX alerts_area_idx ON alerts USING gist (area);
+CREATE INDEX alerts_area_idx ON alerts USING gist (area) WHERE area IS NOT NULL;
+CREATE INDEX alerts_facets_idx ON alerts (naf_prefix, kind, category) WHERE area IS NOT NULL;
+CREATE INDEX alerts_anywhere_idx ON alerts (naf_prefix, kind, category) WHERE area IS NULL;
 
 -- Each alert tells about a listing once, however often the listing reopens or changes.
 CREATE TABLE alert_hits (

@@ -171,51 +171,61 @@ fn send(
 ) -> QueryResult<()> {
     recipients.sort_by_key(|r| r.id);
     recipients.dedup_by_key(|r| r.id);
-    for recipient in recipients {
+    let mut batch = Deliveries::default();
+    for recipient in &recipients {
         let choice = recipient.preference(family);
-        deliver(conn, links, &recipient, family, choice, event, notice)?;
+        batch.add(links, recipient, family, choice, event, notice);
     }
-    Ok(())
+    batch.write(conn)
 }
 
-fn deliver(
-    conn: &mut PgConnection,
-    links: &Links,
-    recipient: &Recipient,
-    family: Family,
-    choice: Notifications,
-    event: &str,
-    notice: &Notice,
-) -> QueryResult<()> {
-    let dedup_key = format!("{event}:to:{}", recipient.id);
-    let locale = Locale::from_db(&recipient.locale);
-    match choice {
-        Notifications::Off => Ok(()),
-        Notifications::Instant => {
-            let email = notice.render(
+/// Emails and digest items of one event, written together: one statement each however
+/// many recipients there are.
+#[derive(Default)]
+struct Deliveries {
+    emails: Vec<outbox::NewEmail>,
+    digest_items: Vec<digest::NewDigestItem>,
+}
+
+impl Deliveries {
+    fn add(
+        &mut self,
+        links: &Links,
+        recipient: &Recipient,
+        family: Family,
+        choice: Notifications,
+        event: &str,
+        notice: &Notice,
+    ) {
+        let dedup_key = format!("{event}:to:{}", recipient.id);
+        let locale = Locale::from_db(&recipient.locale);
+        match choice {
+            Notifications::Off => {}
+            Notifications::Instant => self.emails.push(notice.render(
                 dedup_key,
                 &recipient.email,
                 &recipient.display_name,
                 locale,
                 Some(links.unsubscribe_url(recipient.id)),
-            );
-            outbox::enqueue(conn, &email).map(drop)
-        }
-        Notifications::Daily => {
-            let (subject, body) = notice.localized(locale);
-            digest::add(
-                conn,
-                &digest::NewDigestItem {
+            )),
+            Notifications::Daily => {
+                let (subject, body) = notice.localized(locale);
+                self.digest_items.push(digest::NewDigestItem {
                     account_id: recipient.id,
                     dedup_key,
                     family: family.as_str().to_string(),
                     subject: subject.clone(),
                     summary: body.join(" "),
                     link: notice.link.clone(),
-                },
-            )
-            .map(drop)
+                });
+            }
         }
+    }
+
+    fn write(self, conn: &mut PgConnection) -> QueryResult<()> {
+        outbox::enqueue_all(conn, &self.emails)?;
+        digest::add_all(conn, &self.digest_items)?;
+        Ok(())
     }
 }
 
@@ -555,23 +565,25 @@ pub fn listing_opened(
         .filter(accounts::id.eq_any(&owners))
         .select(Recipient::as_select())
         .load(conn)?;
+    let by_id: std::collections::HashMap<AccountId, &Recipient> =
+        recipients.iter().map(|r| (r.id, r)).collect();
+    let mut batch = Deliveries::default();
     for hit in &hits {
-        let Some(recipient) = recipients.iter().find(|r| r.id == hit.account_id) else {
+        let Some(recipient) = by_id.get(&hit.account_id) else {
             continue;
         };
         let choice =
             Notifications::from_db(&hit.frequency).at_most(recipient.preference(Family::Alerts));
-        deliver(
-            conn,
+        batch.add(
             links,
             recipient,
             Family::Alerts,
             choice,
             &format!("alert:{}:listing:{}", hit.alert_id, opened.id),
             &notice,
-        )?;
+        );
     }
-    Ok(())
+    batch.write(conn)
 }
 
 /// The listing ends in three days or less: its enterprise is told once per end date, so

@@ -44,10 +44,6 @@ pub struct NewAlert {
 /// one account can add to every publication.
 pub const MAX_ALERTS_PER_ACCOUNT: i64 = 50;
 
-/// A cube holding the whole earth (its radius is 6,378 km): the area of an alert with no
-/// place, so that the GiST index answers for every alert alike.
-const WHOLE_EARTH: &str = "cube(array[-7e6, -7e6, -7e6], array[7e6, 7e6, 7e6])";
-
 pub fn insert(conn: &mut PgConnection, alert: &NewAlert) -> QueryResult<Alert> {
     let (commune, lat, lon, radius) = match &alert.place {
         Some((code, lat, lon, radius)) => {
@@ -55,16 +51,15 @@ pub fn insert(conn: &mut PgConnection, alert: &NewAlert) -> QueryResult<Alert> {
         }
         None => (None, None, None, None),
     };
-    let id: AlertId = diesel::sql_query(format!(
+    let id: AlertId = diesel::sql_query(
         "INSERT INTO alerts (account_id, kind, category, naf_prefix, commune_code, radius_km, lat, lon,
                              area, keywords, query, frequency)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-                 CASE WHEN $7 IS NULL THEN {WHOLE_EARTH}
-                      ELSE earth_box(ll_to_earth($7, $8), $6 * 1000.0) END,
+                 CASE WHEN $7 IS NULL THEN NULL ELSE earth_box(ll_to_earth($7, $8), $6 * 1000.0) END,
                  $9, CASE WHEN $9 = '' THEN NULL ELSE websearch_to_tsquery('french_unaccent', $9) END,
                  $10)
-         RETURNING id"
-    ))
+         RETURNING id",
+    )
     .bind::<BigInt, _>(alert.account_id.0)
     .bind::<Text, _>(&alert.kind)
     .bind::<Text, _>(&alert.category)
@@ -135,10 +130,11 @@ pub struct AlertHit {
 /// those hits: each alert tells about a listing once. Accounts of the listing's own
 /// enterprise are not alerted about it.
 ///
-/// The alerts are found by index: `naf_prefix = ANY(...)` on the composite btree (an open
-/// criterion is '' and is one of the values looked up), and `area @> point` on the GiST
-/// index of the circles' bounding cubes; the exact distance and the keywords are checked
-/// on what those return.
+/// Two index scans find the candidates: alerts with a place whose circle's bounding cube
+/// holds the listing's point (GiST) and whose sector is one of the listing's codes or open
+/// (btree, combined by a bitmap AND), and alerts without a place by sector alone (partial
+/// btree). An open sector is '' and is one of the values looked up. The exact distance,
+/// kind, category and keywords are then checked on those few rows.
 pub fn record_hits(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<AlertHit>> {
     let mut prefixes: Vec<String> = vec![String::new()];
     if let Ok(code) = crate::domain::naf::NafCode::parse(&listing.naf_code) {
@@ -152,21 +148,28 @@ pub fn record_hits(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Ve
     {
         prefixes.push(section);
     }
-    diesel::sql_query(format!(
-        "WITH fitting AS (
-             SELECT a.id, a.account_id, a.frequency
-             FROM alerts a, listings l
-             WHERE l.id = $1
+    diesel::sql_query(
+        "WITH l AS (SELECT * FROM listings WHERE id = $1),
+         candidates AS (
+             SELECT a.id, a.account_id, a.frequency, a.kind, a.category, a.query
+             FROM alerts a, l
+             WHERE l.lat IS NOT NULL
+               AND a.area IS NOT NULL AND a.area @> ll_to_earth(l.lat, l.lon)
                AND a.naf_prefix = ANY($2)
-               AND a.kind IN ('', l.kind)
-               AND a.category IN ('', l.category)
-               AND a.area @> CASE WHEN l.lat IS NULL THEN {WHOLE_EARTH} ELSE ll_to_earth(l.lat, l.lon) END
-               AND (a.radius_km IS NULL
-                    OR (l.lat IS NOT NULL
-                        AND earth_distance(ll_to_earth(a.lat, a.lon), ll_to_earth(l.lat, l.lon)) <= a.radius_km * 1000.0))
-               AND (a.query IS NULL OR l.search @@ a.query)
+               AND earth_distance(ll_to_earth(a.lat, a.lon), ll_to_earth(l.lat, l.lon)) <= a.radius_km * 1000.0
+             UNION ALL
+             SELECT a.id, a.account_id, a.frequency, a.kind, a.category, a.query
+             FROM alerts a
+             WHERE a.area IS NULL AND a.naf_prefix = ANY($2)
+         ),
+         fitting AS (
+             SELECT c.id, c.account_id, c.frequency
+             FROM candidates c, l
+             WHERE c.kind IN ('', l.kind)
+               AND c.category IN ('', l.category)
+               AND (c.query IS NULL OR l.search @@ c.query)
                AND NOT EXISTS (SELECT 1 FROM enterprise_accounts ea
-                               WHERE ea.enterprise_id = l.enterprise_id AND ea.account_id = a.account_id)
+                               WHERE ea.enterprise_id = l.enterprise_id AND ea.account_id = c.account_id)
          ),
          recorded AS (
              INSERT INTO alert_hits (alert_id, listing_id)
@@ -176,8 +179,8 @@ pub fn record_hits(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Ve
          )
          SELECT f.id AS alert_id, f.account_id, f.frequency
          FROM fitting f JOIN recorded r ON r.alert_id = f.id
-         ORDER BY f.id"
-    ))
+         ORDER BY f.id",
+    )
     .bind::<BigInt, _>(listing.id.0)
     .bind::<Array<Text>, _>(&prefixes)
     .load(conn)

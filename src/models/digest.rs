@@ -29,13 +29,18 @@ pub struct DigestItem {
     pub created_at: DateTime<Utc>,
 }
 
-/// Keeps the event for the next digest; the same event is kept once.
-pub fn add(conn: &mut PgConnection, item: &NewDigestItem) -> QueryResult<usize> {
-    diesel::insert_into(digest_items::table)
-        .values(item)
-        .on_conflict(digest_items::dedup_key)
-        .do_nothing()
-        .execute(conn)
+/// Keeps the events for the next digests, a thousand a statement; the same event is kept
+/// once.
+pub fn add_all(conn: &mut PgConnection, items: &[NewDigestItem]) -> QueryResult<usize> {
+    let mut written = 0;
+    for chunk in items.chunks(1000) {
+        written += diesel::insert_into(digest_items::table)
+            .values(chunk)
+            .on_conflict(digest_items::dedup_key)
+            .do_nothing()
+            .execute(conn)?;
+    }
+    Ok(written)
 }
 
 /// Accounts with events from before `cutoff` still waiting for a digest.

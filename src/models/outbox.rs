@@ -50,6 +50,20 @@ pub fn enqueue(conn: &mut PgConnection, email: &NewEmail) -> QueryResult<usize> 
         .execute(conn)
 }
 
+/// Writes several emails, a thousand a statement (PostgreSQL takes at most 65,535 bound
+/// parameters), skipping those whose key exists.
+pub fn enqueue_all(conn: &mut PgConnection, emails: &[NewEmail]) -> QueryResult<usize> {
+    let mut written = 0;
+    for chunk in emails.chunks(1000) {
+        written += diesel::insert_into(outbox::table)
+            .values(chunk)
+            .on_conflict(outbox::dedup_key)
+            .do_nothing()
+            .execute(conn)?;
+    }
+    Ok(written)
+}
+
 /// Claims up to `batch` due messages for `lease_secs`: other workers skip locked rows and
 /// leased ones, so each message has one sender at a time. A worker that dies mid-send
 /// leaves its lease to expire, and the message is tried again.
