@@ -23,7 +23,7 @@ use crate::models::enterprise::{self, Enterprise, EnterpriseChanges, NewEnterpri
 use crate::models::ids::{EnterpriseId, PoleId};
 use crate::models::{pole, reference};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MembershipView {
     /// The pôle's slug.
     pub pole: String,
@@ -33,7 +33,7 @@ pub struct MembershipView {
     pub approved_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EnterpriseView {
     pub id: EnterpriseId,
     pub siret: String,
