@@ -92,7 +92,15 @@ pub async fn resolve_commune(web: &Web, text: &str) -> AppResult<String> {
 
 /// The best commune for a name, postal code or INSEE code: (code, name).
 pub async fn first_commune(web: &Web, text: &str) -> AppResult<Option<(String, String)>> {
-    let text = text.to_string();
+    // "Name (code)" as the autocomplete writes it: the code finds the commune.
+    let text = match text
+        .trim()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+    {
+        Some((_, code)) => code.trim().to_string(),
+        None => text.trim().to_string(),
+    };
     db::run(&web.state.pool, move |conn| {
         Ok(crate::models::reference::search_communes(conn, &text, 1)?
             .into_iter()
