@@ -1,0 +1,208 @@
+//! Every main page, with its stylesheet and script, weighs under 200 kB; every POST form
+//! carries a CSRF token; every visible field has a label; the markup has its language, a
+//! skip link and one h1.
+
+use reqwest::redirect::Policy;
+use serde_json::{json, Value};
+
+use crate::helpers::{listing_body, Market, TestApp};
+
+const BUDGET: usize = 200 * 1000;
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(&tag[start..end])
+}
+
+/// The opening tags named `name` in `html`.
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(index) = rest.find(&open) {
+        let tail = &rest[index..];
+        let end = tail.find('>').unwrap_or(tail.len());
+        let tag = &tail[..end];
+        if tag[open.len()..].starts_with([' ', '>']) || tag.len() == open.len() {
+            out.push(tag);
+        }
+        rest = &tail[end..];
+    }
+    out
+}
+
+fn check_page(path: &str, html: &str) {
+    assert!(html.contains("<html lang=\"fr\">"), "{path}: lang attribute");
+    assert!(html.contains("class=\"skip\" href=\"#main\""), "{path}: skip link");
+    assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
+    // Every POST form has its token.
+    for (index, form) in html.split("<form").skip(1).enumerate() {
+        let form = &form[..form.find("</form>").unwrap_or(form.len())];
+        let head = &form[..form.find('>').unwrap_or(0)];
+        if head.contains("method=\"post\"") {
+            let token = form
+                .find("name=\"csrf\" value=\"")
+                .map(|i| &form[i + 19..i + 19 + 64]);
+            assert!(
+                token.is_some_and(|t| t.chars().all(|c| c.is_ascii_hexdigit())),
+                "{path}: POST form #{index} has no CSRF token: <form{head}>"
+            );
+        }
+    }
+    // Every field a person fills in has a label.
+    for name in ["input", "select", "textarea"] {
+        for tag in tags(html, name) {
+            let kind = attr(tag, "type").unwrap_or("text");
+            if ["hidden", "submit", "checkbox", "radio"].contains(&kind) {
+                continue;
+            }
+            let id = attr(tag, "id").unwrap_or_else(|| panic!("{path}: a field without id: {tag}"));
+            assert!(
+                html.contains(&format!("for=\"{id}\"")),
+                "{path}: no label for #{id}"
+            );
+        }
+    }
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .default_headers(
+            [(reqwest::header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9".parse().unwrap())]
+                .into_iter()
+                .collect(),
+        )
+        .build()
+        .unwrap();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let i = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    let token = page[i..i + 64].to_string();
+    let response = client
+        .post(app.url("/login"))
+        .form(&[("csrf", token.as_str()), ("email", email), ("password", password), ("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "signing in {email}");
+    client
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_main_page_is_light_labelled_and_protected() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (offer_token, offer_enterprise) = &market.members[0];
+    let (need_token, need_enterprise) = &market.members[1];
+    let offer = app
+        .create_listing(
+            offer_token,
+            &listing_body(*offer_enterprise, "offer", json!({"quantity": "1000", "unit": "kg", "unit_price": "0.40"})),
+        )
+        .await;
+    let need = app
+        .create_listing(
+            need_token,
+            &listing_body(*need_enterprise, "need", json!({"quantity": "500", "unit": "kg", "unit_price": "0.50"})),
+        )
+        .await;
+    let match_id = need["matches"][0]["id"].as_i64().expect("a match");
+    for token in [offer_token, need_token] {
+        let response = app
+            .post(&format!("/api/v1/matches/{match_id}/accept"), Some(token), &json!({}))
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    let exchanges: Value = app
+        .get("/api/v1/exchanges", Some(&market.coordinator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let exchange = exchanges["items"][0]["id"].as_i64().expect("an exchange");
+    app.post(
+        &format!("/api/v1/exchanges/{exchange}/transition"),
+        Some(&market.coordinator),
+        &json!({"to": "in_progress"}),
+    )
+    .await;
+    let response = app
+        .post(
+            &format!("/api/v1/exchanges/{exchange}/transactions"),
+            Some(&market.coordinator),
+            &json!({"amount": "200.00", "vat_rate": "20"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+
+    let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+    let coordinator = sign_in(&app, "coordination@pole-a.fr", "correct horse battery").await;
+    app.admin_token().await;
+    let admin = sign_in(&app, "admin@test.fr", "admin password 1").await;
+    let plain = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+    let offer_id = offer["id"].as_i64().unwrap();
+    let pages: Vec<(&reqwest::Client, String)> = vec![
+        (&plain, "/".into()),
+        (&plain, "/?q=ch%C3%AAne&kind=offer&place=26281&radius_km=80".into()),
+        (&plain, "/login".into()),
+        (&plain, "/register".into()),
+        (&plain, "/forgot-password".into()),
+        (&plain, "/reset-password?token=abc".into()),
+        (&plain, "/poles".into()),
+        (&plain, "/poles/pole-a".into()),
+        (&plain, format!("/listings/{offer_id}")),
+        (&member, format!("/listings/{offer_id}")),
+        (&member, format!("/listings/{}", need["id"])),
+        (&member, "/listings/new?category=business_takeover".into()),
+        (&member, format!("/listings/{offer_id}/edit")),
+        (&member, "/dashboard".into()),
+        (&member, "/enterprises/new".into()),
+        (&member, format!("/exchanges/{exchange}")),
+        (&coordinator, "/coordinator".into()),
+        (&admin, "/admin".into()),
+    ];
+    let css = plain.get(app.url("/static/app.css")).send().await.unwrap();
+    assert!(css.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    let css = css.bytes().await.unwrap().len();
+    let js = plain.get(app.url("/static/app.js")).send().await.unwrap().bytes().await.unwrap().len();
+    let mut report = Vec::new();
+    for (client, path) in pages {
+        let response = client
+            .get(app.url(&path))
+            .header("accept-language", "fr-FR")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        let html = response.text().await.unwrap();
+        let total = html.len() + css + js;
+        assert!(total < BUDGET, "{path}: {total} bytes with its assets");
+        check_page(&path, &html);
+        report.push(format!("{path}: {} + {css} + {js} = {total} bytes", html.len()));
+    }
+    println!("{}", report.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_that_need_a_session_send_visitors_to_the_login_form() {
+    let app = TestApp::spawn().await;
+    for path in ["/dashboard", "/coordinator", "/admin", "/listings/new", "/exchanges/1"] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status(), 303, "{path}");
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.starts_with("/login?next="), "{path} → {location}");
+    }
+    let member = {
+        Market::open(&app, 1).await;
+        sign_in(&app, "member0@example.fr", "correct horse battery").await
+    };
+    for path in ["/coordinator", "/admin"] {
+        let response = member.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 403, "{path}");
+        assert!(response.text().await.unwrap().contains("Accès refusé"));
+    }
+    let response = member.get(app.url("/exchanges/999999")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+}
