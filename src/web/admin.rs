@@ -106,7 +106,14 @@ async fn create_pole(posted: Posted<PoleForm>) -> AppResult<HttpResponse> {
         Ok(_) => Ok(see_other(&format!("/poles/{}", form.slug.trim()))),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.tr())?;
-            render(&web, form, errors, AppointForm::default(), FormErrors::default()).await
+            render(
+                &web,
+                form,
+                errors,
+                AppointForm::default(),
+                FormErrors::default(),
+            )
+            .await
         }
     }
 }
@@ -135,11 +142,25 @@ async fn appoint(posted: Posted<AppointForm>) -> AppResult<HttpResponse> {
                     message: web.tr().no_such_account.into(),
                 }],
             };
-            render(&web, PoleForm::default(), FormErrors::default(), form, errors).await
+            render(
+                &web,
+                PoleForm::default(),
+                FormErrors::default(),
+                form,
+                errors,
+            )
+            .await
         }
         Err(error) => {
             let errors = FormErrors::from_error(error, web.tr())?;
-            render(&web, PoleForm::default(), FormErrors::default(), form, errors).await
+            render(
+                &web,
+                PoleForm::default(),
+                FormErrors::default(),
+                form,
+                errors,
+            )
+            .await
         }
     }
 }

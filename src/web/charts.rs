@@ -21,7 +21,9 @@ fn share(part: Decimal, whole: Decimal, scale: i64) -> i64 {
         return 0;
     }
     let value = (part * Decimal::from(scale) / whole).round();
-    i64::try_from(value.mantissa() / 10i128.pow(value.scale())).unwrap_or(0).clamp(0, scale)
+    i64::try_from(value.mantissa() / 10i128.pow(value.scale()))
+        .unwrap_or(0)
+        .clamp(0, scale)
 }
 
 /// Five steps from pale to deep teal; the text on the deep steps is white (AA contrast).
@@ -50,9 +52,13 @@ pub fn heatmap(
     let n = labels.len() as i64;
     let width = left + cell * n.max(1) + 10;
     let height = top + cell * n.max(1) + 10;
-    let max = flows.iter().map(|f| f.amount).max().unwrap_or(Decimal::ZERO);
+    let max = flows
+        .iter()
+        .map(|f| f.amount)
+        .max()
+        .unwrap_or(Decimal::ZERO);
     let mut svg = format!(
-        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(title),
         escape(desc)
@@ -119,7 +125,7 @@ pub fn bars(
     let height = top + chart_h + 40;
     let max = points.iter().map(|p| p.1).max().unwrap_or(Decimal::ZERO);
     let mut svg = format!(
-        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>\
 <line x1=\"0\" y1=\"{}\" x2=\"{width}\" y2=\"{}\" stroke=\"#9aa5b1\"/>",
         escape(title),
@@ -167,7 +173,12 @@ mod tests {
             "Flux",
             "Montants",
             &["a<b".to_string(), "c".to_string()],
-            &[Flow { from: "a<b".into(), to: "c".into(), amount: dec!(12.5), exchanges: 1 }],
+            &[Flow {
+                from: "a<b".into(),
+                to: "c".into(),
+                amount: dec!(12.5),
+                exchanges: 1,
+            }],
             |d| d.to_string(),
         );
         assert!(svg.contains("role=\"img\""));

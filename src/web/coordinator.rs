@@ -90,7 +90,10 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
         } else {
             pole::coordinated_by(conn, account)?
         };
-        Ok((pole::names_of(conn, &ids)?, pole::pending_members(conn, &ids)?))
+        Ok((
+            pole::names_of(conn, &ids)?,
+            pole::pending_members(conn, &ids)?,
+        ))
     })
     .await?;
     if poles.is_empty() {
@@ -176,13 +179,9 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
                 .collect()
         })
         .unwrap_or_default();
-    let bars = charts::bars(
-        "volume",
-        tr.volume_title,
-        tr.volume_desc,
-        &points,
-        |d| super::format::money(d, lang),
-    );
+    let bars = charts::bars("volume", tr.volume_title, tr.volume_desc, &points, |d| {
+        super::format::money(d, lang)
+    });
     web.page(&CoordinatorPage {
         ctx: web.ctx.clone(),
         poles,

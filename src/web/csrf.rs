@@ -19,8 +19,9 @@ pub const ANON_COOKIE: &str = "ptce_csrf";
 
 /// HMAC-SHA256 of `message` under `app.secret`, in hex, for one `purpose`.
 pub fn sign(state: &AppState, purpose: &str, message: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(state.settings.app.secret.expose_secret().as_bytes())
-        .expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(state.settings.app.secret.expose_secret().as_bytes())
+            .expect("HMAC takes keys of any length");
     mac.update(purpose.as_bytes());
     mac.update(b"\0");
     mac.update(message.as_bytes());

@@ -61,8 +61,7 @@ async fn dashboard(web: Web) -> AppResult<HttpResponse> {
     for (id, _) in &own {
         enterprises.push(
             api_json::<EnterpriseView>(
-                api_enterprises::show(web.state.clone(), web.maybe(), web::Path::from(id.0))
-                    .await,
+                api_enterprises::show(web.state.clone(), web.maybe(), web::Path::from(id.0)).await,
             )
             .await?,
         );
@@ -194,10 +193,9 @@ async fn create_enterprise(posted: Posted<EnterpriseForm>) -> AppResult<HttpResp
     let caller = web.require()?;
     let mut errors: Vec<FieldError> = Vec::new();
     let headcount = parse_int::<i32>(&mut errors, "headcount", &form.headcount);
-    let legal_form = serde_json::from_value::<LegalForm>(serde_json::Value::String(
-        form.legal_form.clone(),
-    ))
-    .ok();
+    let legal_form =
+        serde_json::from_value::<LegalForm>(serde_json::Value::String(form.legal_form.clone()))
+            .ok();
     if legal_form.is_none() {
         errors.push(FieldError {
             field: "legal_form".into(),

@@ -60,20 +60,26 @@ impl ExchangePage {
     }
 
     fn reversed(&self, id: &crate::models::ids::TransactionId) -> bool {
-        self.tx.items.iter().any(|t| t.reverses_id.as_ref() == Some(id))
+        self.tx
+            .items
+            .iter()
+            .any(|t| t.reverses_id.as_ref() == Some(id))
     }
 }
 
-async fn page(web: &Web, id: i64, form: TransactionForm, errors: FormErrors) -> AppResult<HttpResponse> {
+async fn page(
+    web: &Web,
+    id: i64,
+    form: TransactionForm,
+    errors: FormErrors,
+) -> AppResult<HttpResponse> {
     let caller = web.require()?;
-    let x: ExchangeView = api_json(
-        api_exchanges::show(web.state.clone(), caller.clone(), web::Path::from(id)).await,
-    )
-    .await?;
-    let tx: TransactionList = api_json(
-        api_exchanges::transactions(web.state.clone(), caller, web::Path::from(id)).await,
-    )
-    .await?;
+    let x: ExchangeView =
+        api_json(api_exchanges::show(web.state.clone(), caller.clone(), web::Path::from(id)).await)
+            .await?;
+    let tx: TransactionList =
+        api_json(api_exchanges::transactions(web.state.clone(), caller, web::Path::from(id)).await)
+            .await?;
     let status = if errors.any() {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -114,10 +120,9 @@ struct TransitionForm {
 async fn transition(posted: Posted<TransitionForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
     let id = id.into_inner();
-    let to = serde_json::from_value::<ExchangeStatus>(serde_json::Value::String(
-        posted.form.to.clone(),
-    ))
-    .map_err(|_| AppError::BadRequest("Unknown status.".into()))?;
+    let to =
+        serde_json::from_value::<ExchangeStatus>(serde_json::Value::String(posted.form.to.clone()))
+            .map_err(|_| AppError::BadRequest("Unknown status.".into()))?;
     api_done(
         api_exchanges::transition(
             posted.web.state.clone(),

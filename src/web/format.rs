@@ -138,12 +138,21 @@ mod tests {
         assert_eq!(money(dec!(1234.5), Locale::En), "€1,234.50");
         assert_eq!(money(dec!(-12), Locale::En), "-€12.00");
         assert_eq!(money(dec!(0), Locale::Fr), "0,00\u{a0}€");
-        assert_eq!(money(dec!(1000000.05), Locale::Fr), "1\u{202f}000\u{202f}000,05\u{a0}€");
-        assert_eq!(price(&ExactDecimal(dec!(0.125)), Locale::Fr), "0,125\u{a0}€");
+        assert_eq!(
+            money(dec!(1000000.05), Locale::Fr),
+            "1\u{202f}000\u{202f}000,05\u{a0}€"
+        );
+        assert_eq!(
+            price(&ExactDecimal(dec!(0.125)), Locale::Fr),
+            "0,125\u{a0}€"
+        );
     }
 
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(url_encode("/listings?x=1&y=é"), "/listings%3Fx%3D1%26y%3D%C3%A9");
+        assert_eq!(
+            url_encode("/listings?x=1&y=é"),
+            "/listings%3Fx%3D1%26y%3D%C3%A9"
+        );
     }
 }

@@ -21,7 +21,12 @@ pub fn tr(lang: Locale) -> &'static Tr {
 }
 
 fn parse(code: &str) -> Option<Locale> {
-    match code.trim().get(..2).map(|c| c.to_ascii_lowercase()).as_deref() {
+    match code
+        .trim()
+        .get(..2)
+        .map(|c| c.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("fr") => Some(Locale::Fr),
         Some("en") => Some(Locale::En),
         _ => None,
@@ -71,7 +76,11 @@ pub struct SwitchQuery {
 pub async fn switch(path: web::Path<String>, query: web::Query<SwitchQuery>) -> HttpResponse {
     let locale = parse(&path).unwrap_or(Locale::Fr);
     let next = super::session::safe_next(&query.next);
-    let next = if query.next.is_empty() { "/".into() } else { next };
+    let next = if query.next.is_empty() {
+        "/".into()
+    } else {
+        next
+    };
     let cookie = Cookie::build(LANG_COOKIE, locale.as_str())
         .path("/")
         .same_site(actix_web::cookie::SameSite::Lax)
@@ -95,7 +104,9 @@ pub fn field_message(tr: &Tr, code: &str, message: &str) -> String {
         "unknown_naf" => "Aucun code NAF rév. 2 ne s'écrit ainsi.",
         "naf_too_broad" => "Choisissez au moins une division NAF (deux chiffres), par exemple 16.",
         "unknown_commune" => "Aucune commune ne correspond.",
-        "radius_range" => "Le rayon est compris entre 1 et 1 000 km ; au-delà, choisissez « Toute la France ».",
+        "radius_range" => {
+            "Le rayon est compris entre 1 et 1 000 km ; au-delà, choisissez « Toute la France »."
+        }
         "quantity_not_positive" => "La quantité doit être supérieure à zéro.",
         "quantity_precision" | "price_precision" => "Six décimales au plus.",
         "price_negative" => "Le prix ne peut pas être négatif.",
@@ -104,15 +115,21 @@ pub fn field_message(tr: &Tr, code: &str, message: &str) -> String {
         "dates_order" => "La fin de disponibilité vient après son début.",
         "invalid_value" => "Choisissez l'une des valeurs proposées.",
         "confirm_mismatch" => "Les deux mots de passe diffèrent.",
-        "invalid_token" => "Ce lien n'est pas valide, a déjà servi ou a expiré ; demandez-en un nouveau.",
+        "invalid_token" => {
+            "Ce lien n'est pas valide, a déjà servi ou a expiré ; demandez-en un nouveau."
+        }
         "vat_rate" => "Les taux de TVA français sont 0, 2,1, 5,5, 10 et 20 %.",
-        "amount_or_quantity" => "Indiquez soit un montant, soit une quantité avec un prix unitaire.",
+        "amount_or_quantity" => {
+            "Indiquez soit un montant, soit une quantité avec un prix unitaire."
+        }
         "in_the_past" => "Cette annonce est terminée : repoussez la date de fin.",
         "taken" => "Un compte existe déjà avec cette adresse.",
         "not_found" => "Aucun compte n'a cette adresse.",
         "forbidden" => "Vous n'agissez pas pour cette entreprise.",
         "details" => "Complétez les précisions propres à la catégorie.",
-        code if code.starts_with("siret") => "Le SIRET compte 14 chiffres et doit être valide (clé de Luhn).",
+        code if code.starts_with("siret") => {
+            "Le SIRET compte 14 chiffres et doit être valide (clé de Luhn)."
+        }
         code if code.starts_with("password") => "Le mot de passe compte de 10 à 128 caractères.",
         code if code.starts_with("email") => "Cette adresse e-mail n'est pas valide.",
         code if code.starts_with("length") || code == "too_long" => "Longueur incorrecte.",
@@ -207,7 +224,11 @@ pub fn options(lang: Locale, name: &str) -> Vec<(&'static str, &'static str)> {
             ("materials", "Matériaux", "Materials"),
             ("equipment", "Équipement", "Equipment"),
             ("premises", "Locaux", "Premises"),
-            ("by_product", "Coproduits, déchets valorisables", "By-products"),
+            (
+                "by_product",
+                "Coproduits, déchets valorisables",
+                "By-products",
+            ),
             ("energy", "Énergie", "Energy"),
         ]),
         "recurrence" => pick(&[
@@ -303,8 +324,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_of_french_and_english() {
-        assert_eq!(from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Locale::En));
-        assert_eq!(from_accept_language("de,fr;q=0.5,en;q=0.4"), Some(Locale::Fr));
+        assert_eq!(
+            from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            from_accept_language("de,fr;q=0.5,en;q=0.4"),
+            Some(Locale::Fr)
+        );
         assert_eq!(from_accept_language("de"), None);
     }
 }

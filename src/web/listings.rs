@@ -143,7 +143,12 @@ pub fn parse_decimal(
     match ExactDecimal::from_str(&cleaned) {
         Ok(value) => Some(value),
         Err(_) => {
-            invalid(errors, field, "not_a_number", "Give a number, such as 12,50.");
+            invalid(
+                errors,
+                field,
+                "not_a_number",
+                "Give a number, such as 12,50.",
+            );
             None
         }
     }
@@ -173,7 +178,12 @@ fn parse_date(errors: &mut Vec<FieldError>, field: &str, value: &str) -> Option<
     {
         Ok(date) => Some(date),
         Err(_) => {
-            invalid(errors, field, "invalid_date", "Give a date such as 2026-03-31.");
+            invalid(
+                errors,
+                field,
+                "invalid_date",
+                "Give a date such as 2026-03-31.",
+            );
             None
         }
     }
@@ -191,7 +201,12 @@ fn parse_enum<T: serde::de::DeserializeOwned>(
     match serde_json::from_value(Value::String(value.to_string())) {
         Ok(v) => Some(v),
         Err(_) => {
-            invalid(errors, field, "invalid_value", "Choose one of the values offered.");
+            invalid(
+                errors,
+                field,
+                "invalid_value",
+                "Choose one of the values offered.",
+            );
             None
         }
     }
@@ -258,11 +273,21 @@ impl ListingForm {
             naf: view.naf.clone(),
             commune: view.commune.clone().unwrap_or_default(),
             radius_km: view.radius_km.map(|r| r.to_string()).unwrap_or_default(),
-            national: if view.national { "on".into() } else { String::new() },
+            national: if view.national {
+                "on".into()
+            } else {
+                String::new()
+            },
             quantity: decimal(&view.quantity),
-            unit: view.unit.map(|u| u.as_str().to_string()).unwrap_or_default(),
+            unit: view
+                .unit
+                .map(|u| u.as_str().to_string())
+                .unwrap_or_default(),
             unit_price: decimal(&view.unit_price),
-            available_from: view.available_from.map(|d| d.to_string()).unwrap_or_default(),
+            available_from: view
+                .available_from
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             valid_until: view.valid_until.map(|d| d.to_string()).unwrap_or_default(),
             visibility: view.visibility.as_str().into(),
             publish: String::new(),
@@ -290,16 +315,25 @@ impl ListingForm {
         };
         match self.category() {
             Category::LocalResource => {
-                put("resource_type", text(&self.resource_type).map(Value::String));
+                put(
+                    "resource_type",
+                    text(&self.resource_type).map(Value::String),
+                );
                 put("recurrence", text(&self.recurrence).map(Value::String));
             }
             Category::KnowHow => {
                 put("format", text(&self.format).map(Value::String));
-                put("hours", parse_int::<u32>(errors, "hours", &self.hours).map(|h| json!(h)));
+                put(
+                    "hours",
+                    parse_int::<u32>(errors, "hours", &self.hours).map(|h| json!(h)),
+                );
             }
             Category::BusinessTakeover => {
                 put("revenue_band", text(&self.revenue_band).map(Value::String));
-                put("headcount_band", text(&self.headcount_band).map(Value::String));
+                put(
+                    "headcount_band",
+                    text(&self.headcount_band).map(Value::String),
+                );
                 put(
                     "asking_price",
                     parse_decimal(errors, "asking_price", &self.asking_price)
@@ -429,7 +463,12 @@ async fn new_form(web: Web, query: web::Query<NewQuery>) -> AppResult<HttpRespon
     let category = Category::from_db(&query.category);
     let form = ListingForm {
         category: category.as_str().into(),
-        kind: if query.kind == "need" { "need" } else { "offer" }.into(),
+        kind: if query.kind == "need" {
+            "need"
+        } else {
+            "offer"
+        }
+        .into(),
         radius_km: "50".into(),
         visibility: "public".into(),
         publish: "on".into(),
@@ -459,7 +498,12 @@ async fn create(posted: Posted<ListingForm>) -> AppResult<HttpResponse> {
     let kind: Option<Kind> = parse_enum(&mut errors, "kind", &form.kind);
     let category: Option<Category> = parse_enum(&mut errors, "category", &form.category);
     if enterprise_id.is_none() && !errors.iter().any(|e| e.field == "enterprise_id") {
-        invalid(&mut errors, "enterprise_id", "required", "Choose the enterprise.");
+        invalid(
+            &mut errors,
+            "enterprise_id",
+            "required",
+            "Choose the enterprise.",
+        );
     }
     let parsed = parse_common(&form, &mut errors);
     let commune = resolve_commune(&web, &form.commune).await?;
@@ -506,10 +550,9 @@ async fn create(posted: Posted<ListingForm>) -> AppResult<HttpResponse> {
 }
 
 async fn owned_view(web: &Web, id: i64) -> AppResult<ListingView> {
-    let view: ListingView = api_json(
-        api_listings::show(web.state.clone(), web.maybe(), web::Path::from(id)).await,
-    )
-    .await?;
+    let view: ListingView =
+        api_json(api_listings::show(web.state.clone(), web.maybe(), web::Path::from(id)).await)
+            .await?;
     let managed = managed(web).await?;
     if !view.enterprise_id.is_some_and(|e| managed.contains(&e)) {
         return Err(AppError::Forbidden(
@@ -523,7 +566,13 @@ async fn edit_form(web: Web, id: web::Path<i64>) -> AppResult<HttpResponse> {
     web.require()?;
     let id = id.into_inner();
     let view = owned_view(&web, id).await?;
-    form_page(&web, Some(id), ListingForm::of(&view), FormErrors::default()).await
+    form_page(
+        &web,
+        Some(id),
+        ListingForm::of(&view),
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn update(posted: Posted<ListingForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -532,7 +581,10 @@ async fn update(posted: Posted<ListingForm>, id: web::Path<i64>) -> AppResult<Ht
     let id = id.into_inner();
     let view = owned_view(&web, id).await?;
     // The enterprise, kind and category of a listing do not change.
-    form.enterprise_id = view.enterprise_id.map(|e| e.0.to_string()).unwrap_or_default();
+    form.enterprise_id = view
+        .enterprise_id
+        .map(|e| e.0.to_string())
+        .unwrap_or_default();
     form.kind = view.kind.as_str().into();
     form.category = view.category.as_str().into();
     let mut errors = Vec::new();
@@ -623,10 +675,9 @@ async fn listing_page(
     proposal: ProposalForm,
     errors: FormErrors,
 ) -> AppResult<HttpResponse> {
-    let l: ListingView = api_json(
-        api_listings::show(web.state.clone(), web.maybe(), web::Path::from(id)).await,
-    )
-    .await?;
+    let l: ListingView =
+        api_json(api_listings::show(web.state.clone(), web.maybe(), web::Path::from(id)).await)
+            .await?;
     let managed = managed(web).await?;
     let owner = l.enterprise_id.is_some_and(|e| managed.contains(&e));
     let (mut matches, mut proposals) = (Vec::new(), Vec::new());
@@ -672,7 +723,13 @@ async fn listing_page(
 }
 
 async fn show(web: Web, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    listing_page(&web, id.into_inner(), ProposalForm::default(), FormErrors::default()).await
+    listing_page(
+        &web,
+        id.into_inner(),
+        ProposalForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn publish(posted: Posted<NoFields>, id: web::Path<i64>) -> AppResult<HttpResponse> {
@@ -721,7 +778,12 @@ async fn propose(posted: Posted<ProposalForm>, id: web::Path<i64>) -> AppResult<
     let unit_price = parse_decimal(&mut errors, "unit_price", &form.unit_price);
     let Some(enterprise_id) = enterprise_id.filter(|_| errors.is_empty()) else {
         if errors.is_empty() {
-            invalid(&mut errors, "enterprise_id", "required", "Choose the enterprise.");
+            invalid(
+                &mut errors,
+                "enterprise_id",
+                "required",
+                "Choose the enterprise.",
+            );
         }
         let errors = refused(errors, &web);
         return listing_page(&web, id, form, errors).await;
@@ -802,4 +864,3 @@ async fn answer_proposal(
     api_done(result).await?;
     Ok(see_other(&back_to(&posted.form.back)))
 }
-

@@ -137,7 +137,11 @@ impl Web {
         self.page_with(StatusCode::OK, template)
     }
 
-    pub fn page_with(&self, status: StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
+    pub fn page_with(
+        &self,
+        status: StatusCode,
+        template: &impl Template,
+    ) -> AppResult<HttpResponse> {
         let html = template
             .render()
             .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering a page: {e}")))?;

@@ -42,10 +42,8 @@ struct PolePage {
 
 async fn show(web: Web, slug: web::Path<String>) -> AppResult<HttpResponse> {
     let slug = slug.into_inner();
-    let pole: PoleView = api_json(
-        api_poles::show(web.state.clone(), web::Path::from(slug.clone())).await,
-    )
-    .await?;
+    let pole: PoleView =
+        api_json(api_poles::show(web.state.clone(), web::Path::from(slug.clone())).await).await?;
     let page: ListingPage = api_json(
         api_listings::search(
             web.state.clone(),

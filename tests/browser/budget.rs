@@ -33,8 +33,14 @@ fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
 }
 
 fn check_page(path: &str, html: &str) {
-    assert!(html.contains("<html lang=\"fr\">"), "{path}: lang attribute");
-    assert!(html.contains("class=\"skip\" href=\"#main\""), "{path}: skip link");
+    assert!(
+        html.contains("<html lang=\"fr\">"),
+        "{path}: lang attribute"
+    );
+    assert!(
+        html.contains("class=\"skip\" href=\"#main\""),
+        "{path}: skip link"
+    );
     assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
     // Every POST form has its token.
     for (index, form) in html.split("<form").skip(1).enumerate() {
@@ -71,18 +77,33 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Client 
         .cookie_store(true)
         .redirect(Policy::none())
         .default_headers(
-            [(reqwest::header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9".parse().unwrap())]
-                .into_iter()
-                .collect(),
+            [(
+                reqwest::header::ACCEPT_LANGUAGE,
+                "fr-FR,fr;q=0.9".parse().unwrap(),
+            )]
+            .into_iter()
+            .collect(),
         )
         .build()
         .unwrap();
-    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let i = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     let token = page[i..i + 64].to_string();
     let response = client
         .post(app.url("/login"))
-        .form(&[("csrf", token.as_str()), ("email", email), ("password", password), ("next", "")])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", ""),
+        ])
         .send()
         .await
         .unwrap();
@@ -99,19 +120,31 @@ async fn every_main_page_is_light_labelled_and_protected() {
     let offer = app
         .create_listing(
             offer_token,
-            &listing_body(*offer_enterprise, "offer", json!({"quantity": "1000", "unit": "kg", "unit_price": "0.40"})),
+            &listing_body(
+                *offer_enterprise,
+                "offer",
+                json!({"quantity": "1000", "unit": "kg", "unit_price": "0.40"}),
+            ),
         )
         .await;
     let need = app
         .create_listing(
             need_token,
-            &listing_body(*need_enterprise, "need", json!({"quantity": "500", "unit": "kg", "unit_price": "0.50"})),
+            &listing_body(
+                *need_enterprise,
+                "need",
+                json!({"quantity": "500", "unit": "kg", "unit_price": "0.50"}),
+            ),
         )
         .await;
     let match_id = need["matches"][0]["id"].as_i64().expect("a match");
     for token in [offer_token, need_token] {
         let response = app
-            .post(&format!("/api/v1/matches/{match_id}/accept"), Some(token), &json!({}))
+            .post(
+                &format!("/api/v1/matches/{match_id}/accept"),
+                Some(token),
+                &json!({}),
+            )
             .await;
         assert_eq!(response.status(), 200);
     }
@@ -141,11 +174,17 @@ async fn every_main_page_is_light_labelled_and_protected() {
     let coordinator = sign_in(&app, "coordination@pole-a.fr", "correct horse battery").await;
     app.admin_token().await;
     let admin = sign_in(&app, "admin@test.fr", "admin password 1").await;
-    let plain = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+    let plain = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
     let offer_id = offer["id"].as_i64().unwrap();
     let pages: Vec<(&reqwest::Client, String)> = vec![
         (&plain, "/".into()),
-        (&plain, "/?q=ch%C3%AAne&kind=offer&place=26281&radius_km=80".into()),
+        (
+            &plain,
+            "/?q=ch%C3%AAne&kind=offer&place=26281&radius_km=80".into(),
+        ),
         (&plain, "/login".into()),
         (&plain, "/register".into()),
         (&plain, "/forgot-password".into()),
@@ -164,9 +203,20 @@ async fn every_main_page_is_light_labelled_and_protected() {
         (&admin, "/admin".into()),
     ];
     let css = plain.get(app.url("/static/app.css")).send().await.unwrap();
-    assert!(css.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    assert!(css.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
     let css = css.bytes().await.unwrap().len();
-    let js = plain.get(app.url("/static/app.js")).send().await.unwrap().bytes().await.unwrap().len();
+    let js = plain
+        .get(app.url("/static/app.js"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len();
     let mut report = Vec::new();
     for (client, path) in pages {
         let response = client
@@ -180,7 +230,10 @@ async fn every_main_page_is_light_labelled_and_protected() {
         let total = html.len() + css + js;
         assert!(total < BUDGET, "{path}: {total} bytes with its assets");
         check_page(&path, &html);
-        report.push(format!("{path}: {} + {css} + {js} = {total} bytes", html.len()));
+        report.push(format!(
+            "{path}: {} + {css} + {js} = {total} bytes",
+            html.len()
+        ));
     }
     println!("{}", report.join("\n"));
 }
@@ -188,7 +241,13 @@ async fn every_main_page_is_light_labelled_and_protected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_that_need_a_session_send_visitors_to_the_login_form() {
     let app = TestApp::spawn().await;
-    for path in ["/dashboard", "/coordinator", "/admin", "/listings/new", "/exchanges/1"] {
+    for path in [
+        "/dashboard",
+        "/coordinator",
+        "/admin",
+        "/listings/new",
+        "/exchanges/1",
+    ] {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), 303, "{path}");
         let location = response.headers()["location"].to_str().unwrap().to_string();
@@ -203,6 +262,10 @@ async fn pages_that_need_a_session_send_visitors_to_the_login_form() {
         assert_eq!(response.status(), 403, "{path}");
         assert!(response.text().await.unwrap().contains("Accès refusé"));
     }
-    let response = member.get(app.url("/exchanges/999999")).send().await.unwrap();
+    let response = member
+        .get(app.url("/exchanges/999999"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
 }

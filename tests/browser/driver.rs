@@ -109,7 +109,6 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
-
     pub async fn fill(&self, css: &str, value: &str) {
         let field = self.find(css).await;
         field.clear().await.expect("clearing a field");
@@ -192,11 +191,15 @@ impl Browser {
 
     /// Signs out whoever is signed in and signs in with the form.
     pub async fn sign_in(&self, email: &str, password: &str) {
-        self.client.delete_all_cookies().await.expect("clearing cookies");
+        self.client
+            .delete_all_cookies()
+            .await
+            .expect("clearing cookies");
         self.goto("/login").await;
         self.fill("#email", email).await;
         self.fill("#password", password).await;
-        self.click("form[action='/login'] button[type=submit]").await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
         self.wait_for_path("/dashboard").await;
     }
 

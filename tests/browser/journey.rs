@@ -15,7 +15,8 @@ async fn register(b: &Browser, name: &str, email: &str) {
     b.fill("#display_name", name).await;
     b.fill("#email", email).await;
     b.fill("#password", PASSWORD).await;
-    b.click("form[action='/register'] button[type=submit]").await;
+    b.click("form[action='/register'] button[type=submit]")
+        .await;
     b.wait_for_path("/dashboard").await;
     b.wait_for_text(name).await;
 }
@@ -28,7 +29,8 @@ async fn create_enterprise(b: &Browser, name: &str, n: u64) {
     b.fill("#commune", "26281").await;
     b.fill("#headcount", "8").await;
     b.click("input[name=poles][value='pole-a']").await;
-    b.click("form[action='/enterprises/new'] button[type=submit]").await;
+    b.click("form[action='/enterprises/new'] button[type=submit]")
+        .await;
     b.wait_for_path("/dashboard").await;
     b.wait_for_text("En attente").await;
 }
@@ -44,12 +46,17 @@ async fn approve(b: &Browser, enterprise: &str) {
 
 #[allow(clippy::too_many_arguments)]
 async fn post_listing(b: &Browser, kind: &str, title: &str, quantity: &str, price: &str) -> String {
-    b.goto(&format!("/listings/new?category=local_resource&kind={kind}"))
-        .await;
+    b.goto(&format!(
+        "/listings/new?category=local_resource&kind={kind}"
+    ))
+    .await;
     b.click(&format!("input[name=kind][value={kind}]")).await;
     b.fill("#title", title).await;
-    b.fill("#description", "Chêne sec, stocké à l'abri, à enlever sur place.")
-        .await;
+    b.fill(
+        "#description",
+        "Chêne sec, stocké à l'abri, à enlever sur place.",
+    )
+    .await;
     b.fill("#naf", "16.10A").await;
     b.fill("#commune", "26281").await;
     b.fill("#radius_km", "50").await;
@@ -57,11 +64,15 @@ async fn post_listing(b: &Browser, kind: &str, title: &str, quantity: &str, pric
     b.select("#unit", "kg").await;
     b.fill("#unit_price", price).await;
     b.select("#resource_type", "by_product").await;
-    b.click("form[action='/listings/new'] button[type=submit]").await;
+    b.click("form[action='/listings/new'] button[type=submit]")
+        .await;
     // The listing's own page (the form's page has no "manage" section).
     b.wait_for_text("Gérer l'annonce").await;
     let path = b.path().await;
-    assert!(!path.starts_with("/listings/new"), "still on the form: {path}");
+    assert!(
+        !path.starts_with("/listings/new"),
+        "still on the form: {path}"
+    );
     b.wait_for_text(title).await;
     path
 }
@@ -101,7 +112,10 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     b.sign_in("karim@ressourcerie.fr", PASSWORD).await;
     let need = post_listing(&b, "need", "Bois de chêne pour l'atelier", "500", "0,50").await;
     let text = b.wait_for_text("Correspondances (1)").await;
-    assert!(text.contains("Chutes de chêne massif"), "the match shows the offer");
+    assert!(
+        text.contains("Chutes de chêne massif"),
+        "the match shows the offer"
+    );
     assert!(text.contains("/100"), "the match shows its score");
     assert!(text.contains("Secteur"), "the match explains its score");
     b.screenshots("listing").await;
@@ -130,13 +144,16 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     b.wait_for_path("/exchanges/").await;
     b.fill("#amount", "150").await;
     b.fill("#t-description", "Saisie erronée").await;
-    b.click("form[action$='/transactions'] button[type=submit]").await;
+    b.click("form[action$='/transactions'] button[type=submit]")
+        .await;
     b.wait_for_text("180,00").await;
-    b.click("form[action$='/reverse'] button[type=submit]").await;
+    b.click("form[action$='/reverse'] button[type=submit]")
+        .await;
     b.wait_for_text("Contre-passation").await;
     b.fill("#amount", "200,00").await;
     b.fill("#t-description", "Livraison de 500 kg").await;
-    b.click("form[action$='/transactions'] button[type=submit]").await;
+    b.click("form[action$='/transactions'] button[type=submit]")
+        .await;
     let text = b.wait_for_text("Livraison de 500 kg").await;
     assert!(text.contains("240,00"), "200,00 € + 20 % VAT: {text}");
     b.screenshots("exchange").await;

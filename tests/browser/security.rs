@@ -32,18 +32,25 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
     let response = app
         .client
         .post(app.url("/login"))
-        .form(&[("email", "member0@example.fr"), ("password", "correct horse battery")])
+        .form(&[
+            ("email", "member0@example.fr"),
+            ("password", "correct horse battery"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
-    assert!(response.headers().get("set-cookie").is_none(), "no session was opened");
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "no session was opened"
+    );
     let body = response.text().await.unwrap();
     assert!(body.contains("Formulaire refusé"), "a clear page: {body}");
 
     // Signed in, in the browser: the token of the form is altered before sending it.
     let b = Browser::start(&app.address).await;
-    b.sign_in("member0@example.fr", "correct horse battery").await;
+    b.sign_in("member0@example.fr", "correct horse battery")
+        .await;
     fill_offer(&b, "Offre envoyée avec un jeton falsifié").await;
     b.client
         .execute(
@@ -52,7 +59,8 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
         )
         .await
         .unwrap();
-    b.click("form[action='/listings/new'] button[type=submit]").await;
+    b.click("form[action='/listings/new'] button[type=submit]")
+        .await;
     let text = b.wait_for_text("Formulaire refusé").await;
     assert!(text.contains("rien n'a été modifié"), "{text}");
     assert_eq!(listing_count(&app).await, before, "nothing was created");
@@ -94,7 +102,8 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
 
     // With the page's own token, the same form goes through.
     fill_offer(&b, "Offre envoyée normalement").await;
-    b.click("form[action='/listings/new'] button[type=submit]").await;
+    b.click("form[action='/listings/new'] button[type=submit]")
+        .await;
     b.wait_for_text("Offre envoyée normalement").await;
     assert_eq!(listing_count(&app).await, before + 1);
     b.close().await;
@@ -110,28 +119,60 @@ async fn a_refused_form_shows_errors_next_to_the_fields_and_keeps_the_input() {
     b.fill("#display_name", "Claire Martin").await;
     b.fill("#email", "pas-une-adresse").await;
     b.fill("#password", "court").await;
-    b.click("form[action='/register'] button[type=submit]").await;
+    b.click("form[action='/register'] button[type=submit]")
+        .await;
     b.wait_for_text("Certains champs sont à corriger").await;
     let email = b.find("#email").await;
-    assert_eq!(email.prop("value").await.unwrap().as_deref(), Some("pas-une-adresse"));
-    assert_eq!(email.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
-    assert!(!b.find("#email-error").await.text().await.unwrap().is_empty());
-    assert!(!b.find("#password-error").await.text().await.unwrap().is_empty());
+    assert_eq!(
+        email.prop("value").await.unwrap().as_deref(),
+        Some("pas-une-adresse")
+    );
+    assert_eq!(
+        email.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    assert!(!b
+        .find("#email-error")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(!b
+        .find("#password-error")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .is_empty());
     let name = b.find("#display_name").await;
-    assert_eq!(name.prop("value").await.unwrap().as_deref(), Some("Claire Martin"));
-    assert!(b.client.get_named_cookie("ptce_session").await.is_err(), "not signed in");
+    assert_eq!(
+        name.prop("value").await.unwrap().as_deref(),
+        Some("Claire Martin")
+    );
+    assert!(
+        b.client.get_named_cookie("ptce_session").await.is_err(),
+        "not signed in"
+    );
     b.screenshots("register-errors").await;
 
     // A listing whose title is too short and whose price is not a number.
-    b.sign_in("member0@example.fr", "correct horse battery").await;
+    b.sign_in("member0@example.fr", "correct horse battery")
+        .await;
     let before = listing_count(&app).await;
     fill_offer(&b, "Bois").await;
     b.fill("#unit_price", "douze").await;
-    b.click("form[action='/listings/new'] button[type=submit]").await;
+    b.click("form[action='/listings/new'] button[type=submit]")
+        .await;
     b.wait_for_text("Certains champs sont à corriger").await;
     b.find("#unit_price-error").await;
     assert_eq!(
-        b.find("#unit_price").await.prop("value").await.unwrap().as_deref(),
+        b.find("#unit_price")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("douze")
     );
     assert_eq!(
@@ -140,11 +181,18 @@ async fn a_refused_form_shows_errors_next_to_the_fields_and_keeps_the_input() {
     );
     // Fixing the price, the title's own error shows next to it.
     b.fill("#unit_price", "12,50").await;
-    b.click("form[action='/listings/new'] button[type=submit]").await;
-    b.wait_for_text("Le titre doit compter de 5 à 120 caractères").await;
+    b.click("form[action='/listings/new'] button[type=submit]")
+        .await;
+    b.wait_for_text("Le titre doit compter de 5 à 120 caractères")
+        .await;
     b.find("#title-error").await;
     assert_eq!(
-        b.find("#title").await.prop("value").await.unwrap().as_deref(),
+        b.find("#title")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("Bois")
     );
     assert_eq!(listing_count(&app).await, before, "nothing was created");
