@@ -50,7 +50,8 @@ pub fn heatmap(
     let left = 150i64;
     let top = 120i64;
     let n = labels.len() as i64;
-    let width = left + cell * n.max(1) + 10;
+    // Room on the right for the slanted column labels.
+    let width = left + cell * n.max(1) + 120;
     let height = top + cell * n.max(1) + 10;
     let max = flows
         .iter()

@@ -207,7 +207,15 @@ async fn every_main_page_is_light_labelled_and_protected() {
         .to_str()
         .unwrap()
         .contains("max-age"));
+    let etag = css.headers()["etag"].to_str().unwrap().to_string();
     let css = css.bytes().await.unwrap().len();
+    let again = plain
+        .get(app.url("/static/app.css"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304, "revalidated with its ETag");
     let js = plain
         .get(app.url("/static/app.js"))
         .send()
@@ -268,4 +276,58 @@ async fn pages_that_need_a_session_send_visitors_to_the_login_form() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_or_signed_out_session_cookie_opens_nothing() {
+    let app = TestApp::spawn().await;
+    Market::open(&app, 1).await;
+    let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+    assert_eq!(
+        member
+            .get(app.url("/dashboard"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // The token of the cookie with another signature, then an unsigned token.
+    let page = member
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let i = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = page[i..i + 64].to_string();
+    for cookie in ["ptce_session=abc.0000", "ptce_session=abc"] {
+        let response = app
+            .client
+            .get(app.url("/dashboard"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{cookie}");
+    }
+    // Signing out revokes the token: the old cookie no longer opens the dashboard.
+    let response = member
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        member
+            .get(app.url("/dashboard"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
 }

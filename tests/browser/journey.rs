@@ -175,6 +175,26 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     b.goto(&need).await;
     b.wait_for_text("Bois de chêne pour l'atelier").await;
 
+    // The search, with the commune picked from the autocomplete.
+    b.goto("/").await;
+    b.select("#kind", "offer").await;
+    b.fill("#place", "Romans-sur").await;
+    b.click("#place-suggestions li").await;
+    let place = b.find("#place").await.prop("value").await.unwrap();
+    assert_eq!(place.as_deref(), Some("Romans-sur-Isère (26281)"));
+    b.fill("#radius_km", "30").await;
+    b.click("form[role='search'] button[type=submit]").await;
+    let text = b.wait_for_text("autour de Romans-sur-Isère (26281)").await;
+    assert!(text.contains("Chutes de chêne massif"), "{text}");
+    assert!(
+        !text.contains("Bois de chêne pour l'atelier"),
+        "offers only: {text}"
+    );
+    assert!(
+        text.contains("0,0 km"),
+        "the distance is shown: {text}"
+    );
+
     // The admin's page.
     b.sign_in("admin@test.fr", "admin password 1").await;
     b.goto("/admin").await;
