@@ -190,10 +190,7 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
         !text.contains("Bois de chêne pour l'atelier"),
         "offers only: {text}"
     );
-    assert!(
-        text.contains("0,0 km"),
-        "the distance is shown: {text}"
-    );
+    assert!(text.contains("0,0 km"), "the distance is shown: {text}");
 
     // The admin's page.
     b.sign_in("admin@test.fr", "admin password 1").await;

@@ -10,6 +10,7 @@ mod helpers;
 #[path = "../api/smtp.rs"]
 mod smtp;
 
+mod accounts;
 mod budget;
 mod driver;
 mod journey;
