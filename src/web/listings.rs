@@ -639,6 +639,8 @@ struct ListingPage {
     proposal: ProposalForm,
     errors: FormErrors,
     details: Vec<(&'static str, String)>,
+    /// A proposal was just sent.
+    proposed: bool,
 }
 
 impl ListingPage {
@@ -718,6 +720,7 @@ async fn listing_page(
             proposal,
             errors,
             details,
+            proposed: web.req.query_string().contains("proposed=1"),
         },
     )
 }

@@ -11,7 +11,8 @@ mod helpers;
 mod smtp;
 
 mod accounts;
-mod budget;
+
 mod driver;
 mod journey;
+mod pages;
 mod security;

@@ -1,4 +1,5 @@
-//! Every main page, with its stylesheet and script, weighs under 200 kB; every POST form
+//! Pages without the browser: every main page, with its stylesheet and script, weighs under
+//! 200 kB; every POST form
 //! carries a CSRF token; every visible field has a label; the markup has its language, a
 //! skip link and one h1.
 
@@ -238,6 +239,12 @@ async fn every_main_page_is_light_labelled_and_protected() {
         let total = html.len() + css + js;
         assert!(total < BUDGET, "{path}: {total} bytes with its assets");
         check_page(&path, &html);
+        if path == format!("/listings/{}", need["id"]) {
+            assert!(
+                html.contains(&format!("action=\"/listings/{}/proposals\"", need["id"])),
+                "another member may answer a need with a proposal"
+            );
+        }
         report.push(format!(
             "{path}: {} + {css} + {js} = {total} bytes",
             html.len()
@@ -329,5 +336,85 @@ async fn a_forged_or_signed_out_session_cookie_opens_nothing() {
             .unwrap()
             .status(),
         303
+    );
+}
+
+fn csrf_of(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[i..i + 64].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_answers_a_need_with_a_proposal_form_and_its_owner_sees_it() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (owner_token, owner_enterprise) = &market.members[0];
+    let need = app
+        .create_listing(
+            owner_token,
+            &listing_body(
+                *owner_enterprise,
+                "need",
+                json!({"quantity": "500", "unit": "kg"}),
+            ),
+        )
+        .await;
+    let need_id = need["id"].as_i64().unwrap();
+    let page_path = format!("/listings/{need_id}");
+    let proposer = sign_in(&app, "member1@example.fr", "correct horse battery").await;
+    let html = proposer
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html);
+    let enterprise = market.members[1].1.to_string();
+    let post = |message: &'static str| {
+        proposer
+            .post(app.url(&format!("/listings/{need_id}/proposals")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("enterprise_id", enterprise.as_str()),
+                ("message", message),
+                ("quantity", "100"),
+                ("unit", "kg"),
+                ("unit_price", "0,45"),
+            ])
+            .send()
+    };
+    // Without a message: refused, the error next to the field, the input kept.
+    let refused = post("").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"message-error\""), "{html}");
+    assert!(html.contains("value=\"0,45\""), "the input is kept");
+    let sent = post("Nous avons 100 kg de chêne sec.").await.unwrap();
+    assert_eq!(sent.status(), 303);
+    let html = proposer
+        .get(app.url(&format!("{page_path}?proposed=1")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Votre proposition a été envoyée"));
+    let owner = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+    let html = owner
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Nous avons 100 kg de chêne sec."), "{html}");
+    assert!(html.contains("0,45\u{a0}€"), "the price, the French way");
+    assert!(
+        html.contains("action=\"/proposals/"),
+        "the owner may answer it"
     );
 }
