@@ -11,7 +11,6 @@ mod helpers;
 mod smtp;
 
 mod accounts;
-
 mod driver;
 mod journey;
 mod pages;

@@ -1,7 +1,6 @@
-//! Pages without the browser: every main page, with its stylesheet and script, weighs under
-//! 200 kB; every POST form
-//! carries a CSRF token; every visible field has a label; the markup has its language, a
-//! skip link and one h1.
+//! Pages read without the browser: every main page, with its stylesheet and script, weighs
+//! under 200 kB, carries a CSRF token in every POST form, a label for every field, its
+//! language, a skip link and one h1; who may open what; the proposal form of a need.
 
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
