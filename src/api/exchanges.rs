@@ -705,6 +705,17 @@ pub async fn record_transaction(
     body: HashedJson<CreateTransactionRequest>,
 ) -> AppResult<HttpResponse> {
     let key = idempotency_key(&req)?;
+    record_transaction_keyed(state, caller, key, id, body).await
+}
+
+/// `record_transaction` with its idempotency key given (the web form sends it as a field).
+pub async fn record_transaction_keyed(
+    state: web::Data<AppState>,
+    caller: CurrentAccount,
+    key: Option<String>,
+    id: web::Path<i64>,
+    body: HashedJson<CreateTransactionRequest>,
+) -> AppResult<HttpResponse> {
     let id = ExchangeId(id.into_inner());
     let HashedJson { value: body, hash } = body;
     let input = match (body.quantity, body.unit_price, body.amount) {

@@ -50,9 +50,7 @@ pub fn token_for(
     match anon_value(req) {
         Some(value) => (sign(state, "csrf-anon", &value), None),
         None => {
-            let mut bytes = [0u8; 16];
-            rand::thread_rng().fill_bytes(&mut bytes);
-            let value = hex::encode(bytes);
+            let value = random_key();
             (sign(state, "csrf-anon", &value), Some(value))
         }
     }
@@ -78,6 +76,13 @@ pub fn verify(
     expected
         .iter()
         .any(|token| constant_time_eq(token.as_bytes(), sent.as_bytes()))
+}
+
+/// 128 random bits in hex.
+pub fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use super::listings::parse_decimal;
 use super::{api_done, api_json, see_other, Ctx, FormErrors, Posted, Web};
@@ -35,6 +36,8 @@ pub fn next_statuses(status: ExchangeStatus) -> Vec<&'static str> {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct TransactionForm {
+    /// A random key per rendering of the form (idempotency).
+    pub key: String,
     pub quantity: String,
     pub unit_price: String,
     pub amount: String,
@@ -101,6 +104,7 @@ async fn page(
 
 async fn show(web: Web, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let form = TransactionForm {
+        key: super::csrf::random_key(),
         vat_rate: "20".into(),
         ..TransactionForm::default()
     };
@@ -186,15 +190,16 @@ async fn record(posted: Posted<TransactionForm>, id: web::Path<i64>) -> AppResul
         description: form.description.clone(),
         occurred_on,
     };
-    let answer = api_exchanges::record_transaction(
+    // The form's one-time key makes a double submission record one transaction; the
+    // hash binds the key to what was typed.
+    let key = Some(form.key.trim().to_string()).filter(|k| (1..=200).contains(&k.len()));
+    let hash = Sha256::digest(format!("{id}\n{form:?}").as_bytes()).to_vec();
+    let answer = api_exchanges::record_transaction_keyed(
         web.state.clone(),
         caller,
-        web.req.clone(),
+        key.map(|k| format!("web:{k}")),
         web::Path::from(id),
-        HashedJson {
-            value: body,
-            hash: Vec::new(),
-        },
+        HashedJson { value: body, hash },
     )
     .await;
     match answer {

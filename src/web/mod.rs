@@ -146,9 +146,8 @@ impl Web {
             .render()
             .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering a page: {e}")))?;
         let mut response = HttpResponse::build(status);
-        response
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-store"));
+        response.content_type("text/html; charset=utf-8");
+        page_headers(&mut response);
         if let Some(value) = &self.ctx.new_anon {
             response.cookie(csrf::anon_cookie(&self.state, value.clone()));
         }
@@ -426,10 +425,25 @@ fn error_page(req: &HttpRequest, status: StatusCode, detail: &str) -> HttpRespon
         message,
     };
     let html = page.render().unwrap_or_else(|_| title.to_string());
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
+    let mut response = HttpResponse::build(status);
+    response.content_type("text/html; charset=utf-8");
+    page_headers(&mut response);
+    response.body(html)
+}
+
+/// Pages are personal (no caching), load nothing from elsewhere, run only our script, and
+/// may not be framed; links do not carry a page's URL (a reset token) to other sites.
+fn page_headers(response: &mut actix_web::HttpResponseBuilder) {
+    response
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(html)
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ))
+        .insert_header((header::REFERRER_POLICY, "same-origin"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"));
 }
 
 /// For handlers that answer a refused form by rendering it again: `Ok(errors)` to show.

@@ -417,3 +417,85 @@ async fn a_member_answers_a_need_with_a_proposal_form_and_its_owner_sees_it() {
         "the owner may answer it"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_the_transaction_form_twice_records_one_transaction() {
+    use diesel::prelude::*;
+    use ptce_exchange::schema::transactions;
+
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let response = app
+        .post(
+            "/api/v1/exchanges",
+            Some(&market.coordinator),
+            &json!({
+                "provider_enterprise_id": market.members[0].1,
+                "beneficiary_enterprise_id": market.members[1].1,
+                "category": "local_resource", "title": "Palettes de chêne",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let exchange = response.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/v1/exchanges/{exchange}/transition"),
+        Some(&market.coordinator),
+        &json!({"to": "in_progress"}),
+    )
+    .await;
+    let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+    let path = format!("/exchanges/{exchange}");
+    let html = member
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html);
+    let i = html.find("name=\"key\" value=\"").expect("a one-time key") + 18;
+    let key = html[i..i + 32].to_string();
+    for _ in 0..2 {
+        let response = member
+            .post(app.url(&format!("{path}/transactions")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("key", key.as_str()),
+                ("amount", "1 234,56"),
+                ("vat_rate", "5.5"),
+                ("description", "Livraison"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+    }
+    let rows: Vec<rust_decimal::Decimal> = app
+        .with_conn(move |conn| {
+            transactions::table
+                .filter(transactions::exchange_id.eq(exchange))
+                .select(transactions::amount)
+                .load(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(
+        rows,
+        vec![rust_decimal::Decimal::new(123456, 2)],
+        "one, exact"
+    );
+    let html = member
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // 1 234,56 € + 5,5 % = 67,90 € of VAT (67,9008 rounded half up) = 1 302,46 €.
+    assert!(html.contains("1\u{202f}302,46\u{a0}€"), "{html}");
+}
