@@ -52,7 +52,7 @@ impl AppState {
         auth::register, auth::login, auth::logout, auth::me, auth::update_me,
         auth::request_password_reset, auth::confirm_password_reset,
         poles::list, poles::show, poles::create, poles::appoint_coordinator,
-        enterprises::create, enterprises::show, enterprises::update, enterprises::approve,
+        enterprises::create, enterprises::show, enterprises::update, enterprises::approve, enterprises::join,
         listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
         matches::of_listing, matches::mine, matches::accept, matches::decline,
         matches::propose, matches::proposals_of, matches::accept_proposal, matches::decline_proposal,
@@ -149,6 +149,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/enterprises/{id}")
                 .route(web::get().to(enterprises::show))
                 .route(web::patch().to(enterprises::update)),
+        )
+        .route(
+            "/enterprises/{id}/memberships",
+            web::post().to(enterprises::join),
         )
         .service(
             web::resource("/listings")

@@ -19,11 +19,13 @@ use crate::error::{AppResult, FieldError};
 use crate::models::{enterprise, listing};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard", web::get().to(dashboard)).service(
-        web::resource("/enterprises/new")
-            .route(web::get().to(enterprise_form))
-            .route(web::post().to(create_enterprise)),
-    );
+    cfg.route("/dashboard", web::get().to(dashboard))
+        .service(
+            web::resource("/enterprises/new")
+                .route(web::get().to(enterprise_form))
+                .route(web::post().to(create_enterprise)),
+        )
+        .route("/enterprises/{id}/join", web::post().to(join_pole));
 }
 
 #[derive(Template)]
@@ -31,12 +33,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct DashboardPage {
     ctx: Ctx,
     enterprises: Vec<EnterpriseView>,
+    /// Every pôle: (slug, name).
+    poles: Vec<(String, String)>,
     listings: Vec<ListingView>,
     matches: Vec<MatchView>,
     exchanges: Vec<ExchangeView>,
 }
 
 impl DashboardPage {
+    /// The pôles an enterprise has not joined nor asked to join.
+    fn joinable(&self, e: &EnterpriseView) -> Vec<&(String, String)> {
+        self.poles
+            .iter()
+            .filter(|(slug, _)| !e.memberships.iter().any(|m| &m.pole == slug))
+            .collect()
+    }
+
     /// The listing of mine in a match: the side that is not the counterpart.
     fn my_listing(&self, m: &MatchView) -> i64 {
         match &m.counterpart {
@@ -100,9 +112,11 @@ async fn dashboard(web: Web) -> AppResult<HttpResponse> {
         .await,
     )
     .await?;
+    let poles: PoleList = api_json(api_poles::list(web.state.clone()).await).await?;
     web.page(&DashboardPage {
         ctx: web.ctx.clone(),
         enterprises,
+        poles: poles.items.into_iter().map(|p| (p.slug, p.name)).collect(),
         listings,
         matches: matches.items,
         exchanges: exchanges.items,
@@ -225,4 +239,28 @@ async fn create_enterprise(posted: Posted<EnterpriseForm>) -> AppResult<HttpResp
             enterprise_page(&web, form, poles, errors).await
         }
     }
+}
+
+#[derive(Deserialize)]
+struct JoinForm {
+    #[serde(default)]
+    pole: String,
+}
+
+/// Asks for one of my enterprises to join another pôle.
+async fn join_pole(posted: Posted<JoinForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let caller = posted.web.require()?;
+    super::api_done(
+        api_enterprises::join(
+            posted.web.state.clone(),
+            caller,
+            web::Path::from(id.into_inner()),
+            Json(api_enterprises::JoinRequest {
+                pole: posted.form.pole.clone(),
+            }),
+        )
+        .await,
+    )
+    .await?;
+    Ok(see_other("/dashboard"))
 }

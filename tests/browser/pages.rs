@@ -499,3 +499,44 @@ async fn sending_the_transaction_form_twice_records_one_transaction() {
     // 1 234,56 € + 5,5 % = 67,90 € of VAT (67,9008 rounded half up) = 1 302,46 €.
     assert!(html.contains("1\u{202f}302,46\u{a0}€"), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_asks_from_its_dashboard_for_its_enterprise_to_join_another_pole() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 1).await;
+    let admin = app.admin_token().await;
+    app.create_pole(&admin, "pole-b", "69123", &["69"]).await;
+    let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+    let html = member
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let id = market.members[0].1;
+    let action = format!("action=\"/enterprises/{id}/join\"");
+    assert!(html.contains(&action), "a form to join pôle b");
+    let response = member
+        .post(app.url(&format!("/enterprises/{id}/join")))
+        .form(&[("csrf", csrf_of(&html).as_str()), ("pole", "pole-b")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let html = member
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("href=\"/poles/pole-b\""),
+        "the new membership is listed"
+    );
+    assert!(html.contains("En attente"), "pending approval");
+    assert!(!html.contains(&action), "no pôle left to join");
+}
