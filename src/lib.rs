@@ -14,3 +14,4 @@ pub mod seed;
 pub mod startup;
 pub mod synthetic;
 pub mod telemetry;
+pub mod web;

@@ -207,7 +207,7 @@ fn run_server(listener: TcpListener, pool: DbPool, settings: Settings) -> anyhow
                     .service(web::scope("/v1").configure(api::routes))
                     .default_service(web::to(api::api_not_found)),
             )
-            .route("/", web::get().to(home))
+            .configure(crate::web::routes)
     })
     .listen(listener)?
     .shutdown_timeout(20);
@@ -215,14 +215,4 @@ fn run_server(listener: TcpListener, pool: DbPool, settings: Settings) -> anyhow
         server = server.workers(workers);
     }
     Ok(server.run())
-}
-
-/// A plain landing page until the web pages exist.
-async fn home() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>PTCE Exchange</title></head>\
-         <body style=\"font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem\"><h1>PTCE Exchange</h1>\
-         <p>La place de marché des pôles territoriaux de coopération économique.</p>\
-         <ul><li><a href=\"/api/docs/\">Documentation de l'API</a></li><li><a href=\"/api/v1/poles\">Annuaire des pôles (JSON)</a></li></ul></body></html>",
-    )
 }

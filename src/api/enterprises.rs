@@ -23,7 +23,7 @@ use crate::models::enterprise::{self, Enterprise, EnterpriseChanges, NewEnterpri
 use crate::models::ids::{EnterpriseId, PoleId};
 use crate::models::{pole, reference};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MembershipView {
     /// The pôle's slug.
     pub pole: String,
@@ -33,7 +33,7 @@ pub struct MembershipView {
     pub approved_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EnterpriseView {
     pub id: EnterpriseId,
     pub siret: String,
@@ -388,4 +388,79 @@ pub async fn approve(
     })
     .await?;
     Ok(HttpResponse::Ok().json(approved))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    /// The slug of the pôle to join.
+    #[schema(example = "pole-sud-archer")]
+    pub pole: String,
+}
+
+/// Ask for an enterprise you act for to join another pôle. The membership is pending until
+/// one of the pôle's coordinators approves it (at once when you coordinate it yourself).
+#[utoipa::path(post, path = "/api/v1/enterprises/{id}/memberships", tag = "enterprises", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Enterprise id")),
+    request_body = JoinRequest,
+    responses(
+        (status = 201, body = EnterpriseView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A member already, or asked already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn join(
+    state: web::Data<AppState>,
+    caller: CurrentAccount,
+    id: web::Path<i64>,
+    body: Json<JoinRequest>,
+) -> AppResult<HttpResponse> {
+    let id = EnterpriseId(id.into_inner());
+    let slug = Slug::parse(&body.0.pole).map_err(|e| AppError::invalid_field("pole", e))?;
+    let links = state.links();
+    let joined = db::run(&state.pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            let found = enterprise::find(conn, id)?;
+            if !caller.is_admin() && !enterprise::is_member_account(conn, id, caller.id())? {
+                return Err(AppError::Forbidden(
+                    "Only the enterprise's accounts may ask to join a pôle.",
+                ));
+            }
+            let wanted = match pole::find_by_slug(conn, slug.as_str()) {
+                Ok(found) => found,
+                Err(diesel::result::Error::NotFound) => {
+                    return Err(AppError::invalid_field(
+                        "pole",
+                        Invalid::new("unknown_pole", "No pôle has this slug."),
+                    ))
+                }
+                Err(other) => return Err(other.into()),
+            };
+            let approver = (caller.is_admin()
+                || pole::is_coordinator(conn, wanted.id, caller.id())?)
+            .then_some(caller.id());
+            if !enterprise::request_membership(conn, id, wanted.id, approver)? {
+                return Err(AppError::Conflict(
+                    "This enterprise is a member of this pôle already, or has asked to join it."
+                        .into(),
+                ));
+            }
+            if approver.is_none() {
+                events::membership_requested(
+                    conn,
+                    &links,
+                    wanted.id,
+                    &wanted.slug,
+                    found.id,
+                    &found.name,
+                )?;
+            }
+            view(conn, found)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(joined))
 }

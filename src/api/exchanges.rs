@@ -72,7 +72,7 @@ fn require(
 
 // ---- Views ----
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PartyView {
     pub enterprise_id: EnterpriseId,
     pub name: String,
@@ -80,7 +80,7 @@ pub struct PartyView {
     pub pole: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TransitionView {
     pub from: Option<String>,
     pub to: String,
@@ -89,7 +89,7 @@ pub struct TransitionView {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TotalsView {
     pub count: i64,
     #[schema(value_type = String, example = "1234.50")]
@@ -111,7 +111,7 @@ pub struct ImpactView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ExchangeView {
     pub id: ExchangeId,
     pub status: ExchangeStatus,
@@ -210,7 +210,7 @@ fn exchange_view(conn: &mut PgConnection, found: Exchange) -> AppResult<Exchange
     })
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TransactionView {
     pub id: TransactionId,
     pub exchange_id: ExchangeId,
@@ -449,7 +449,7 @@ pub struct ExchangeQuery {
     pub status: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ExchangeList {
     pub items: Vec<ExchangeView>,
 }
@@ -705,6 +705,17 @@ pub async fn record_transaction(
     body: HashedJson<CreateTransactionRequest>,
 ) -> AppResult<HttpResponse> {
     let key = idempotency_key(&req)?;
+    record_transaction_keyed(state, caller, key, id, body).await
+}
+
+/// `record_transaction` with its idempotency key given (the web form sends it as a field).
+pub async fn record_transaction_keyed(
+    state: web::Data<AppState>,
+    caller: CurrentAccount,
+    key: Option<String>,
+    id: web::Path<i64>,
+    body: HashedJson<CreateTransactionRequest>,
+) -> AppResult<HttpResponse> {
     let id = ExchangeId(id.into_inner());
     let HashedJson { value: body, hash } = body;
     let input = match (body.quantity, body.unit_price, body.amount) {
@@ -780,7 +791,7 @@ pub async fn record_transaction(
     .await
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TransactionList {
     pub items: Vec<TransactionView>,
     pub totals: TotalsView,

@@ -30,7 +30,7 @@ use crate::models::listing::{
 };
 use crate::models::{enterprise, matching, pole, reference};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ListingView {
     pub id: ListingId,
     /// Hidden in the teaser of a confidential takeover.
@@ -808,7 +808,7 @@ pub struct ListingQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ListingPage {
     pub items: Vec<ListingView>,
     /// Pass as `cursor` for the next page; null on the last page.

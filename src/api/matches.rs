@@ -24,7 +24,7 @@ use crate::models::ids::{EnterpriseId, ExchangeId, ListingId, MatchId, ProposalI
 use crate::models::listing::{self, Listing};
 use crate::models::matching::{self, Match};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FactorView {
     pub factor: FactorKind,
     /// 0–100.
@@ -33,7 +33,7 @@ pub struct FactorView {
     pub detail: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MatchView {
     pub id: MatchId,
     pub offer_id: ListingId,
@@ -145,7 +145,7 @@ pub fn match_views(
     Ok(views)
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MatchList {
     pub items: Vec<MatchView>,
 }
@@ -238,7 +238,7 @@ pub struct DecisionRequest {
     pub side: Option<Kind>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct DecisionView {
     #[serde(rename = "match")]
     pub found: MatchView,
@@ -423,7 +423,7 @@ pub struct CreateProposalRequest {
     pub unit_price: Option<ExactDecimal>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProposalView {
     pub id: ProposalId,
     pub need_id: ListingId,
@@ -458,7 +458,7 @@ fn proposal_view(conn: &mut PgConnection, proposal: Proposal) -> AppResult<Propo
     })
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProposalList {
     pub items: Vec<ProposalView>,
 }

@@ -55,7 +55,7 @@ impl AppState {
         auth::request_password_reset, auth::confirm_password_reset, auth::verify_email,
         alerts::create, alerts::list, alerts::delete,
         poles::list, poles::show, poles::create, poles::appoint_coordinator,
-        enterprises::create, enterprises::show, enterprises::update, enterprises::approve,
+        enterprises::create, enterprises::show, enterprises::update, enterprises::approve, enterprises::join,
         listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
         matches::of_listing, matches::mine, matches::accept, matches::decline,
         matches::propose, matches::proposals_of, matches::accept_proposal, matches::decline_proposal,
@@ -161,6 +161,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/enterprises/{id}")
                 .route(web::get().to(enterprises::show))
                 .route(web::patch().to(enterprises::update)),
+        )
+        .route(
+            "/enterprises/{id}/memberships",
+            web::post().to(enterprises::join),
         )
         .service(
             web::resource("/listings")

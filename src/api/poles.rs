@@ -18,13 +18,13 @@ use crate::models::ids::{AccountId, EnterpriseId};
 use crate::models::pole::{self, NewPole, PoleDetails};
 use crate::models::{account, reference};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CoordinatorView {
     pub id: AccountId,
     pub display_name: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MemberView {
     pub id: EnterpriseId,
     pub name: String,
@@ -32,7 +32,7 @@ pub struct MemberView {
     pub naf: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PoleView {
     pub slug: String,
     pub name: String,
@@ -66,7 +66,7 @@ impl PoleView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PoleList {
     pub items: Vec<PoleView>,
 }

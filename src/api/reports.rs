@@ -98,7 +98,7 @@ fn scope(
     Ok(())
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FlowView {
     /// Slug of the provider's pôle.
     pub provider_pole: Option<String>,
@@ -109,7 +109,7 @@ pub struct FlowView {
     pub amount: ExactDecimal,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FlowReport {
     pub items: Vec<FlowView>,
     #[schema(value_type = String, example = "1234.50")]
@@ -152,7 +152,7 @@ pub async fn flows(
     Ok(HttpResponse::Ok().json(report))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CountView {
     pub key: String,
     pub count: i64,
@@ -160,7 +160,7 @@ pub struct CountView {
     pub amount: ExactDecimal,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PoleReport {
     pub pole: String,
     /// By `category:kind`.

@@ -77,19 +77,33 @@ pub fn create(
             .execute(conn)?;
         for pole in pole_ids {
             let approved = approved_pole_ids.contains(pole);
-            diesel::insert_into(memberships::table)
-                .values((
-                    memberships::pole_id.eq(pole),
-                    memberships::enterprise_id.eq(enterprise.id),
-                    memberships::status.eq(if approved { "approved" } else { "pending" }),
-                    memberships::approved_at.eq(approved.then(Utc::now)),
-                    memberships::approved_by.eq(approved.then_some(creator)),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)?;
+            request_membership(conn, enterprise.id, *pole, approved.then_some(creator))?;
         }
         Ok(enterprise)
     })
+}
+
+/// Asks for the enterprise to join the pôle: pending, or approved at once by
+/// `approved_by` (a coordinator of the pôle, or an admin). False when the enterprise is a
+/// member already or has asked already.
+pub fn request_membership(
+    conn: &mut PgConnection,
+    enterprise: EnterpriseId,
+    pole: PoleId,
+    approved_by: Option<AccountId>,
+) -> QueryResult<bool> {
+    let approved = approved_by.is_some();
+    let inserted = diesel::insert_into(memberships::table)
+        .values((
+            memberships::pole_id.eq(pole),
+            memberships::enterprise_id.eq(enterprise),
+            memberships::status.eq(if approved { "approved" } else { "pending" }),
+            memberships::approved_at.eq(approved.then(Utc::now)),
+            memberships::approved_by.eq(approved_by),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(inserted == 1)
 }
 
 pub fn find(conn: &mut PgConnection, id: EnterpriseId) -> QueryResult<Enterprise> {

@@ -666,3 +666,16 @@ pub fn has_accepted_counterpart(
     .get_result(conn)?;
     Ok(found.found)
 }
+
+/// Every listing of these enterprises, whatever its status, newest first.
+pub fn of_enterprises(
+    conn: &mut PgConnection,
+    enterprises: &[EnterpriseId],
+) -> QueryResult<Vec<Listing>> {
+    listings::table
+        .filter(listings::enterprise_id.eq_any(enterprises))
+        .select(Listing::as_select())
+        .order((listings::created_at.desc(), listings::id.desc()))
+        .limit(200)
+        .load(conn)
+}

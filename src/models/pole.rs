@@ -197,3 +197,49 @@ pub fn approved_members(
         .order(enterprises::name)
         .load(conn)
 }
+
+/// A membership request waiting for a coordinator's approval.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingMember {
+    pub pole_slug: String,
+    pub pole_name: String,
+    pub enterprise_id: EnterpriseId,
+    pub enterprise_name: String,
+    pub siret: String,
+    pub naf_code: String,
+    pub commune_code: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// Membership requests pending in these pôles, oldest first.
+pub fn pending_members(
+    conn: &mut PgConnection,
+    poles_of: &[PoleId],
+) -> QueryResult<Vec<PendingMember>> {
+    memberships::table
+        .inner_join(enterprises::table)
+        .inner_join(poles::table)
+        .filter(memberships::pole_id.eq_any(poles_of))
+        .filter(memberships::status.eq("pending"))
+        .select((
+            poles::slug,
+            poles::name,
+            enterprises::id,
+            enterprises::name,
+            enterprises::siret,
+            enterprises::naf_code,
+            enterprises::commune_code,
+            memberships::requested_at,
+        ))
+        .order((memberships::requested_at, enterprises::id))
+        .load(conn)
+}
+
+/// Slug and name of these pôles, by name.
+pub fn names_of(conn: &mut PgConnection, ids: &[PoleId]) -> QueryResult<Vec<(String, String)>> {
+    poles::table
+        .filter(poles::id.eq_any(ids))
+        .select((poles::slug, poles::name))
+        .order(poles::name)
+        .load(conn)
+}

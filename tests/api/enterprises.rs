@@ -333,3 +333,66 @@ async fn only_the_enterprises_own_accounts_edit_it() {
     let unchanged: Value = app.get(&path, Some(&owner)).await.json().await.unwrap();
     assert_eq!(unchanged["headcount"], 12);
 }
+
+#[tokio::test]
+async fn an_enterprise_asks_to_join_another_pole_once_and_only_through_its_accounts() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    app.create_pole(&admin, "pole-a", "26281", &["26"]).await;
+    app.create_pole(&admin, "pole-b", "69123", &["69"]).await;
+    let coordinator_b = app
+        .coordinator_of(&admin, "pole-b", "coordination@pole-b.fr")
+        .await;
+    let (member, _) = app.register("member@example.fr").await;
+    let created = app
+        .create_enterprise(&member, &crate::helpers::siret(1), &["pole-a"])
+        .await;
+    let id = created["id"].as_i64().unwrap();
+    let path = format!("/api/v1/enterprises/{id}/memberships");
+
+    let (stranger, _) = app.register("stranger@example.fr").await;
+    let refused = app
+        .post(&path, Some(&stranger), &json!({"pole": "pole-b"}))
+        .await;
+    assert_problem(refused, 403).await;
+    let unknown = app
+        .post(&path, Some(&member), &json!({"pole": "pole-z"}))
+        .await;
+    let problem = assert_problem(unknown, 422).await;
+    assert_eq!(error_fields(&problem), vec!["pole"]);
+
+    let joined = app
+        .post(&path, Some(&member), &json!({"pole": "pole-b"}))
+        .await;
+    assert_eq!(joined.status(), 201);
+    let body: Value = joined.json().await.unwrap();
+    let memberships: Vec<(String, String)> = body["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["pole"].as_str().unwrap().into(),
+                m["status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        memberships.contains(&("pole-b".into(), "pending".into())),
+        "{memberships:?}"
+    );
+    let again = app
+        .post(&path, Some(&member), &json!({"pole": "pole-b"}))
+        .await;
+    assert_problem(again, 409).await;
+
+    // The pôle's coordinator sees the request and approves it.
+    let approved = app
+        .post(
+            &format!("/api/v1/poles/pole-b/members/{id}/approve"),
+            Some(&coordinator_b),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(approved.status(), 200);
+}

@@ -30,6 +30,7 @@ async fn the_openapi_document_lists_every_endpoint_with_its_errors() {
         ("/api/v1/enterprises", "post"),
         ("/api/v1/enterprises/{id}", "get"),
         ("/api/v1/enterprises/{id}", "patch"),
+        ("/api/v1/enterprises/{id}/memberships", "post"),
         ("/api/v1/listings", "get"),
         ("/api/v1/listings", "post"),
         ("/api/v1/listings/{id}", "get"),

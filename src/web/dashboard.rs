@@ -1,0 +1,266 @@
+//! My dashboard: my enterprises and their pôle memberships (create one, asking to join
+//! pôles), my listings, the matches to answer, my exchanges with their transactions.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::listings::{own_enterprises, parse_int, resolve_commune};
+use super::{api_json, see_other, Ctx, FormErrors, Posted, Web};
+use crate::api::enterprises::{self as api_enterprises, EnterpriseView};
+use crate::api::exchanges::{self as api_exchanges, ExchangeList, ExchangeView};
+use crate::api::json::Json;
+use crate::api::listings::{Disclosure, ListingView};
+use crate::api::matches::{self as api_matches, MatchList, MatchView};
+use crate::api::poles::{self as api_poles, PoleList};
+use crate::db;
+use crate::domain::enterprise::LegalForm;
+use crate::error::{AppResult, FieldError};
+use crate::models::{enterprise, listing};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dashboard", web::get().to(dashboard))
+        .service(
+            web::resource("/enterprises/new")
+                .route(web::get().to(enterprise_form))
+                .route(web::post().to(create_enterprise)),
+        )
+        .route("/enterprises/{id}/join", web::post().to(join_pole));
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    enterprises: Vec<EnterpriseView>,
+    /// Every pôle: (slug, name).
+    poles: Vec<(String, String)>,
+    listings: Vec<ListingView>,
+    matches: Vec<MatchView>,
+    exchanges: Vec<ExchangeView>,
+}
+
+impl DashboardPage {
+    /// The pôles an enterprise has not joined nor asked to join.
+    fn joinable(&self, e: &EnterpriseView) -> Vec<&(String, String)> {
+        self.poles
+            .iter()
+            .filter(|(slug, _)| !e.memberships.iter().any(|m| &m.pole == slug))
+            .collect()
+    }
+
+    /// The listing of mine in a match: the side that is not the counterpart.
+    fn my_listing(&self, m: &MatchView) -> i64 {
+        match &m.counterpart {
+            Some(c) if c.id == m.offer_id => m.need_id.0,
+            _ => m.offer_id.0,
+        }
+    }
+
+    fn my_side(&self, m: &MatchView) -> &'static str {
+        match &m.counterpart {
+            Some(c) if c.id == m.offer_id => "need",
+            Some(_) => "offer",
+            None => "",
+        }
+    }
+}
+
+async fn dashboard(web: Web) -> AppResult<HttpResponse> {
+    let caller = web.require()?;
+    let own = own_enterprises(&web).await?;
+    let mut enterprises = Vec::new();
+    for (id, _) in &own {
+        enterprises.push(
+            api_json::<EnterpriseView>(
+                api_enterprises::show(web.state.clone(), web.maybe(), web::Path::from(id.0)).await,
+            )
+            .await?,
+        );
+    }
+    let ids: Vec<_> = own.iter().map(|(id, _)| *id).collect();
+    let listings = db::run(&web.state.pool, move |conn| {
+        let rows = listing::of_enterprises(conn, &ids)?;
+        let names = enterprise::names(conn, &ids)?;
+        Ok(rows
+            .into_iter()
+            .map(|l| {
+                let name = names.get(&l.enterprise_id).cloned();
+                ListingView::new(l, name, Disclosure::Full)
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let matches: MatchList = api_json(
+        api_matches::mine(
+            web.state.clone(),
+            caller.clone(),
+            web::Query(api_matches::MatchQuery {
+                status: Some("proposed".into()),
+                limit: Some(50),
+            }),
+        )
+        .await,
+    )
+    .await?;
+    let exchanges: ExchangeList = api_json(
+        api_exchanges::list(
+            web.state.clone(),
+            caller,
+            web::Query(api_exchanges::ExchangeQuery { status: None }),
+        )
+        .await,
+    )
+    .await?;
+    let poles: PoleList = api_json(api_poles::list(web.state.clone()).await).await?;
+    web.page(&DashboardPage {
+        ctx: web.ctx.clone(),
+        enterprises,
+        poles: poles.items.into_iter().map(|p| (p.slug, p.name)).collect(),
+        listings,
+        matches: matches.items,
+        exchanges: exchanges.items,
+    })
+}
+
+// ---- Create an enterprise, asking to join pôles ----
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+struct EnterpriseForm {
+    siret: String,
+    name: String,
+    legal_form: String,
+    ess: String,
+    naf: String,
+    commune: String,
+    headcount: String,
+}
+
+#[derive(Template)]
+#[template(path = "enterprise_form.html")]
+struct EnterprisePage {
+    ctx: Ctx,
+    form: EnterpriseForm,
+    chosen: Vec<String>,
+    poles: Vec<(String, String)>,
+    legal_forms: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+}
+
+impl EnterprisePage {
+    fn is_chosen(&self, slug: &str) -> bool {
+        self.chosen.iter().any(|c| c == slug)
+    }
+}
+
+async fn enterprise_page(
+    web: &Web,
+    form: EnterpriseForm,
+    chosen: Vec<String>,
+    errors: FormErrors,
+) -> AppResult<HttpResponse> {
+    let list: PoleList = api_json(api_poles::list(web.state.clone()).await).await?;
+    let poles = list.items.into_iter().map(|p| (p.slug, p.name)).collect();
+    let status = if errors.any() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    web.page_with(
+        status,
+        &EnterprisePage {
+            ctx: web.ctx.clone(),
+            form,
+            chosen,
+            poles,
+            legal_forms: super::i18n::options(web.ctx.lang, "legal_form"),
+            errors,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct PoleQuery {
+    #[serde(default)]
+    pole: String,
+}
+
+async fn enterprise_form(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResponse> {
+    web.require()?;
+    let form = EnterpriseForm {
+        ess: "on".into(),
+        legal_form: "scop".into(),
+        ..EnterpriseForm::default()
+    };
+    let chosen = if query.pole.is_empty() {
+        Vec::new()
+    } else {
+        vec![query.pole.clone()]
+    };
+    enterprise_page(&web, form, chosen, FormErrors::default()).await
+}
+
+async fn create_enterprise(posted: Posted<EnterpriseForm>) -> AppResult<HttpResponse> {
+    let poles = posted.all("poles");
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let headcount = parse_int::<i32>(&mut errors, "headcount", &form.headcount);
+    let legal_form =
+        serde_json::from_value::<LegalForm>(serde_json::Value::String(form.legal_form.clone()))
+            .ok();
+    if legal_form.is_none() {
+        errors.push(FieldError {
+            field: "legal_form".into(),
+            code: "invalid_value".into(),
+            message: "Choose a legal form.".into(),
+        });
+    }
+    let commune = resolve_commune(&web, &form.commune).await?;
+    let (Some(legal_form), true) = (legal_form, errors.is_empty()) else {
+        let errors = FormErrors::from_error(crate::error::AppError::Validation(errors), web.tr())?;
+        return enterprise_page(&web, form, poles, errors).await;
+    };
+    let request = api_enterprises::CreateEnterpriseRequest {
+        siret: form.siret.clone(),
+        name: form.name.clone(),
+        legal_form,
+        ess: !form.ess.is_empty(),
+        naf: form.naf.trim().to_string(),
+        commune,
+        headcount: headcount.unwrap_or(0),
+        poles: poles.clone(),
+    };
+    match api_enterprises::create(web.state.clone(), caller, Json(request)).await {
+        Ok(_) => Ok(see_other("/dashboard")),
+        Err(error) => {
+            let errors = FormErrors::from_error(error, web.tr())?;
+            enterprise_page(&web, form, poles, errors).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct JoinForm {
+    #[serde(default)]
+    pole: String,
+}
+
+/// Asks for one of my enterprises to join another pôle.
+async fn join_pole(posted: Posted<JoinForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let caller = posted.web.require()?;
+    super::api_done(
+        api_enterprises::join(
+            posted.web.state.clone(),
+            caller,
+            web::Path::from(id.into_inner()),
+            Json(api_enterprises::JoinRequest {
+                pole: posted.form.pole.clone(),
+            }),
+        )
+        .await,
+    )
+    .await?;
+    Ok(see_other("/dashboard"))
+}

@@ -1,0 +1,158 @@
+//! How numbers, money, dates and links read on a page, in French or English. Money stays a
+//! decimal from the database to the text.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::domain::account::Locale;
+use crate::domain::decimal::{french, ExactDecimal};
+
+fn english(value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (text, None),
+    };
+    let (sign, digits) = match int.strip_prefix('-') {
+        Some(d) => ("-", d.to_string()),
+        None => ("", int),
+    };
+    let mut grouped = String::new();
+    for (index, c) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A quantity or any exact number: "1 234,5" / "1,234.5".
+pub fn number(value: Decimal, lang: Locale) -> String {
+    match lang {
+        Locale::Fr => french(value),
+        Locale::En => english(value),
+    }
+}
+
+/// Euros with the cents: "1 234,50 €" / "€1,234.50".
+pub fn money(value: Decimal, lang: Locale) -> String {
+    let mut cents = value.round_dp(2);
+    cents.rescale(2);
+    // `french`/`english` drop trailing zeros; put the cents back.
+    let text = number(cents, lang);
+    let sep = if lang == Locale::Fr { ',' } else { '.' };
+    let text = match text.split_once(sep) {
+        Some((int, frac)) => format!("{int}{sep}{frac:0<2}"),
+        None => format!("{text}{sep}00"),
+    };
+    match lang {
+        Locale::Fr => format!("{text}\u{a0}€"),
+        Locale::En => match text.strip_prefix('-') {
+            Some(rest) => format!("-€{rest}"),
+            None => format!("€{text}"),
+        },
+    }
+}
+
+pub fn money_of(value: &ExactDecimal, lang: Locale) -> String {
+    money(value.0, lang)
+}
+
+/// A unit price keeps up to 6 decimals, at least the cents.
+pub fn price(value: &ExactDecimal, lang: Locale) -> String {
+    if value.0.normalize().scale() <= 2 {
+        return money(value.0, lang);
+    }
+    let text = number(value.0, lang);
+    match lang {
+        Locale::Fr => format!("{text}\u{a0}€"),
+        Locale::En => format!("€{text}"),
+    }
+}
+
+pub fn date(value: &NaiveDate, lang: Locale) -> String {
+    match lang {
+        Locale::Fr => value.format("%d/%m/%Y").to_string(),
+        Locale::En => value.format("%-d %b %Y").to_string(),
+    }
+}
+
+pub fn datetime(value: &DateTime<Utc>, lang: Locale) -> String {
+    match lang {
+        Locale::Fr => value.format("%d/%m/%Y %H:%M").to_string(),
+        Locale::En => value.format("%-d %b %Y %H:%M").to_string(),
+    }
+}
+
+/// A distance in km with one decimal (distances are geometry, not money).
+pub fn km(value: f64, lang: Locale) -> String {
+    let text = format!("{value:.1}");
+    match lang {
+        Locale::Fr => format!("{}\u{a0}km", text.replace('.', ",")),
+        Locale::En => format!("{text} km"),
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Escapes text for XML and HTML built by hand (the SVG charts).
+pub fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn money_reads_the_french_and_english_way() {
+        assert_eq!(money(dec!(1234.5), Locale::Fr), "1\u{202f}234,50\u{a0}€");
+        assert_eq!(money(dec!(1234.5), Locale::En), "€1,234.50");
+        assert_eq!(money(dec!(-12), Locale::En), "-€12.00");
+        assert_eq!(money(dec!(0), Locale::Fr), "0,00\u{a0}€");
+        assert_eq!(
+            money(dec!(1000000.05), Locale::Fr),
+            "1\u{202f}000\u{202f}000,05\u{a0}€"
+        );
+        assert_eq!(
+            price(&ExactDecimal(dec!(0.125)), Locale::Fr),
+            "0,125\u{a0}€"
+        );
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            url_encode("/listings?x=1&y=é"),
+            "/listings%3Fx%3D1%26y%3D%C3%A9"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Starts chromedriver on a free port and a headless Chromium session, with the few
+//! actions the tests need. Every wait polls for a condition with a deadline; none sleeps
+//! blindly.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+fn binary(env: &str, default: &str) -> String {
+    std::env::var(env).unwrap_or_else(|_| default.to_string())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Where screenshots go: `<target dir>/screenshots`.
+pub fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("creating the screenshot folder");
+    dir
+}
+
+pub struct Browser {
+    pub client: Client,
+    base: String,
+    driver: Child,
+}
+
+impl Browser {
+    /// A fresh browser for the service at `base` (http://127.0.0.1:port).
+    pub async fn start(base: &str) -> Browser {
+        let port = free_port();
+        let driver = Command::new(binary("CHROMEDRIVER", "/usr/bin/chromedriver"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting chromedriver (apt-get install chromium-driver)");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < DEADLINE, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": binary("CHROMIUM", "/usr/bin/chromium"),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--window-size=1280,1000", "--lang=fr-FR", "--hide-scrollbars",
+                ],
+                "prefs": {"intl.accept_languages": "fr-FR,fr"},
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        // Two rustls crypto providers are compiled in (ring for mail, aws-lc for the
+        // WebDriver client's defaults): name one. Only loopback HTTP is spoken here.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = ClientBuilder::rustls()
+            .expect("TLS roots")
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("opening a Chromium session");
+        Browser {
+            client,
+            base: base.trim_end_matches('/').to_string(),
+            driver,
+        }
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("opening {path}: {e}"));
+    }
+
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("current URL");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    /// The element, once it is there.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(DEADLINE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn fill(&self, css: &str, value: &str) {
+        let field = self.find(css).await;
+        field.clear().await.expect("clearing a field");
+        field.send_keys(value).await.expect("typing");
+    }
+
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choosing {value} in {css}: {e}"));
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    /// Waits until the page's text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            if started.elapsed() > DEADLINE {
+                panic!(
+                    "\"{needle}\" never appeared on {}; the page says:\n{text}",
+                    self.path().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the browser is on a page whose path starts with `prefix`.
+    pub async fn wait_for_path(&self, prefix: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let path = self.path().await;
+            let ready = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await
+                .map(|v| v == "complete")
+                .unwrap_or(false);
+            if path.starts_with(prefix) && ready {
+                return path;
+            }
+            if started.elapsed() > DEADLINE {
+                panic!("never reached {prefix}; still on {path}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Screenshots of the current page at phone (375 px) and laptop (1280 px) widths.
+    pub async fn screenshots(&self, name: &str) {
+        let dir = screenshot_dir();
+        for width in [375u32, 1280] {
+            self.client
+                .set_window_size(width, 1100)
+                .await
+                .expect("resizing the window");
+            let png = self.client.screenshot().await.expect("a screenshot");
+            assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+            std::fs::write(dir.join(format!("{name}-{width}.png")), png)
+                .expect("saving a screenshot");
+        }
+        self.client.set_window_size(1280, 1000).await.ok();
+    }
+
+    /// Signs out whoever is signed in and signs in with the form.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.client
+            .delete_all_cookies()
+            .await
+            .expect("clearing cookies");
+        self.goto("/login").await;
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
+        self.wait_for_path("/dashboard").await;
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
