@@ -57,13 +57,13 @@ pub struct CreateAlertRequest {
     pub frequency: Option<AlertFrequency>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AlertCommune {
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AlertView {
     pub id: AlertId,
     pub kind: Option<Kind>,
@@ -76,7 +76,7 @@ pub struct AlertView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AlertList {
     pub items: Vec<AlertView>,
 }

@@ -38,6 +38,9 @@ struct DashboardPage {
     listings: Vec<ListingView>,
     matches: Vec<MatchView>,
     exchanges: Vec<ExchangeView>,
+    /// (family, choice) of my notification preferences.
+    notifications: Vec<(&'static str, &'static str)>,
+    alert_count: usize,
 }
 
 impl DashboardPage {
@@ -68,6 +71,12 @@ impl DashboardPage {
 
 async fn dashboard(web: Web) -> AppResult<HttpResponse> {
     let caller = web.require()?;
+    let notifications = super::notifications::summary(web.ctx.lang, &caller.account.preferences());
+    let owner = caller.id();
+    let alert_count = db::run(&web.state.pool, move |conn| {
+        Ok(crate::models::alert::count_of_account(conn, owner)?)
+    })
+    .await? as usize;
     let own = own_enterprises(&web).await?;
     let mut enterprises = Vec::new();
     for (id, _) in &own {
@@ -120,6 +129,8 @@ async fn dashboard(web: Web) -> AppResult<HttpResponse> {
         listings,
         matches: matches.items,
         exchanges: exchanges.items,
+        notifications,
+        alert_count,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod exchanges;
 pub mod format;
 pub mod i18n;
 pub mod listings;
+pub mod notifications;
 pub mod poles;
 pub mod search;
 pub mod session;
@@ -46,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(session::routes)
             .configure(listings::routes)
             .configure(dashboard::routes)
+            .configure(notifications::routes)
             .configure(exchanges::routes)
             .configure(poles::routes)
             .configure(coordinator::routes)

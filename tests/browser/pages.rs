@@ -197,6 +197,7 @@ async fn every_main_page_is_light_labelled_and_protected() {
         (&member, "/listings/new?category=business_takeover".into()),
         (&member, format!("/listings/{offer_id}/edit")),
         (&member, "/dashboard".into()),
+        (&member, "/notifications".into()),
         (&member, "/enterprises/new".into()),
         (&member, format!("/exchanges/{exchange}")),
         (&coordinator, "/coordinator".into()),
@@ -257,6 +258,7 @@ async fn pages_that_need_a_session_send_visitors_to_the_login_form() {
     let app = TestApp::spawn().await;
     for path in [
         "/dashboard",
+        "/notifications",
         "/coordinator",
         "/admin",
         "/listings/new",
@@ -539,4 +541,128 @@ async fn a_member_asks_from_its_dashboard_for_its_enterprise_to_join_another_pol
     );
     assert!(html.contains("En attente"), "pending approval");
     assert!(!html.contains(&action), "no pôle left to join");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_sets_its_notifications_and_keeps_alerts_from_its_page() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 1).await;
+    let token = &market.members[0].0;
+    let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+    let page = |client: &reqwest::Client| {
+        let url = app.url("/notifications");
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+
+    // Preferences: matches by daily digest, alerts off; the API sees the same.
+    let html = page(&member).await;
+    let response = member
+        .post(app.url("/notifications/preferences"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("matches", "daily"),
+            ("exchanges", "instant"),
+            ("memberships", "instant"),
+            ("listings", "off"),
+            ("alerts", "off"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let me: Value = app
+        .get("/api/v1/me", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["notifications"]["matches"], "daily");
+    assert_eq!(me["notifications"]["listings"], "off");
+    assert_eq!(me["notifications"]["alerts"], "off");
+    let html = page(&member).await;
+    assert!(html.contains("name=\"matches\" value=\"daily\" checked"));
+
+    // A radius without a commune: refused next to the field, the input kept, nothing saved.
+    let response = member
+        .post(app.url("/notifications/alerts"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("kind", "offer"),
+            ("radius_km", "40"),
+            ("keywords", "chêne"),
+            ("frequency", "daily"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let refused = response.text().await.unwrap();
+    assert!(
+        refused.contains("indiquez-la"),
+        "the error is shown in French"
+    );
+    assert!(refused.contains("value=\"chêne\""), "the keywords are kept");
+    assert!(
+        refused.contains("value=\"daily\" checked"),
+        "the frequency is kept"
+    );
+    let alerts: Value = app
+        .get("/api/v1/alerts", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(alerts["items"].as_array().unwrap().len(), 0);
+
+    // The same alert around Die (26113): saved, listed, then deleted.
+    let response = member
+        .post(app.url("/notifications/alerts"))
+        .form(&[
+            ("csrf", csrf_of(&refused).as_str()),
+            ("kind", "offer"),
+            ("commune", "26113"),
+            ("radius_km", "40"),
+            ("keywords", "chêne"),
+            ("frequency", "daily"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let alerts: Value = app
+        .get("/api/v1/alerts", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = alerts["items"][0]["id"]
+        .as_i64()
+        .expect("the alert is saved");
+    assert_eq!(alerts["items"][0]["frequency"], "daily");
+    let html = page(&member).await;
+    assert!(html.contains("à moins de 40 km de Die"), "{html}");
+    let dashboard = member
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dashboard.contains("href=\"/notifications\""));
+    let response = member
+        .post(app.url(&format!("/notifications/alerts/{id}/delete")))
+        .form(&[("csrf", csrf_of(&html).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let alerts: Value = app
+        .get("/api/v1/alerts", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(alerts["items"].as_array().unwrap().len(), 0);
 }
