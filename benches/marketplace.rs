@@ -182,6 +182,12 @@ async fn main() {
         assert_eq!(status, 201, "{created}");
         matches_found += created["matches"].as_array().map_or(0, |m| m.len());
     }
+    // The worker tells the alerts after the publications: how long until it has caught up.
+    let published_at = Instant::now();
+    while count(&mut conn, "SELECT count(*) AS n FROM alert_queue") > 0 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let alerts_caught_up = published_at.elapsed();
     tokio::time::sleep(settle).await;
     let scans_after = seq_scans(&mut conn, "listings");
     let alert_scans_after = seq_scans(&mut conn, "alerts");
@@ -341,6 +347,10 @@ async fn main() {
     println!(
         "Alerts told per publication: {:.1} on average, out of {alerts} alerts",
         hits as f64 / publishes as f64
+    );
+    println!(
+        "Alert queue empty {:.1} s after the last publication (the worker writes the alert emails)",
+        alerts_caught_up.as_secs_f64()
     );
     println!(
         "Sequential scans of alerts during the publications: {}",

@@ -46,6 +46,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    alert_queue (listing_id) {
+        listing_id -> Int8,
+        queued_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     digest_items (id) {
         id -> Int8,
         account_id -> Int8,
@@ -364,6 +371,7 @@ diesel::table! {
 diesel::joinable!(alerts -> accounts (account_id));
 diesel::joinable!(alert_hits -> alerts (alert_id));
 diesel::joinable!(alert_hits -> listings (listing_id));
+diesel::joinable!(alert_queue -> listings (listing_id));
 diesel::joinable!(digest_items -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(communes -> departements (departement_code));
@@ -394,6 +402,7 @@ diesel::joinable!(proposals -> listings (need_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     alert_hits,
+    alert_queue,
     alerts,
     digest_items,
     api_tokens,

@@ -379,7 +379,7 @@ pub async fn approve(
             for open in crate::models::listing::open_of_enterprise(conn, enterprise_id)? {
                 let fresh = crate::models::matching::refresh(conn, &open)?;
                 events::new_matches(conn, &links, &fresh)?;
-                events::listing_opened(conn, &links, &open)?;
+                events::listing_opened(conn, &open)?;
             }
             Ok(())
         })?;

@@ -436,7 +436,7 @@ fn view_with_matches(
 ) -> AppResult<ListingView> {
     let fresh = matching::refresh(conn, &found)?;
     crate::email::events::new_matches(conn, links, &fresh)?;
-    crate::email::events::listing_opened(conn, links, &found)?;
+    crate::email::events::listing_opened(conn, &found)?;
     let rows = matching::of_listing(conn, found.id)?;
     let name = enterprise_name(conn, found.enterprise_id)?;
     let managed = vec![found.enterprise_id];

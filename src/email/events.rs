@@ -520,22 +520,33 @@ pub fn membership_approved(
     )
 }
 
-/// A listing opened (or changed while open): the owners of the alerts it fits are told,
-/// once per listing and alert, at the alert's frequency unless their preference for alerts
-/// asks for less. Only a title and place are said, a takeover's public teaser.
-pub fn listing_opened(
+/// A listing opened (or changed while open): it is queued for its alerts, in the same
+/// transaction, and the worker tells them ([`tell_alerts`]). Finding and writing the emails
+/// of dozens of alerts would otherwise make every publication wait for them.
+pub fn listing_opened(conn: &mut PgConnection, opened: &listing::Listing) -> QueryResult<()> {
+    if opened.status() != crate::domain::listing::Status::Open {
+        return Ok(());
+    }
+    alert::queue(conn, opened.id)
+}
+
+/// Tells the alerts of one queued listing, if it is still open and visible: the owners of
+/// the alerts it fits are told, once per listing and alert, at the alert's frequency unless
+/// their preference for alerts asks for less. Only a title and place are said, a takeover's
+/// public teaser. Returns how many alerts it fitted for the first time.
+pub fn tell_alerts(
     conn: &mut PgConnection,
     links: &Links,
     opened: &listing::Listing,
-) -> QueryResult<()> {
+) -> QueryResult<usize> {
     let visible = opened.status() == crate::domain::listing::Status::Open
         && listing::enterprise_is_approved(conn, opened.enterprise_id)?;
     if !visible {
-        return Ok(());
+        return Ok(0);
     }
     let hits = alert::record_hits(conn, opened)?;
     if hits.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let place = crate::models::reference::find_commune(conn, &opened.commune_code)?
         .map(|commune| commune.name)
@@ -583,7 +594,8 @@ pub fn listing_opened(
             &notice,
         );
     }
-    batch.write(conn)
+    batch.write(conn)?;
+    Ok(hits.len())
 }
 
 /// The listing ends in three days or less: its enterprise is told once per end date, so

@@ -82,6 +82,14 @@ pub async fn run(
                 0
             }
         };
+        let links = settings.links.clone();
+        let told = match db::run(&pool, move |conn| tell_queued_alerts(conn, &links)).await {
+            Ok(count) => count,
+            Err(error) => {
+                tracing::warn!(error = %error, "could not tell the alerts of queued listings");
+                0
+            }
+        };
         if last_housekeeping.is_none_or(|at| at.elapsed() > HOUSEKEEPING_EVERY) {
             last_housekeeping = Some(tokio::time::Instant::now());
             let links = settings.links.clone();
@@ -94,7 +102,7 @@ pub async fn run(
                 tracing::warn!(error = %error, "housekeeping failed");
             }
         }
-        if sent == 0 {
+        if sent == 0 && told == 0 {
             tokio::select! {
                 _ = tokio::time::sleep(settings.poll_interval) => {}
                 _ = shutdown.changed() => {}
@@ -102,6 +110,38 @@ pub async fn run(
         }
     }
     tracing::info!("email worker stopped");
+}
+
+/// How many queued listings one pass of the worker takes, each in its own transaction.
+const ALERT_LISTINGS_PER_PASS: usize = 50;
+
+/// Tells the alerts of up to [`ALERT_LISTINGS_PER_PASS`] queued listings (see
+/// `events::listing_opened`); returns how many listings it took. Each listing's claim and
+/// emails commit together, so a failure puts the listing back and any number of workers can
+/// share the queue.
+pub fn tell_queued_alerts(
+    conn: &mut diesel::PgConnection,
+    links: &Links,
+) -> crate::error::AppResult<usize> {
+    use diesel::Connection;
+    let mut taken = 0;
+    while taken < ALERT_LISTINGS_PER_PASS {
+        let claimed = conn.transaction(|conn| {
+            let Some(id) = crate::models::alert::claim_queued(conn)? else {
+                return Ok::<_, crate::error::AppError>(false);
+            };
+            // Deleted since: the queue row went with it (ON DELETE CASCADE), so it exists.
+            let opened = listing::find(conn, id)?;
+            let told = events::tell_alerts(conn, links, &opened)?;
+            tracing::debug!(listing_id = %id, alerts = told, "alerts told");
+            Ok(true)
+        })?;
+        if !claimed {
+            break;
+        }
+        taken += 1;
+    }
+    Ok(taken)
 }
 
 /// How many days before its end date a listing's owners are warned.

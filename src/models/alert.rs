@@ -7,7 +7,7 @@ use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text};
 
 use super::ids::{AccountId, AlertId, ListingId};
 use super::listing::Listing;
-use crate::schema::{alert_hits, alerts, naf_codes};
+use crate::schema::{alert_hits, alert_queue, alerts, naf_codes};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = alerts)]
@@ -184,6 +184,42 @@ pub fn record_hits(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Ve
     .bind::<BigInt, _>(listing.id.0)
     .bind::<Array<Text>, _>(&prefixes)
     .load(conn)
+}
+
+/// Queues an opened listing for its alerts (see [`claim_queued`]); queuing it again before
+/// the worker came by changes nothing.
+pub fn queue(conn: &mut PgConnection, listing: ListingId) -> QueryResult<()> {
+    diesel::insert_into(alert_queue::table)
+        .values(alert_queue::listing_id.eq(listing))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Takes the oldest queued listing off the queue, skipping those another worker holds. Call
+/// it inside the transaction that writes the listing's alert emails: if that transaction
+/// fails, the listing goes back on the queue.
+pub fn claim_queued(conn: &mut PgConnection) -> QueryResult<Option<ListingId>> {
+    diesel::sql_query(
+        "DELETE FROM alert_queue WHERE listing_id = (
+             SELECT listing_id FROM alert_queue ORDER BY queued_at, listing_id
+             LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING listing_id",
+    )
+    .get_result::<QueuedListing>(conn)
+    .optional()
+    .map(|found| found.map(|q| q.listing_id))
+}
+
+#[derive(QueryableByName)]
+struct QueuedListing {
+    #[diesel(sql_type = BigInt)]
+    listing_id: ListingId,
+}
+
+/// How many listings wait for their alerts (tests and benchmarks).
+pub fn queued(conn: &mut PgConnection) -> QueryResult<i64> {
+    alert_queue::table.count().get_result(conn)
 }
 
 /// How many alerts have told about `listing` (tests and reports).

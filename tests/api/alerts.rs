@@ -219,3 +219,88 @@ async fn a_daily_alert_waits_for_the_digest() {
     assert!(text.contains("Sciure de hêtre"), "{text}");
     assert!(text.contains(&format!("{}/listings/", app.base_url())));
 }
+
+/// Publishing only queues the listing; the worker tells its alerts in one transaction per
+/// listing, skips a listing closed meanwhile, and takes each queued listing once.
+#[tokio::test]
+async fn alerts_are_told_by_the_worker_from_a_queue_that_publishing_fills() {
+    // The service's own worker sleeps for an hour after its first pass: this test runs the
+    // queue by hand.
+    let app = TestApp::spawn_with(|s| s.mail.poll_interval_ms = 3_600_000).await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, _) = &market.members[1];
+    let watch = json!({"kind": "offer", "commune": "26281", "radius_km": 30, "keywords": "chêne"});
+    assert_eq!(
+        app.post("/api/v1/alerts", Some(b), &watch).await.status(),
+        201
+    );
+    // Closed before the worker came by: taken off the queue, nobody told.
+    let closed = app
+        .create_listing(
+            a,
+            &listing_body(
+                *a_id,
+                "offer",
+                json!({"title": "Chêne vendu aussitôt", "commune": "26362"}),
+            ),
+        )
+        .await;
+    assert_eq!(queued(&app).await, 1, "publishing queues the listing");
+    let response = app
+        .post(
+            &format!("/api/v1/listings/{}/close", closed["id"]),
+            Some(a),
+            &json!({"reason": "fulfilled"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(tell(&app).await, 1);
+    assert_eq!(queued(&app).await, 0);
+    assert_eq!(alert_emails(&app).await, 0);
+
+    // Still open: its alert's email is written, once, however often the queue is run.
+    app.create_listing(
+        a,
+        &listing_body(
+            *a_id,
+            "offer",
+            json!({"title": "Plateaux de chêne", "commune": "26362"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        alert_emails(&app).await,
+        0,
+        "nothing is told while publishing"
+    );
+    assert_eq!(tell(&app).await, 1);
+    assert_eq!(tell(&app).await, 0, "the queue is empty");
+    assert_eq!(alert_emails(&app).await, 1);
+}
+
+async fn queued(app: &TestApp) -> i64 {
+    app.with_conn(|conn| ptce_exchange::models::alert::queued(conn).unwrap())
+        .await
+}
+
+async fn alert_emails(app: &TestApp) -> i64 {
+    app.with_conn(|conn| {
+        use diesel::prelude::*;
+        use ptce_exchange::schema::outbox;
+        outbox::table
+            .filter(outbox::dedup_key.like("alert:%"))
+            .count()
+            .get_result::<i64>(conn)
+            .unwrap()
+    })
+    .await
+}
+
+async fn tell(app: &TestApp) -> usize {
+    let links = app.links.clone();
+    app.with_conn(move |conn| {
+        ptce_exchange::email::worker::tell_queued_alerts(conn, &links).unwrap()
+    })
+    .await
+}
