@@ -362,6 +362,16 @@ pub async fn create(
     body: HashedJson<CreateExchangeRequest>,
 ) -> AppResult<HttpResponse> {
     let key = idempotency_key(&req)?;
+    create_keyed(state, caller, key, body).await
+}
+
+/// `create` with its idempotency key given (the web form sends it as a field).
+pub async fn create_keyed(
+    state: web::Data<AppState>,
+    caller: CurrentAccount,
+    key: Option<String>,
+    body: HashedJson<CreateExchangeRequest>,
+) -> AppResult<HttpResponse> {
     let HashedJson { value: body, hash } = body;
     let mut errors = FieldErrors::new();
     errors.check("title", crate::domain::listing::check_title(&body.title));
@@ -612,7 +622,7 @@ pub async fn set_impact(
                 errors.add(
                     field,
                     Invalid::new(
-                        "invalid_value",
+                        "impact_precision",
                         format!("Give zero or more, with at most {scale} decimals."),
                     ),
                 );

@@ -243,3 +243,17 @@ pub fn names_of(conn: &mut PgConnection, ids: &[PoleId]) -> QueryResult<Vec<(Str
         .order(poles::name)
         .load(conn)
 }
+
+/// Every approved membership, as (pôle name, enterprise id, enterprise name), by pôle then
+/// enterprise: the choices of a coordinator recording an exchange between two members.
+pub fn approved_directory(
+    conn: &mut PgConnection,
+) -> QueryResult<Vec<(String, EnterpriseId, String)>> {
+    memberships::table
+        .inner_join(enterprises::table)
+        .inner_join(poles::table)
+        .filter(memberships::status.eq("approved"))
+        .select((poles::name, enterprises::id, enterprises::name))
+        .order((poles::name, enterprises::name, enterprises::id))
+        .load(conn)
+}

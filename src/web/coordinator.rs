@@ -1,6 +1,7 @@
 //! The coordinator's dashboard: memberships to approve, exchanges to follow and move on,
 //! the inter-pôle flows as a heatmap, volume by month, impact, and the CSV export (the
-//! API's report, served here on the session cookie).
+//! API's report, served here on the session cookie); and the form recording an exchange
+//! agreed outside the marketplace.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -8,12 +9,17 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::charts::{self, Flow};
-use super::{api_done, api_json, see_other, Ctx, NoFields, Posted, Web};
+use super::listings::parse_decimal;
+use super::{api_done, api_json, see_other, Ctx, FormErrors, NoFields, Posted, Web};
 use crate::api::enterprises as api_enterprises;
 use crate::api::exchanges::{self as api_exchanges, ExchangeList, ExchangeView};
+use crate::api::json::HashedJson;
 use crate::api::reports::{self as api_reports, CountView, FlowReport, PoleReport, ReportQuery};
 use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::domain::listing::Category;
+use crate::domain::units::Unit;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::models::ids::EnterpriseId;
 use crate::models::pole::{self, PendingMember};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -22,7 +28,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/coordinator/poles/{slug}/members/{enterprise}/approve",
             web::post().to(approve),
         )
-        .route("/coordinator/transactions.csv", web::get().to(csv));
+        .route("/coordinator/transactions.csv", web::get().to(csv))
+        .route("/coordinator/exchanges/new", web::get().to(new_exchange))
+        .route("/coordinator/exchanges", web::post().to(create_exchange));
 }
 
 #[derive(Template)]
@@ -236,4 +244,166 @@ async fn csv(web: Web, query: web::Query<CsvQuery>) -> AppResult<HttpResponse> {
         }),
     )
     .await
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+struct ExchangeForm {
+    /// A random key per rendering of the form: sending it twice creates one exchange.
+    key: String,
+    provider: String,
+    beneficiary: String,
+    category: String,
+    title: String,
+    quantity: String,
+    unit: String,
+    unit_price: String,
+}
+
+#[derive(Template)]
+#[template(path = "coordinator_exchange.html")]
+struct NewExchangePage {
+    ctx: Ctx,
+    /// (pôle name, its approved members as (id, name)).
+    groups: Vec<(String, Vec<(i64, String)>)>,
+    categories: Vec<(&'static str, &'static str)>,
+    units: Vec<(&'static str, &'static str)>,
+    form: ExchangeForm,
+    errors: FormErrors,
+}
+
+async fn new_exchange(web: Web) -> AppResult<HttpResponse> {
+    let form = ExchangeForm {
+        key: super::csrf::random_key(),
+        ..ExchangeForm::default()
+    };
+    exchange_form_page(&web, form, FormErrors::default()).await
+}
+
+async fn exchange_form_page(
+    web: &Web,
+    form: ExchangeForm,
+    errors: FormErrors,
+) -> AppResult<HttpResponse> {
+    let caller = web.require()?;
+    let account = caller.id();
+    let admin = caller.is_admin();
+    let directory = db::run(&web.state.pool, move |conn| {
+        if !admin && pole::coordinated_by(conn, account)?.is_empty() {
+            return Err(AppError::Forbidden(
+                "Only pôle coordinators and admins record exchanges.",
+            ));
+        }
+        Ok(pole::approved_directory(conn)?)
+    })
+    .await?;
+    let mut groups: Vec<(String, Vec<(i64, String)>)> = Vec::new();
+    for (pole_name, id, name) in directory {
+        match groups.last_mut() {
+            Some((last, members)) if *last == pole_name => members.push((id.0, name)),
+            _ => groups.push((pole_name, vec![(id.0, name)])),
+        }
+    }
+    let status = if errors.any() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    web.page_with(
+        status,
+        &NewExchangePage {
+            ctx: web.ctx.clone(),
+            groups,
+            categories: Category::ALL
+                .iter()
+                .map(|c| (c.as_str(), web.ctx.category(c)))
+                .collect(),
+            units: Unit::ALL.iter().map(|u| (u.as_str(), u.label())).collect(),
+            form,
+            errors,
+        },
+    )
+}
+
+fn required(errors: &mut Vec<FieldError>, field: &str, message: &str) {
+    errors.push(FieldError {
+        field: field.into(),
+        code: "required".into(),
+        message: message.into(),
+    });
+}
+
+async fn create_exchange(posted: Posted<ExchangeForm>) -> AppResult<HttpResponse> {
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let provider = form.provider.parse::<i64>().ok();
+    if provider.is_none() {
+        required(
+            &mut errors,
+            "provider_enterprise_id",
+            "Choose the provider.",
+        );
+    }
+    let beneficiary = form.beneficiary.parse::<i64>().ok();
+    if beneficiary.is_none() {
+        required(
+            &mut errors,
+            "beneficiary_enterprise_id",
+            "Choose the beneficiary.",
+        );
+    }
+    let category = Category::ALL
+        .into_iter()
+        .find(|c| c.as_str() == form.category);
+    if category.is_none() {
+        required(&mut errors, "category", "Choose a category.");
+    }
+    let unit = Unit::parse(&form.unit);
+    let quantity = parse_decimal(&mut errors, "quantity", &form.quantity);
+    let unit_price = parse_decimal(&mut errors, "unit_price", &form.unit_price);
+    let refused = match (provider, beneficiary, category) {
+        (Some(provider), Some(beneficiary), Some(category)) if errors.is_empty() => {
+            let body = api_exchanges::CreateExchangeRequest {
+                provider_enterprise_id: EnterpriseId(provider),
+                beneficiary_enterprise_id: EnterpriseId(beneficiary),
+                category,
+                title: form.title.clone(),
+                quantity,
+                unit,
+                unit_price,
+            };
+            // The form's one-time key makes a double submission create one exchange; the
+            // hash binds the key to what was chosen.
+            let key = Some(form.key.trim().to_string()).filter(|k| (1..=200).contains(&k.len()));
+            let hash = {
+                use sha2::Digest;
+                sha2::Sha256::digest(format!("{form:?}").as_bytes()).to_vec()
+            };
+            let answer = api_exchanges::create_keyed(
+                web.state.clone(),
+                caller,
+                key.map(|k| format!("web:{k}")),
+                HashedJson { value: body, hash },
+            )
+            .await;
+            match answer {
+                Ok(response) => {
+                    let created: ExchangeView = api_json(Ok(response)).await?;
+                    return Ok(see_other(&format!("/exchanges/{}", created.id)));
+                }
+                Err(error) => error,
+            }
+        }
+        _ => AppError::Validation(errors),
+    };
+    let shown = match refused {
+        // Neither enterprise is in a pôle the caller coordinates: said on the form.
+        AppError::Forbidden(_) => FormErrors {
+            fields: Vec::new(),
+            general: Some(web.tr().not_your_pole.to_string()),
+        },
+        other => FormErrors::from_error(other, web.tr())?,
+    };
+    exchange_form_page(&web, form, shown).await
 }

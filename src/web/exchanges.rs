@@ -1,14 +1,14 @@
 //! An exchange's page: parties, status and the allowed next statuses, transactions with
-//! their exact totals, recording one and reversing one.
+//! their exact totals, recording one and reversing one, and its impact figures.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::listings::parse_decimal;
+use super::listings::{parse_decimal, parse_int};
 use super::{api_done, api_json, see_other, Ctx, FormErrors, Posted, Web};
-use crate::api::exchanges::{self as api_exchanges, ExchangeView, TransactionList};
+use crate::api::exchanges::{self as api_exchanges, ExchangeView, ImpactView, TransactionList};
 use crate::api::json::{HashedJson, Json};
 use crate::domain::ledger::ExchangeStatus;
 use crate::error::{AppError, AppResult, FieldError};
@@ -17,6 +17,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/exchanges/{id}", web::get().to(show))
         .route("/exchanges/{id}/transition", web::post().to(transition))
         .route("/exchanges/{id}/transactions", web::post().to(record))
+        .route("/exchanges/{id}/impact", web::post().to(impact))
         .route("/transactions/{id}/reverse", web::post().to(reverse));
 }
 
@@ -46,6 +47,37 @@ pub struct TransactionForm {
     pub occurred_on: String,
 }
 
+/// The impact figures as typed: empty is "not known".
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ImpactForm {
+    pub jobs_created: String,
+    pub jobs_kept: String,
+    pub tonnes_diverted: String,
+    pub km_avoided: String,
+    pub note: String,
+}
+
+impl ImpactForm {
+    fn of(impact: &ImpactView) -> ImpactForm {
+        let text = |v: Option<String>| v.unwrap_or_default();
+        ImpactForm {
+            jobs_created: text(impact.jobs_created.map(|v| v.to_string())),
+            jobs_kept: text(impact.jobs_kept.map(|v| v.to_string())),
+            tonnes_diverted: text(impact.tonnes_diverted.map(|v| v.0.normalize().to_string())),
+            km_avoided: text(impact.km_avoided.map(|v| v.0.normalize().to_string())),
+            note: text(impact.note.clone()),
+        }
+    }
+}
+
+/// What a refused form brings back to the page: the input and its errors.
+enum Refused {
+    Nothing,
+    Transaction(TransactionForm, FormErrors),
+    Impact(ImpactForm, FormErrors),
+}
+
 #[derive(Template)]
 #[template(path = "exchange.html")]
 struct ExchangePage {
@@ -55,9 +87,41 @@ struct ExchangePage {
     next: Vec<&'static str>,
     form: TransactionForm,
     errors: FormErrors,
+    impact: ImpactForm,
+    impact_errors: FormErrors,
 }
 
 impl ExchangePage {
+    /// Impact figures are kept for exchanges not cancelled (the API refuses them more than
+    /// 30 days after completion, and the page says so).
+    fn accepts_impact(&self) -> bool {
+        self.x.status != ExchangeStatus::Cancelled
+    }
+
+    /// The figures recorded, as (label, value).
+    fn impact_figures(&self) -> Vec<(&'static str, String)> {
+        let i = &self.x.impact;
+        let label = |key| super::i18n::impact_label(self.ctx.tr, key);
+        let mut out = Vec::new();
+        if let Some(v) = i.jobs_created {
+            out.push((label("jobs_created"), v.to_string()));
+        }
+        if let Some(v) = i.jobs_kept {
+            out.push((label("jobs_kept"), v.to_string()));
+        }
+        if let Some(v) = &i.tonnes_diverted {
+            out.push((label("tonnes_diverted"), self.ctx.num(v)));
+        }
+        if let Some(v) = &i.km_avoided {
+            out.push((label("km_avoided"), self.ctx.num(v)));
+        }
+        out
+    }
+
+    fn impact_label(&self, key: &str) -> &'static str {
+        super::i18n::impact_label(self.ctx.tr, key)
+    }
+
     fn accepts_transactions(&self) -> bool {
         self.x.status.accepts_transactions()
     }
@@ -70,12 +134,15 @@ impl ExchangePage {
     }
 }
 
-async fn page(
-    web: &Web,
-    id: i64,
-    form: TransactionForm,
-    errors: FormErrors,
-) -> AppResult<HttpResponse> {
+fn fresh_transaction_form() -> TransactionForm {
+    TransactionForm {
+        key: super::csrf::random_key(),
+        vat_rate: "20".into(),
+        ..TransactionForm::default()
+    }
+}
+
+async fn page(web: &Web, id: i64, refused: Refused) -> AppResult<HttpResponse> {
     let caller = web.require()?;
     let x: ExchangeView =
         api_json(api_exchanges::show(web.state.clone(), caller.clone(), web::Path::from(id)).await)
@@ -83,10 +150,28 @@ async fn page(
     let tx: TransactionList =
         api_json(api_exchanges::transactions(web.state.clone(), caller, web::Path::from(id)).await)
             .await?;
-    let status = if errors.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
+    let (status, form, errors, impact, impact_errors) = match refused {
+        Refused::Nothing => (
+            actix_web::http::StatusCode::OK,
+            fresh_transaction_form(),
+            FormErrors::default(),
+            ImpactForm::of(&x.impact),
+            FormErrors::default(),
+        ),
+        Refused::Transaction(form, errors) => (
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+            ImpactForm::of(&x.impact),
+            FormErrors::default(),
+        ),
+        Refused::Impact(impact, errors) => (
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            fresh_transaction_form(),
+            FormErrors::default(),
+            impact,
+            errors,
+        ),
     };
     let next = next_statuses(x.status);
     web.page_with(
@@ -98,17 +183,14 @@ async fn page(
             next,
             form,
             errors,
+            impact,
+            impact_errors,
         },
     )
 }
 
 async fn show(web: Web, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let form = TransactionForm {
-        key: super::csrf::random_key(),
-        vat_rate: "20".into(),
-        ..TransactionForm::default()
-    };
-    page(&web, id.into_inner(), form, FormErrors::default()).await
+    page(&web, id.into_inner(), Refused::Nothing).await
 }
 
 #[derive(Deserialize)]
@@ -180,7 +262,7 @@ async fn record(posted: Posted<TransactionForm>, id: web::Path<i64>) -> AppResul
             });
         }
         let errors = FormErrors::from_error(AppError::Validation(errors), web.tr())?;
-        return page(&web, id, form, errors).await;
+        return page(&web, id, Refused::Transaction(form, errors)).await;
     };
     let body = api_exchanges::CreateTransactionRequest {
         quantity,
@@ -206,7 +288,7 @@ async fn record(posted: Posted<TransactionForm>, id: web::Path<i64>) -> AppResul
         Ok(_) => Ok(see_other(&format!("/exchanges/{id}#transactions"))),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.tr())?;
-            page(&web, id, form, errors).await
+            page(&web, id, Refused::Transaction(form, errors)).await
         }
     }
 }
@@ -231,4 +313,30 @@ async fn reverse(posted: Posted<ReverseForm>, id: web::Path<i64>) -> AppResult<H
     .await?;
     let exchange: i64 = posted.form.exchange.parse().unwrap_or(0);
     Ok(see_other(&format!("/exchanges/{exchange}#transactions")))
+}
+
+async fn impact(posted: Posted<ImpactForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let id = id.into_inner();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let body = ImpactView {
+        jobs_created: parse_int(&mut errors, "jobs_created", &form.jobs_created),
+        jobs_kept: parse_int(&mut errors, "jobs_kept", &form.jobs_kept),
+        tonnes_diverted: parse_decimal(&mut errors, "tonnes_diverted", &form.tonnes_diverted),
+        km_avoided: parse_decimal(&mut errors, "km_avoided", &form.km_avoided),
+        note: Some(form.note.trim().to_string()).filter(|n| !n.is_empty()),
+    };
+    let refused = if errors.is_empty() {
+        match api_exchanges::set_impact(web.state.clone(), caller, web::Path::from(id), Json(body))
+            .await
+        {
+            Ok(_) => return Ok(see_other(&format!("/exchanges/{id}#impact"))),
+            Err(error) => error,
+        }
+    } else {
+        AppError::Validation(errors)
+    };
+    let errors = FormErrors::from_error(refused, web.tr())?;
+    page(&web, id, Refused::Impact(form, errors)).await
 }

@@ -119,6 +119,12 @@ pub fn field_message(tr: &Tr, code: &str, message: &str) -> String {
             "Ce lien n'est pas valide, a déjà servi ou a expiré ; demandez-en un nouveau."
         }
         "vat_rate" => "Les taux de TVA français sont 0, 2,1, 5,5, 10 et 20 %.",
+        "negative" => "Indiquez zéro ou plus.",
+        "impact_precision" => {
+            "Indiquez zéro ou plus, sans trop de décimales (3 pour les tonnes, 1 pour les km)."
+        }
+        "same_enterprise" => "Une entreprise ne peut pas échanger avec elle-même.",
+        "not_approved" => "Cette entreprise n'est membre approuvé d'aucun pôle.",
         "amount_or_quantity" => {
             "Indiquez soit un montant, soit une quantité avec un prix unitaire."
         }
@@ -419,6 +425,12 @@ pub struct Tr {
     pub home_lead: &'static str,
     pub hours: &'static str,
     pub impact: &'static str,
+    pub impact_intro: &'static str,
+    pub save_impact: &'static str,
+    pub new_exchange: &'static str,
+    pub new_exchange_intro: &'static str,
+    pub create_exchange: &'static str,
+    pub choose_enterprise: &'static str,
     pub join_another_pole: &'static str,
     pub join_pole: &'static str,
     pub key_figures: &'static str,
@@ -485,6 +497,7 @@ pub struct Tr {
     pub not_found_text: &'static str,
     pub not_found_title: &'static str,
     pub not_your_enterprise: &'static str,
+    pub not_your_pole: &'static str,
     pub note_optional: &'static str,
     pub notifications: &'static str,
     pub saved_alerts: &'static str,
@@ -652,6 +665,12 @@ pub static FR: Tr = Tr {
     home_lead: "Ressources locales, savoir-faire, reprises d'entreprise et production relocalisée : trouvez près de chez vous ce que les entreprises de l'ESS proposent ou recherchent.",
     hours: "Nombre d'heures",
     impact: "Impact",
+    impact_intro: "Ce que l'échange apporte au territoire. Laissez vide ce que vous ne savez pas ; modifiable jusqu'à 30 jours après la fin de l'échange.",
+    save_impact: "Enregistrer l'impact",
+    new_exchange: "Nouvel échange",
+    new_exchange_intro: "Enregistrez un échange convenu hors de la place de marché entre deux entreprises membres, dont l'une au moins appartient à un pôle que vous coordonnez.",
+    create_exchange: "Créer l'échange",
+    choose_enterprise: "Choisissez une entreprise",
     join_another_pole: "Rejoindre un autre pôle",
     join_pole: "Rejoindre ce pôle",
     key_figures: "Chiffres clés",
@@ -718,6 +737,7 @@ pub static FR: Tr = Tr {
     not_found_text: "Cette page n'existe pas, ou vous n'y avez pas accès.",
     not_found_title: "Page introuvable",
     not_your_enterprise: "Vous n'agissez pas pour cette entreprise.",
+    not_your_pole: "L'une des deux entreprises au moins doit appartenir à un pôle que vous coordonnez.",
     note_optional: "Note (facultatif)",
     notifications: "Notifications et alertes",
     saved_alerts: "Alertes enregistrées",
@@ -885,6 +905,12 @@ pub static EN: Tr = Tr {
     home_lead: "Local resources, know-how, business takeovers and relocated production: find what social-economy enterprises near you offer or seek.",
     hours: "Hours",
     impact: "Impact",
+    impact_intro: "What the exchange brings to the territory. Leave blank what you do not know; it can be changed until 30 days after the exchange is completed.",
+    save_impact: "Save the impact",
+    new_exchange: "New exchange",
+    new_exchange_intro: "Record an exchange agreed outside the marketplace between two member enterprises, at least one of them in a pôle you coordinate.",
+    create_exchange: "Create the exchange",
+    choose_enterprise: "Choose an enterprise",
     join_another_pole: "Join another pôle",
     join_pole: "Join this pôle",
     key_figures: "Key figures",
@@ -951,6 +977,7 @@ pub static EN: Tr = Tr {
     not_found_text: "This page does not exist, or you may not see it.",
     not_found_title: "Page not found",
     not_your_enterprise: "You do not act for this enterprise.",
+    not_your_pole: "At least one of the two enterprises must belong to a pôle you coordinate.",
     note_optional: "Note (optional)",
     notifications: "Notifications and alerts",
     saved_alerts: "Saved alerts",

@@ -201,6 +201,7 @@ async fn every_main_page_is_light_labelled_and_protected() {
         (&member, "/enterprises/new".into()),
         (&member, format!("/exchanges/{exchange}")),
         (&coordinator, "/coordinator".into()),
+        (&coordinator, "/coordinator/exchanges/new".into()),
         (&admin, "/admin".into()),
     ];
     let css = plain.get(app.url("/static/app.css")).send().await.unwrap();
@@ -665,4 +666,146 @@ async fn a_member_sets_its_notifications_and_keeps_alerts_from_its_page() {
         .await
         .unwrap();
     assert_eq!(alerts["items"].as_array().unwrap().len(), 0);
+}
+
+async fn text_of(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_pages() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (member_token, provider) = &market.members[0];
+    let beneficiary = market.members[1].1;
+    let coordinator = sign_in(&app, "coordination@pole-a.fr", "correct horse battery").await;
+    let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+
+    // Only coordinators and admins may open the form.
+    let response = member
+        .get(app.url("/coordinator/exchanges/new"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+
+    let html = text_of(&coordinator, app.url("/coordinator/exchanges/new")).await;
+    assert!(html.contains(&format!("<option value=\"{beneficiary}\"")));
+    let post = |from: String, to: String, title: &'static str, key: &'static str, csrf: String| {
+        coordinator
+            .post(app.url("/coordinator/exchanges"))
+            .form(&[
+                ("csrf", csrf),
+                ("key", key.to_string()),
+                ("provider", from),
+                ("beneficiary", to),
+                ("category", "know_how".to_string()),
+                ("title", title.to_string()),
+                ("quantity", "3".to_string()),
+                ("unit", "day".to_string()),
+                ("unit_price", "350,00".to_string()),
+            ])
+            .send()
+    };
+    // An enterprise with itself: refused next to the field, the input kept, nothing created.
+    let refused = post(
+        provider.to_string(),
+        provider.to_string(),
+        "Trois jours de formation à la menuiserie",
+        "k1",
+        csrf_of(&html),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains("ne peut pas échanger avec elle-même"),
+        "{refused}"
+    );
+    assert!(refused.contains("value=\"Trois jours de formation à la menuiserie\""));
+    let none: Value = app
+        .get("/api/v1/exchanges", Some(&market.coordinator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
+
+    // Sent twice with the form's key: one exchange, and its page.
+    let mut created = Vec::new();
+    for _ in 0..2 {
+        let response = post(
+            provider.to_string(),
+            beneficiary.to_string(),
+            "Trois jours de formation à la menuiserie",
+            "k2",
+            csrf_of(&refused),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 303);
+        created.push(response.headers()["location"].to_str().unwrap().to_string());
+    }
+    assert_eq!(created[0], created[1]);
+    let exchanges: Value = app
+        .get("/api/v1/exchanges", Some(&market.coordinator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(exchanges["items"].as_array().unwrap().len(), 1);
+    let id = exchanges["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(created[0], format!("/exchanges/{id}"));
+    assert_eq!(exchanges["items"][0]["total_amount"], "1050.00");
+
+    // The provider's member fills in the impact: a bad figure is refused, then it is saved.
+    let html = text_of(&member, app.url(&format!("/exchanges/{id}"))).await;
+    assert!(html.contains(&format!("action=\"/exchanges/{id}/impact\"")));
+    let impact = |jobs_kept: &'static str, tonnes: &'static str, csrf: String| {
+        member
+            .post(app.url(&format!("/exchanges/{id}/impact")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("jobs_created", "1"),
+                ("jobs_kept", jobs_kept),
+                ("tonnes_diverted", tonnes),
+                ("km_avoided", "240"),
+                ("note", "Un apprenti formé."),
+            ])
+            .send()
+    };
+    let refused = impact("-1", "1,2345", csrf_of(&html)).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("id=\"jobs_kept-error\""), "{refused}");
+    assert!(refused.contains("id=\"tonnes_diverted-error\""));
+    assert!(refused.contains("value=\"1,2345\""), "the input is kept");
+    let unchanged: Value = app
+        .get(&format!("/api/v1/exchanges/{id}"), Some(member_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unchanged["impact"]["jobs_created"], Value::Null);
+
+    let saved = impact("3", "1,5", csrf_of(&refused)).await.unwrap();
+    assert_eq!(saved.status(), 303);
+    let view: Value = app
+        .get(&format!("/api/v1/exchanges/{id}"), Some(member_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["impact"]["jobs_kept"], 3);
+    assert_eq!(view["impact"]["tonnes_diverted"], "1.5");
+    assert_eq!(view["impact"]["km_avoided"], "240");
+    assert_eq!(view["impact"]["note"], "Un apprenti formé.");
+    let html = text_of(&member, app.url(&format!("/exchanges/{id}"))).await;
+    assert!(html.contains("Tonnes détournées"));
+    assert!(
+        html.contains("value=\"1.5\""),
+        "the form shows what is saved"
+    );
+    check_page(&format!("/exchanges/{id}"), &html);
 }
