@@ -10,6 +10,8 @@ use super::listings::{parse_decimal, parse_int};
 use super::{api_done, api_json, see_other, Ctx, FormErrors, Posted, Web};
 use crate::api::exchanges::{self as api_exchanges, ExchangeView, ImpactView, TransactionList};
 use crate::api::json::{HashedJson, Json};
+use crate::domain::account::Locale;
+use crate::domain::decimal::ExactDecimal;
 use crate::domain::ledger::ExchangeStatus;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -59,13 +61,21 @@ pub struct ImpactForm {
 }
 
 impl ImpactForm {
-    fn of(impact: &ImpactView) -> ImpactForm {
+    /// The saved figures, written as the reader types them (a decimal comma in French).
+    fn of(impact: &ImpactView, lang: Locale) -> ImpactForm {
         let text = |v: Option<String>| v.unwrap_or_default();
+        let decimal = |v: &ExactDecimal| {
+            let plain = v.0.normalize().to_string();
+            match lang {
+                Locale::Fr => plain.replace('.', ","),
+                Locale::En => plain,
+            }
+        };
         ImpactForm {
             jobs_created: text(impact.jobs_created.map(|v| v.to_string())),
             jobs_kept: text(impact.jobs_kept.map(|v| v.to_string())),
-            tonnes_diverted: text(impact.tonnes_diverted.map(|v| v.0.normalize().to_string())),
-            km_avoided: text(impact.km_avoided.map(|v| v.0.normalize().to_string())),
+            tonnes_diverted: text(impact.tonnes_diverted.as_ref().map(decimal)),
+            km_avoided: text(impact.km_avoided.as_ref().map(decimal)),
             note: text(impact.note.clone()),
         }
     }
@@ -155,14 +165,14 @@ async fn page(web: &Web, id: i64, refused: Refused) -> AppResult<HttpResponse> {
             actix_web::http::StatusCode::OK,
             fresh_transaction_form(),
             FormErrors::default(),
-            ImpactForm::of(&x.impact),
+            ImpactForm::of(&x.impact, web.ctx.lang),
             FormErrors::default(),
         ),
         Refused::Transaction(form, errors) => (
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             form,
             errors,
-            ImpactForm::of(&x.impact),
+            ImpactForm::of(&x.impact, web.ctx.lang),
             FormErrors::default(),
         ),
         Refused::Impact(impact, errors) => (

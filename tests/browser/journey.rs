@@ -156,6 +156,12 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
         .await;
     let text = b.wait_for_text("Livraison de 500 kg").await;
     assert!(text.contains("240,00"), "200,00 € + 20 % VAT: {text}");
+    // Its impact, filled in on the same page.
+    b.fill("#i-jobs_kept", "2").await;
+    b.fill("#i-tonnes_diverted", "0,5").await;
+    b.click("form[action$='/impact'] button[type=submit]").await;
+    let text = b.wait_for_text("Emplois maintenus").await;
+    assert!(text.contains("Tonnes détournées"), "{text}");
     b.screenshots("exchange").await;
 
     // The flow chart shows the net amount between the pôles.
@@ -166,6 +172,9 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     assert!(svg.contains("<title"), "the chart has a title");
     assert!(svg.contains("200,00"), "the chart shows the amount: {svg}");
     b.screenshots("coordinator").await;
+    b.goto("/coordinator/exchanges/new").await;
+    b.wait_for_text("Nouvel échange").await;
+    b.screenshots("new-exchange").await;
 
     // The pôle's page lists both members and their open listings' figures.
     b.goto("/poles/pole-a").await;
@@ -191,6 +200,23 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
         "offers only: {text}"
     );
     assert!(text.contains("0,0 km"), "the distance is shown: {text}");
+
+    // A member saves a search: an alert for oak offers around Romans.
+    b.sign_in("claire@menuiserie.fr", PASSWORD).await;
+    b.goto("/notifications").await;
+    b.wait_for_text("Mes préférences").await;
+    b.select("#alert-kind", "offer").await;
+    b.fill("#alert-commune", "26281").await;
+    b.fill("#alert-radius", "30").await;
+    b.fill("#alert-keywords", "chêne").await;
+    b.click("form[action='/notifications/alerts'] button[type=submit]")
+        .await;
+    let text = b.wait_for_text("L'alerte est créée.").await;
+    assert!(
+        text.contains("à moins de 30 km de Romans-sur-Isère"),
+        "{text}"
+    );
+    b.screenshots("notifications").await;
 
     // The admin's page.
     b.sign_in("admin@test.fr", "admin password 1").await;

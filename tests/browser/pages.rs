@@ -804,8 +804,8 @@ async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_page
     let html = text_of(&member, app.url(&format!("/exchanges/{id}"))).await;
     assert!(html.contains("Tonnes détournées"));
     assert!(
-        html.contains("value=\"1.5\""),
-        "the form shows what is saved"
+        html.contains("value=\"1,5\""),
+        "the form shows what is saved, the French way"
     );
     check_page(&format!("/exchanges/{id}"), &html);
 }
