@@ -304,11 +304,7 @@ async fn exchange_form_page(
             _ => groups.push((pole_name, vec![(id.0, name)])),
         }
     }
-    let status = if errors.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errors.status();
     web.page_with(
         status,
         &NewExchangePage {

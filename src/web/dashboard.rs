@@ -173,11 +173,7 @@ async fn enterprise_page(
 ) -> AppResult<HttpResponse> {
     let list: PoleList = api_json(api_poles::list(web.state.clone()).await).await?;
     let poles = list.items.into_iter().map(|p| (p.slug, p.name)).collect();
-    let status = if errors.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errors.status();
     web.page_with(
         status,
         &EnterprisePage {

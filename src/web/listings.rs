@@ -431,11 +431,7 @@ async fn form_page(
         .map(|c| (c.as_str(), web.ctx.category(c)))
         .collect();
     let units = Unit::ALL.iter().map(|u| (u.as_str(), u.label())).collect();
-    let status = if errors.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errors.status();
     web.page_with(
         status,
         &FormPage {
@@ -703,11 +699,7 @@ async fn listing_page(
         Vec::new()
     };
     let details = super::i18n::details_lines(web.ctx.lang, &l.details);
-    let status = if errors.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errors.status();
     web.page_with(
         status,
         &ListingPage {

@@ -335,6 +335,15 @@ impl FormErrors {
     pub fn any(&self) -> bool {
         self.general.is_some() || !self.fields.is_empty()
     }
+
+    /// A page that shows refused input answers 422, so that scripts and tests see it.
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        if self.any() {
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            actix_web::http::StatusCode::OK
+        }
+    }
 }
 
 // ---- Error pages ----

@@ -1,7 +1,6 @@
 //! My notifications: a choice per family of events (instant, daily digest, off), whether my
 //! address is confirmed, and my saved searches (alerts) with a form to add one.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -275,11 +274,7 @@ async fn render(
         .iter()
         .map(|c| (c.as_str(), web.ctx.category(c)))
         .collect();
-    let status = if errors.any() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = errors.status();
     web.page_with(
         status,
         &NotificationsPage {
