@@ -1,5 +1,6 @@
 //! My dashboard: my enterprises and their pôle memberships (create one, asking to join
-//! pôles), my listings, the matches to answer, my exchanges with their transactions.
+//! pôles, or correct one's details), my listings, the matches to answer, my exchanges with
+//! their transactions.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -15,7 +16,7 @@ use crate::api::matches::{self as api_matches, MatchList, MatchView};
 use crate::api::poles::{self as api_poles, PoleList};
 use crate::db;
 use crate::domain::enterprise::LegalForm;
-use crate::error::{AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::models::{enterprise, listing};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -24,6 +25,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/enterprises/new")
                 .route(web::get().to(enterprise_form))
                 .route(web::post().to(create_enterprise)),
+        )
+        .service(
+            web::resource("/enterprises/{id}/edit")
+                .route(web::get().to(edit_enterprise_form))
+                .route(web::post().to(update_enterprise)),
         )
         .route("/enterprises/{id}/join", web::post().to(join_pole));
 }
@@ -152,6 +158,8 @@ struct EnterpriseForm {
 #[template(path = "enterprise_form.html")]
 struct EnterprisePage {
     ctx: Ctx,
+    /// The enterprise being edited; `None` when creating one.
+    editing: Option<i64>,
     form: EnterpriseForm,
     chosen: Vec<String>,
     poles: Vec<(String, String)>,
@@ -167,6 +175,7 @@ impl EnterprisePage {
 
 async fn enterprise_page(
     web: &Web,
+    editing: Option<i64>,
     form: EnterpriseForm,
     chosen: Vec<String>,
     errors: FormErrors,
@@ -178,6 +187,7 @@ async fn enterprise_page(
         status,
         &EnterprisePage {
             ctx: web.ctx.clone(),
+            editing,
             form,
             chosen,
             poles,
@@ -205,7 +215,7 @@ async fn enterprise_form(web: Web, query: web::Query<PoleQuery>) -> AppResult<Ht
     } else {
         vec![query.pole.clone()]
     };
-    enterprise_page(&web, form, chosen, FormErrors::default()).await
+    enterprise_page(&web, None, form, chosen, FormErrors::default()).await
 }
 
 async fn create_enterprise(posted: Posted<EnterpriseForm>) -> AppResult<HttpResponse> {
@@ -214,20 +224,11 @@ async fn create_enterprise(posted: Posted<EnterpriseForm>) -> AppResult<HttpResp
     let caller = web.require()?;
     let mut errors: Vec<FieldError> = Vec::new();
     let headcount = parse_int::<i32>(&mut errors, "headcount", &form.headcount);
-    let legal_form =
-        serde_json::from_value::<LegalForm>(serde_json::Value::String(form.legal_form.clone()))
-            .ok();
-    if legal_form.is_none() {
-        errors.push(FieldError {
-            field: "legal_form".into(),
-            code: "invalid_value".into(),
-            message: "Choose a legal form.".into(),
-        });
-    }
+    let legal_form = chosen_legal_form(&mut errors, &form.legal_form);
     let commune = resolve_commune(&web, &form.commune).await?;
     let (Some(legal_form), true) = (legal_form, errors.is_empty()) else {
-        let errors = FormErrors::from_error(crate::error::AppError::Validation(errors), web.tr())?;
-        return enterprise_page(&web, form, poles, errors).await;
+        let errors = FormErrors::from_error(AppError::Validation(errors), web.tr())?;
+        return enterprise_page(&web, None, form, poles, errors).await;
     };
     let request = api_enterprises::CreateEnterpriseRequest {
         siret: form.siret.clone(),
@@ -243,9 +244,89 @@ async fn create_enterprise(posted: Posted<EnterpriseForm>) -> AppResult<HttpResp
         Ok(_) => Ok(see_other("/dashboard")),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.tr())?;
-            enterprise_page(&web, form, poles, errors).await
+            enterprise_page(&web, None, form, poles, errors).await
         }
     }
+}
+
+/// The legal form chosen in the form, or an error on its field.
+fn chosen_legal_form(errors: &mut Vec<FieldError>, value: &str) -> Option<LegalForm> {
+    let legal_form =
+        serde_json::from_value::<LegalForm>(serde_json::Value::String(value.to_string())).ok();
+    if legal_form.is_none() {
+        errors.push(FieldError {
+            field: "legal_form".into(),
+            code: "invalid_value".into(),
+            message: "Choose a legal form.".into(),
+        });
+    }
+    legal_form
+}
+
+/// My enterprise's details, to correct (the SIRET stays: it names the enterprise).
+async fn edit_enterprise_form(web: Web, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    web.require()?;
+    let id = id.into_inner();
+    if !own_enterprises(&web).await?.iter().any(|(e, _)| e.0 == id) {
+        return Err(AppError::Forbidden(
+            "Only the enterprise's accounts edit it.",
+        ));
+    }
+    let found: EnterpriseView =
+        api_json(api_enterprises::show(web.state.clone(), web.maybe(), web::Path::from(id)).await)
+            .await?;
+    let form = EnterpriseForm {
+        siret: found.siret,
+        name: found.name,
+        legal_form: found.legal_form.as_str().to_string(),
+        ess: if found.ess {
+            "on".into()
+        } else {
+            String::new()
+        },
+        naf: found.naf,
+        commune: found.commune,
+        headcount: found.headcount.to_string(),
+    };
+    enterprise_page(&web, Some(id), form, Vec::new(), FormErrors::default()).await
+}
+
+async fn update_enterprise(
+    posted: Posted<EnterpriseForm>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let id = id.into_inner();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let headcount = parse_int::<i32>(&mut errors, "headcount", &form.headcount);
+    let legal_form = chosen_legal_form(&mut errors, &form.legal_form);
+    let commune = resolve_commune(&web, &form.commune).await?;
+    let refused = if errors.is_empty() {
+        let request = api_enterprises::UpdateEnterpriseRequest {
+            name: Some(form.name.clone()),
+            legal_form,
+            ess: Some(!form.ess.is_empty()),
+            naf: Some(form.naf.trim().to_string()),
+            commune: Some(commune),
+            headcount: Some(headcount.unwrap_or(0)),
+        };
+        match api_enterprises::update(
+            web.state.clone(),
+            caller,
+            web::Path::from(id),
+            Json(request),
+        )
+        .await
+        {
+            Ok(_) => return Ok(see_other("/dashboard")),
+            Err(error) => error,
+        }
+    } else {
+        AppError::Validation(errors)
+    };
+    let errors = FormErrors::from_error(refused, web.tr())?;
+    enterprise_page(&web, Some(id), form, Vec::new(), errors).await
 }
 
 #[derive(Deserialize)]

@@ -809,3 +809,93 @@ async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_page
     );
     check_page(&format!("/exchanges/{id}"), &html);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_corrects_its_enterprise_from_its_dashboard_and_others_may_not() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 2).await;
+    let (token, id) = &market.members[0];
+    let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
+    let dashboard = text_of(&member, app.url("/dashboard")).await;
+    assert!(dashboard.contains(&format!("href=\"/enterprises/{id}/edit\"")));
+    let html = text_of(&member, app.url(&format!("/enterprises/{id}/edit"))).await;
+    check_page(&format!("/enterprises/{id}/edit"), &html);
+    assert!(html.contains("readonly"), "the SIRET stays");
+
+    let post = |name: &'static str, headcount: &'static str, csrf: String| {
+        member
+            .post(app.url(&format!("/enterprises/{id}/edit")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("siret", "ignored"),
+                ("name", name),
+                ("legal_form", "scic"),
+                ("naf", "16.10A"),
+                ("commune", "26362"),
+                ("headcount", headcount),
+            ])
+            .send()
+    };
+    // A bad headcount: refused next to the field, the name kept, nothing changed.
+    let refused = post("Scierie du Vercors", "beaucoup", csrf_of(&html))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("id=\"headcount-error\""), "{refused}");
+    assert!(refused.contains("value=\"Scierie du Vercors\""));
+    let before: Value = app
+        .get(&format!("/api/v1/enterprises/{id}"), Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(before["name"], "Scierie du Vercors");
+
+    let saved = post("Scierie du Vercors", "12", csrf_of(&refused))
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    let after: Value = app
+        .get(&format!("/api/v1/enterprises/{id}"), Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["name"], "Scierie du Vercors");
+    assert_eq!(after["legal_form"], "scic");
+    assert_eq!(after["headcount"], 12);
+    assert_eq!(after["commune"], "26362");
+    assert_eq!(after["siret"], before["siret"]);
+
+    // Another member may neither open nor send the form.
+    let other = sign_in(&app, "member1@example.fr", "correct horse battery").await;
+    let response = other
+        .get(app.url(&format!("/enterprises/{id}/edit")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let html = text_of(&other, app.url("/dashboard")).await;
+    let response = other
+        .post(app.url(&format!("/enterprises/{id}/edit")))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("name", "Prise de contrôle"),
+            ("legal_form", "scop"),
+            ("naf", "16.10A"),
+            ("commune", "26362"),
+            ("headcount", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let unchanged: Value = app
+        .get(&format!("/api/v1/enterprises/{id}"), Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unchanged["name"], "Scierie du Vercors");
+}
