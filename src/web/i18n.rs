@@ -133,6 +133,12 @@ pub fn field_message(tr: &Tr, code: &str, message: &str) -> String {
         "not_found" => "Aucun compte n'a cette adresse.",
         "forbidden" => "Vous n'agissez pas pour cette entreprise.",
         "details" => "Complétez les précisions propres à la catégorie.",
+        "committed" => "Des échanges ont déjà pris une partie de cette quantité : elle ne peut plus changer ainsi.",
+        "message_length" => "Le message compte de 1 à 2 000 caractères.",
+        "amount_too_large" => "Ce montant est trop grand pour être enregistré.",
+        "unknown_pole" => "Aucun pôle ne porte cet identifiant.",
+        "region_format" => "Un code de région compte deux chiffres, par exemple 84.",
+        "limit_range" => "La limite est comprise entre 1 et 100.",
         code if code.starts_with("siret") => {
             "Le SIRET compte 14 chiffres et doit être valide (clé de Luhn)."
         }
@@ -144,8 +150,44 @@ pub fn field_message(tr: &Tr, code: &str, message: &str) -> String {
     fr.to_string()
 }
 
-pub fn conflict_message(tr: &Tr, _detail: &str) -> String {
-    tr.conflict_text.to_string()
+/// A refusal of the current state (409) in the reader's language: the API's own sentence in
+/// English, its translation in French where the page can lead to it, else a general one.
+pub fn conflict_message(tr: &Tr, detail: &str) -> String {
+    if std::ptr::eq(tr, &EN) {
+        return if detail.is_empty() {
+            tr.conflict_text.to_string()
+        } else {
+            detail.to_string()
+        };
+    }
+    let fr = match detail {
+        "Impact can be filled in until 30 days after completion." => {
+            "Les chiffres d'impact se saisissent jusqu'à 30 jours après la fin de l'échange."
+        }
+        "An account with this e-mail already exists." => {
+            "Un compte existe déjà avec cette adresse."
+        }
+        "An enterprise with this SIRET is registered already." => {
+            "Une entreprise avec ce SIRET est déjà inscrite."
+        }
+        "A pôle with this slug already exists." => "Un pôle porte déjà cet identifiant.",
+        "An enterprise cannot answer its own need." => {
+            "Une entreprise ne peut pas répondre à son propre besoin."
+        }
+        "The offer has nothing left to give." => "L'offre n'a plus rien à donner.",
+        "This transaction is reversed already." => "Cette opération est déjà contre-passée.",
+        "Transactions are recorded on exchanges in progress or completed." => {
+            "Les opérations s'enregistrent sur les échanges en cours ou terminés."
+        }
+        "The total of these terms is too large to record." => {
+            "Le total de ces conditions est trop grand pour être enregistré."
+        }
+        "This enterprise is a member of this pôle already, or has asked to join it." => {
+            "Cette entreprise est déjà membre de ce pôle, ou a déjà demandé à le rejoindre."
+        }
+        _ => tr.conflict_text,
+    };
+    fr.to_string()
 }
 
 pub fn status_label(tr: &Tr, value: &str) -> &'static str {
@@ -327,6 +369,23 @@ pub fn details_lines(lang: Locale, details: &serde_json::Value) -> Vec<(&'static
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_of_the_current_state_are_said_in_the_readers_language() {
+        let late = "Impact can be filled in until 30 days after completion.";
+        assert_eq!(conflict_message(&EN, late), late);
+        assert!(conflict_message(&FR, late).contains("30 jours"));
+        // A sentence without a translation falls back to the general French one.
+        assert_eq!(
+            conflict_message(&FR, "Something new happened."),
+            FR.conflict_text
+        );
+        assert_eq!(conflict_message(&EN, ""), EN.conflict_text);
+        assert!(
+            field_message(&FR, "committed", "Exchanges have taken…").starts_with("Des échanges")
+        );
+        assert_eq!(field_message(&EN, "committed", "As sent"), "As sent");
+    }
 
     #[test]
     fn accept_language_picks_the_preferred_of_french_and_english() {
