@@ -49,6 +49,7 @@ diesel::table! {
     alert_queue (listing_id) {
         listing_id -> Int8,
         queued_at -> Timestamptz,
+        attempts -> Int4,
     }
 }
 

@@ -114,11 +114,14 @@ pub async fn run(
 
 /// How many queued listings one pass of the worker takes, each in its own transaction.
 const ALERT_LISTINGS_PER_PASS: usize = 50;
+/// A listing whose alerts fail this many times is given up (and logged as an error).
+const ALERT_MAX_ATTEMPTS: i32 = 5;
 
 /// Tells the alerts of up to [`ALERT_LISTINGS_PER_PASS`] queued listings (see
 /// `events::listing_opened`); returns how many listings it took. Each listing's claim and
-/// emails commit together, so a failure puts the listing back and any number of workers can
-/// share the queue.
+/// emails commit together, so any number of workers can share the queue. A listing whose
+/// telling fails goes back on the queue after a growing delay, behind the others, and is
+/// given up after [`ALERT_MAX_ATTEMPTS`]: one bad listing never holds up the rest.
 pub fn tell_queued_alerts(
     conn: &mut diesel::PgConnection,
     links: &Links,
@@ -127,13 +130,26 @@ pub fn tell_queued_alerts(
     let mut taken = 0;
     while taken < ALERT_LISTINGS_PER_PASS {
         let claimed = conn.transaction(|conn| {
-            let Some(id) = crate::models::alert::claim_queued(conn)? else {
+            let Some(queued) = crate::models::alert::claim_queued(conn)? else {
                 return Ok::<_, crate::error::AppError>(false);
             };
-            // Deleted since: the queue row went with it (ON DELETE CASCADE), so it exists.
-            let opened = listing::find(conn, id)?;
-            let told = events::tell_alerts(conn, links, &opened)?;
-            tracing::debug!(listing_id = %id, alerts = told, "alerts told");
+            let id = queued.listing_id;
+            // A savepoint: a failure undoes this listing's writes but keeps the claim.
+            let told = conn.transaction(|conn| {
+                let opened = listing::find(conn, id)?;
+                events::tell_alerts(conn, links, &opened)
+            });
+            match told {
+                Ok(count) => tracing::debug!(listing_id = %id, alerts = count, "alerts told"),
+                Err(error) if queued.attempts + 1 >= ALERT_MAX_ATTEMPTS => {
+                    tracing::error!(listing_id = %id, error = %error, "alerts of a listing given up");
+                }
+                Err(error) => {
+                    let delay = 30 * 2i32.pow(queued.attempts.clamp(0, 10) as u32);
+                    tracing::warn!(listing_id = %id, error = %error, retry_in_secs = delay, "could not tell a listing's alerts");
+                    crate::models::alert::postpone(conn, queued, delay)?;
+                }
+            }
             Ok(true)
         })?;
         if !claimed {

@@ -196,25 +196,47 @@ pub fn queue(conn: &mut PgConnection, listing: ListingId) -> QueryResult<()> {
         .map(|_| ())
 }
 
-/// Takes the oldest queued listing off the queue, skipping those another worker holds. Call
-/// it inside the transaction that writes the listing's alert emails: if that transaction
-/// fails, the listing goes back on the queue.
-pub fn claim_queued(conn: &mut PgConnection) -> QueryResult<Option<ListingId>> {
+/// Takes the oldest due listing off the queue, skipping those another worker holds, with
+/// how many times telling its alerts has failed before. Call it inside the transaction that
+/// writes the listing's alert emails: if that transaction fails, the listing goes back on the
+/// queue as it was.
+pub fn claim_queued(conn: &mut PgConnection) -> QueryResult<Option<QueuedListing>> {
     diesel::sql_query(
         "DELETE FROM alert_queue WHERE listing_id = (
-             SELECT listing_id FROM alert_queue ORDER BY queued_at, listing_id
+             SELECT listing_id FROM alert_queue WHERE queued_at <= now()
+             ORDER BY queued_at, listing_id
              LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING listing_id",
+         RETURNING listing_id, attempts",
     )
     .get_result::<QueuedListing>(conn)
     .optional()
-    .map(|found| found.map(|q| q.listing_id))
 }
 
-#[derive(QueryableByName)]
-struct QueuedListing {
+#[derive(Debug, Clone, Copy, QueryableByName)]
+pub struct QueuedListing {
     #[diesel(sql_type = BigInt)]
-    listing_id: ListingId,
+    pub listing_id: ListingId,
+    /// Failed attempts before this one.
+    #[diesel(sql_type = Integer)]
+    pub attempts: i32,
+}
+
+/// Puts a listing whose telling failed back on the queue, due after `delay_secs`.
+pub fn postpone(
+    conn: &mut PgConnection,
+    queued: QueuedListing,
+    delay_secs: i32,
+) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO alert_queue (listing_id, queued_at, attempts)
+         VALUES ($1, now() + make_interval(secs => $2), $3)
+         ON CONFLICT (listing_id) DO NOTHING",
+    )
+    .bind::<BigInt, _>(queued.listing_id.0)
+    .bind::<Integer, _>(delay_secs)
+    .bind::<Integer, _>(queued.attempts + 1)
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// How many listings wait for their alerts (tests and benchmarks).

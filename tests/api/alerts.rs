@@ -304,3 +304,73 @@ async fn tell(app: &TestApp) -> usize {
     })
     .await
 }
+
+/// A listing whose alerts cannot be told waits behind the others and is given up after a
+/// few attempts: it never holds up the queue.
+#[tokio::test]
+async fn a_listing_whose_alerts_fail_does_not_hold_up_the_others() {
+    use diesel::connection::SimpleConnection;
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn_with(|s| s.mail.poll_interval_ms = 3_600_000).await;
+    let market = Market::open(&app, 2).await;
+    let (a, a_id) = &market.members[0];
+    let (b, _) = &market.members[1];
+    let watch = json!({"kind": "offer", "commune": "26281", "radius_km": 30, "keywords": "chêne"});
+    assert_eq!(
+        app.post("/api/v1/alerts", Some(b), &watch).await.status(),
+        201
+    );
+    let poison = app
+        .create_listing(
+            a,
+            &listing_body(
+                *a_id,
+                "offer",
+                json!({"title": "Chêne qui fâche", "commune": "26362"}),
+            ),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    app.create_listing(
+        a,
+        &listing_body(
+            *a_id,
+            "offer",
+            json!({"title": "Chêne sans histoire", "commune": "26362"}),
+        ),
+    )
+    .await;
+    // Recording a hit of the first listing fails, as a broken row or a bug would.
+    app.with_conn(move |conn| {
+        conn.batch_execute(&format!(
+            "CREATE FUNCTION refuse_hit() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN IF NEW.listing_id = {poison} THEN RAISE EXCEPTION 'broken'; END IF;
+             RETURN NEW; END $$;
+             CREATE TRIGGER refuse_hit BEFORE INSERT ON alert_hits
+             FOR EACH ROW EXECUTE FUNCTION refuse_hit();"
+        ))
+        .unwrap();
+    })
+    .await;
+
+    assert_eq!(tell(&app).await, 2, "both are taken, the first one first");
+    assert_eq!(alert_emails(&app).await, 1, "the second one is told");
+    assert_eq!(
+        queued(&app).await,
+        1,
+        "the first one waits to be tried again"
+    );
+    assert_eq!(tell(&app).await, 0, "not before its delay");
+
+    // Due again, at its last attempt: given up, the queue is empty.
+    app.with_conn(|conn| {
+        diesel::sql_query("UPDATE alert_queue SET queued_at = now(), attempts = 4")
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+    assert_eq!(tell(&app).await, 1);
+    assert_eq!(queued(&app).await, 0);
+    assert_eq!(alert_emails(&app).await, 1);
+}
