@@ -582,7 +582,7 @@ pub async fn transition(
 }
 
 /// Impact figures can be filled in until this many days after completion.
-const IMPACT_DAYS_AFTER_COMPLETION: i64 = 30;
+pub const IMPACT_DAYS_AFTER_COMPLETION: i64 = 30;
 
 /// Record the exchange's impact: jobs created or kept, tonnes diverted, km avoided.
 #[utoipa::path(put, path = "/api/v1/exchanges/{id}/impact", tag = "exchanges", security(("bearer" = [])),

@@ -186,14 +186,19 @@ pub fn record_hits(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Ve
     .load(conn)
 }
 
-/// Queues an opened listing for its alerts (see [`claim_queued`]); queuing it again before
-/// the worker came by changes nothing.
+/// Queues an opened listing for its alerts (see [`claim_queued`]). Queued already, its row is
+/// updated rather than left alone: the update locks it until this transaction commits, so a
+/// worker cannot tell the alerts from the listing as it was before this change (it skips
+/// locked rows), and a postponed listing that changed is due again with fresh attempts.
 pub fn queue(conn: &mut PgConnection, listing: ListingId) -> QueryResult<()> {
-    diesel::insert_into(alert_queue::table)
-        .values(alert_queue::listing_id.eq(listing))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .map(|_| ())
+    diesel::sql_query(
+        "INSERT INTO alert_queue (listing_id) VALUES ($1)
+         ON CONFLICT (listing_id) DO UPDATE
+         SET queued_at = LEAST(alert_queue.queued_at, now()), attempts = 0",
+    )
+    .bind::<BigInt, _>(listing.0)
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Takes the oldest due listing off the queue, skipping those another worker holds, with

@@ -356,6 +356,13 @@ async fn create_exchange(posted: Posted<ExchangeForm>) -> AppResult<HttpResponse
         required(&mut errors, "category", "Choose a category.");
     }
     let unit = Unit::parse(&form.unit);
+    if unit.is_none() && !form.unit.is_empty() {
+        errors.push(FieldError {
+            field: "unit".into(),
+            code: "invalid_value".into(),
+            message: "Choose a unit from the list.".into(),
+        });
+    }
     let quantity = parse_decimal(&mut errors, "quantity", &form.quantity);
     let unit_price = parse_decimal(&mut errors, "unit_price", &form.unit_price);
     let refused = match (provider, beneficiary, category) {
@@ -393,13 +400,14 @@ async fn create_exchange(posted: Posted<ExchangeForm>) -> AppResult<HttpResponse
         }
         _ => AppError::Validation(errors),
     };
+    let mut form = form;
     let shown = match refused {
         // Neither enterprise is in a pôle the caller coordinates: said on the form.
         AppError::Forbidden(_) => FormErrors {
             fields: Vec::new(),
             general: Some(web.tr().not_your_pole.to_string()),
         },
-        other => FormErrors::from_error(other, web.tr())?,
+        other => super::FormErrors::from_keyed_error(other, web.tr(), &mut form.key)?,
     };
     exchange_form_page(&web, form, shown).await
 }

@@ -263,15 +263,22 @@ fn chosen_legal_form(errors: &mut Vec<FieldError>, value: &str) -> Option<LegalF
     legal_form
 }
 
+/// Only an enterprise's own accounts open or send its edit form.
+async fn require_own_enterprise(web: &Web, id: i64) -> AppResult<()> {
+    if own_enterprises(web).await?.iter().any(|(e, _)| e.0 == id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only the enterprise's accounts edit it.",
+        ))
+    }
+}
+
 /// My enterprise's details, to correct (the SIRET stays: it names the enterprise).
 async fn edit_enterprise_form(web: Web, id: web::Path<i64>) -> AppResult<HttpResponse> {
     web.require()?;
     let id = id.into_inner();
-    if !own_enterprises(&web).await?.iter().any(|(e, _)| e.0 == id) {
-        return Err(AppError::Forbidden(
-            "Only the enterprise's accounts edit it.",
-        ));
-    }
+    require_own_enterprise(&web, id).await?;
     let found: EnterpriseView =
         api_json(api_enterprises::show(web.state.clone(), web.maybe(), web::Path::from(id)).await)
             .await?;
@@ -298,6 +305,7 @@ async fn update_enterprise(
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
     let id = id.into_inner();
+    require_own_enterprise(&web, id).await?;
     let mut errors: Vec<FieldError> = Vec::new();
     let headcount = parse_int::<i32>(&mut errors, "headcount", &form.headcount);
     let legal_form = chosen_legal_form(&mut errors, &form.legal_form);

@@ -102,10 +102,14 @@ struct ExchangePage {
 }
 
 impl ExchangePage {
-    /// Impact figures are kept for exchanges not cancelled (the API refuses them more than
-    /// 30 days after completion, and the page says so).
+    /// Impact figures are filled in on exchanges not cancelled, until 30 days after
+    /// completion (the API's rule; the form is not shown when the API would refuse it).
     fn accepts_impact(&self) -> bool {
-        self.x.status != ExchangeStatus::Cancelled
+        let too_late = self.x.completed_at.is_some_and(|at| {
+            chrono::Utc::now() - at
+                > chrono::Duration::days(api_exchanges::IMPACT_DAYS_AFTER_COMPLETION)
+        });
+        self.x.status != ExchangeStatus::Cancelled && !too_late
     }
 
     /// The figures recorded, as (label, value).
@@ -297,7 +301,8 @@ async fn record(posted: Posted<TransactionForm>, id: web::Path<i64>) -> AppResul
     match answer {
         Ok(_) => Ok(see_other(&format!("/exchanges/{id}#transactions"))),
         Err(error) => {
-            let errors = FormErrors::from_error(error, web.tr())?;
+            let mut form = form;
+            let errors = FormErrors::from_keyed_error(error, web.tr(), &mut form.key)?;
             page(&web, id, Refused::Transaction(form, errors)).await
         }
     }

@@ -316,6 +316,23 @@ impl FormErrors {
         }
     }
 
+    /// As [`FormErrors::from_error`], for a form carrying a one-time key: when the key was
+    /// used already with other input (the form was sent, then changed and sent again), the
+    /// person is told so and the form gets a fresh key, instead of an error on a field they
+    /// cannot see.
+    pub fn from_keyed_error(error: AppError, tr: &Tr, key: &mut String) -> AppResult<FormErrors> {
+        let reused = matches!(&error, AppError::Validation(fields)
+            if fields.iter().any(|f| f.code == "idempotency_key_reused"));
+        if reused {
+            *key = csrf::random_key();
+            return Ok(FormErrors {
+                fields: Vec::new(),
+                general: Some(tr.form_sent_already.to_string()),
+            });
+        }
+        FormErrors::from_error(error, tr)
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.fields
             .iter()

@@ -758,6 +758,21 @@ async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_page
     let id = exchanges["items"][0]["id"].as_i64().unwrap();
     assert_eq!(created[0], format!("/exchanges/{id}"));
     assert_eq!(exchanges["items"][0]["total_amount"], "1050.00");
+    // Back, changed and sent again with the same key: said plainly, with a fresh key.
+    let again = post(
+        provider.to_string(),
+        beneficiary.to_string(),
+        "Quatre jours de formation à la menuiserie",
+        "k2",
+        csrf_of(&refused),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), 422);
+    let again = again.text().await.unwrap();
+    assert!(again.contains("déjà été envoyé"), "{again}");
+    assert!(again.contains("name=\"key\" value=\""));
+    assert!(!again.contains("name=\"key\" value=\"k2\""), "a fresh key");
 
     // The provider's member fills in the impact: a bad figure is refused, then it is saved.
     let html = text_of(&member, app.url(&format!("/exchanges/{id}"))).await;
