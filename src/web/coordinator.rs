@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::charts::{self, Flow};
-use super::listings::parse_decimal;
+use super::listings::{invalid, parse_decimal};
 use super::{api_done, api_json, see_other, Ctx, FormErrors, NoFields, Posted, Web};
 use crate::api::enterprises as api_enterprises;
 use crate::api::exchanges::{self as api_exchanges, ExchangeList, ExchangeView};
@@ -321,31 +321,25 @@ async fn exchange_form_page(
     )
 }
 
-fn required(errors: &mut Vec<FieldError>, field: &str, message: &str) {
-    errors.push(FieldError {
-        field: field.into(),
-        code: "required".into(),
-        message: message.into(),
-    });
-}
-
 async fn create_exchange(posted: Posted<ExchangeForm>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
     let mut errors: Vec<FieldError> = Vec::new();
     let provider = form.provider.parse::<i64>().ok();
     if provider.is_none() {
-        required(
+        invalid(
             &mut errors,
             "provider_enterprise_id",
+            "required",
             "Choose the provider.",
         );
     }
     let beneficiary = form.beneficiary.parse::<i64>().ok();
     if beneficiary.is_none() {
-        required(
+        invalid(
             &mut errors,
             "beneficiary_enterprise_id",
+            "required",
             "Choose the beneficiary.",
         );
     }
@@ -353,15 +347,16 @@ async fn create_exchange(posted: Posted<ExchangeForm>) -> AppResult<HttpResponse
         .into_iter()
         .find(|c| c.as_str() == form.category);
     if category.is_none() {
-        required(&mut errors, "category", "Choose a category.");
+        invalid(&mut errors, "category", "required", "Choose a category.");
     }
     let unit = Unit::parse(&form.unit);
     if unit.is_none() && !form.unit.is_empty() {
-        errors.push(FieldError {
-            field: "unit".into(),
-            code: "invalid_value".into(),
-            message: "Choose a unit from the list.".into(),
-        });
+        invalid(
+            &mut errors,
+            "unit",
+            "invalid_value",
+            "Choose a unit from the list.",
+        );
     }
     let quantity = parse_decimal(&mut errors, "quantity", &form.quantity);
     let unit_price = parse_decimal(&mut errors, "unit_price", &form.unit_price);

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::listings::{own_enterprises, parse_int, resolve_commune};
+use super::listings::{invalid, own_enterprises, parse_int, resolve_commune};
 use super::{api_json, see_other, Ctx, FormErrors, Posted, Web};
 use crate::api::enterprises::{self as api_enterprises, EnterpriseView};
 use crate::api::exchanges::{self as api_exchanges, ExchangeList, ExchangeView};
@@ -254,11 +254,12 @@ fn chosen_legal_form(errors: &mut Vec<FieldError>, value: &str) -> Option<LegalF
     let legal_form =
         serde_json::from_value::<LegalForm>(serde_json::Value::String(value.to_string())).ok();
     if legal_form.is_none() {
-        errors.push(FieldError {
-            field: "legal_form".into(),
-            code: "invalid_value".into(),
-            message: "Choose a legal form.".into(),
-        });
+        invalid(
+            errors,
+            "legal_form",
+            "invalid_value",
+            "Choose a legal form.",
+        );
     }
     legal_form
 }

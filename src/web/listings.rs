@@ -117,7 +117,8 @@ fn text(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
-fn invalid(errors: &mut Vec<FieldError>, field: &str, code: &str, message: &str) {
+/// Adds a refusal of one field, as the API words them.
+pub fn invalid(errors: &mut Vec<FieldError>, field: &str, code: &str, message: &str) {
     errors.push(FieldError {
         field: field.into(),
         code: code.into(),

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::listings::{parse_int, resolve_commune};
+use super::listings::{invalid, parse_int, resolve_commune};
 use super::{api_done, api_json, see_other, Ctx, FormErrors, Posted, Web};
 use crate::api::alerts::{
     self as api_alerts, AlertFrequency, AlertList, AlertView, CreateAlertRequest,
@@ -346,11 +346,7 @@ fn parse_choice<T: serde::de::DeserializeOwned>(
     }
     let parsed = serde_json::from_value(serde_json::Value::String(value.to_string())).ok();
     if parsed.is_none() {
-        errors.push(FieldError {
-            field: field.into(),
-            code: "invalid_value".into(),
-            message: "Choose one of the options.".into(),
-        });
+        invalid(errors, field, "invalid_value", "Choose one of the options.");
     }
     parsed
 }

@@ -224,17 +224,8 @@ async fn a_daily_alert_waits_for_the_digest() {
 /// listing, skips a listing closed meanwhile, and takes each queued listing once.
 #[tokio::test]
 async fn alerts_are_told_by_the_worker_from_a_queue_that_publishing_fills() {
-    // The service's own worker sleeps for an hour after its first pass: this test runs the
-    // queue by hand.
-    let app = TestApp::spawn_with(|s| s.mail.poll_interval_ms = 3_600_000).await;
-    let market = Market::open(&app, 2).await;
+    let (app, market) = queue_run_by_hand().await;
     let (a, a_id) = &market.members[0];
-    let (b, _) = &market.members[1];
-    let watch = json!({"kind": "offer", "commune": "26281", "radius_km": 30, "keywords": "chêne"});
-    assert_eq!(
-        app.post("/api/v1/alerts", Some(b), &watch).await.status(),
-        201
-    );
     // Closed before the worker came by: taken off the queue, nobody told.
     let closed = app
         .create_listing(
@@ -311,15 +302,8 @@ async fn tell(app: &TestApp) -> usize {
 async fn a_listing_whose_alerts_fail_does_not_hold_up_the_others() {
     use diesel::connection::SimpleConnection;
     use diesel::RunQueryDsl;
-    let app = TestApp::spawn_with(|s| s.mail.poll_interval_ms = 3_600_000).await;
-    let market = Market::open(&app, 2).await;
+    let (app, market) = queue_run_by_hand().await;
     let (a, a_id) = &market.members[0];
-    let (b, _) = &market.members[1];
-    let watch = json!({"kind": "offer", "commune": "26281", "radius_km": 30, "keywords": "chêne"});
-    assert_eq!(
-        app.post("/api/v1/alerts", Some(b), &watch).await.status(),
-        201
-    );
     let poison = app
         .create_listing(
             a,
@@ -373,4 +357,18 @@ async fn a_listing_whose_alerts_fail_does_not_hold_up_the_others() {
     assert_eq!(tell(&app).await, 1);
     assert_eq!(queued(&app).await, 0);
     assert_eq!(alert_emails(&app).await, 1);
+}
+
+/// A service whose own worker sleeps for an hour after its first pass, so that the test
+/// runs the alert queue by hand, and a market of two members, the second watching for oak
+/// offers within 30 km of Romans-sur-Isère.
+async fn queue_run_by_hand() -> (TestApp, Market) {
+    let app = TestApp::spawn_with(|s| s.mail.poll_interval_ms = 3_600_000).await;
+    let market = Market::open(&app, 2).await;
+    let watch = json!({"kind": "offer", "commune": "26281", "radius_km": 30, "keywords": "chêne"});
+    let response = app
+        .post("/api/v1/alerts", Some(&market.members[1].0), &watch)
+        .await;
+    assert_eq!(response.status(), 201);
+    (app, market)
 }

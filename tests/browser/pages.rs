@@ -148,12 +148,7 @@ async fn every_main_page_is_light_labelled_and_protected() {
             .await;
         assert_eq!(response.status(), 200);
     }
-    let exchanges: Value = app
-        .get("/api/v1/exchanges", Some(&market.coordinator))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let exchanges = api_value(&app, "/api/v1/exchanges", &market.coordinator).await;
     let exchange = exchanges["items"][0]["id"].as_i64().expect("an exchange");
     app.post(
         &format!("/api/v1/exchanges/{exchange}/transition"),
@@ -572,12 +567,7 @@ async fn a_member_sets_its_notifications_and_keeps_alerts_from_its_page() {
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    let me: Value = app
-        .get("/api/v1/me", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = api_value(&app, "/api/v1/me", token).await;
     assert_eq!(me["notifications"]["matches"], "daily");
     assert_eq!(me["notifications"]["listings"], "off");
     assert_eq!(me["notifications"]["alerts"], "off");
@@ -608,12 +598,7 @@ async fn a_member_sets_its_notifications_and_keeps_alerts_from_its_page() {
         refused.contains("value=\"daily\" checked"),
         "the frequency is kept"
     );
-    let alerts: Value = app
-        .get("/api/v1/alerts", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let alerts = api_value(&app, "/api/v1/alerts", token).await;
     assert_eq!(alerts["items"].as_array().unwrap().len(), 0);
 
     // The same alert around Die (26113): saved, listed, then deleted.
@@ -631,12 +616,7 @@ async fn a_member_sets_its_notifications_and_keeps_alerts_from_its_page() {
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    let alerts: Value = app
-        .get("/api/v1/alerts", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let alerts = api_value(&app, "/api/v1/alerts", token).await;
     let id = alerts["items"][0]["id"]
         .as_i64()
         .expect("the alert is saved");
@@ -659,12 +639,7 @@ async fn a_member_sets_its_notifications_and_keeps_alerts_from_its_page() {
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    let alerts: Value = app
-        .get("/api/v1/alerts", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let alerts = api_value(&app, "/api/v1/alerts", token).await;
     assert_eq!(alerts["items"].as_array().unwrap().len(), 0);
 }
 
@@ -724,12 +699,7 @@ async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_page
         "{refused}"
     );
     assert!(refused.contains("value=\"Trois jours de formation à la menuiserie\""));
-    let none: Value = app
-        .get("/api/v1/exchanges", Some(&market.coordinator))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let none = api_value(&app, "/api/v1/exchanges", &market.coordinator).await;
     assert_eq!(none["items"].as_array().unwrap().len(), 0);
 
     // Sent twice with the form's key: one exchange, and its page.
@@ -748,12 +718,7 @@ async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_page
         created.push(response.headers()["location"].to_str().unwrap().to_string());
     }
     assert_eq!(created[0], created[1]);
-    let exchanges: Value = app
-        .get("/api/v1/exchanges", Some(&market.coordinator))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let exchanges = api_value(&app, "/api/v1/exchanges", &market.coordinator).await;
     assert_eq!(exchanges["items"].as_array().unwrap().len(), 1);
     let id = exchanges["items"][0]["id"].as_i64().unwrap();
     assert_eq!(created[0], format!("/exchanges/{id}"));
@@ -796,22 +761,12 @@ async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_page
     assert!(refused.contains("id=\"jobs_kept-error\""), "{refused}");
     assert!(refused.contains("id=\"tonnes_diverted-error\""));
     assert!(refused.contains("value=\"1,2345\""), "the input is kept");
-    let unchanged: Value = app
-        .get(&format!("/api/v1/exchanges/{id}"), Some(member_token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let unchanged = api_value(&app, &format!("/api/v1/exchanges/{id}"), member_token).await;
     assert_eq!(unchanged["impact"]["jobs_created"], Value::Null);
 
     let saved = impact("3", "1,5", csrf_of(&refused)).await.unwrap();
     assert_eq!(saved.status(), 303);
-    let view: Value = app
-        .get(&format!("/api/v1/exchanges/{id}"), Some(member_token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = api_value(&app, &format!("/api/v1/exchanges/{id}"), member_token).await;
     assert_eq!(view["impact"]["jobs_kept"], 3);
     assert_eq!(view["impact"]["tonnes_diverted"], "1.5");
     assert_eq!(view["impact"]["km_avoided"], "240");
@@ -859,24 +814,14 @@ async fn a_member_corrects_its_enterprise_from_its_dashboard_and_others_may_not(
     let refused = refused.text().await.unwrap();
     assert!(refused.contains("id=\"headcount-error\""), "{refused}");
     assert!(refused.contains("value=\"Scierie du Vercors\""));
-    let before: Value = app
-        .get(&format!("/api/v1/enterprises/{id}"), Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before = api_value(&app, &format!("/api/v1/enterprises/{id}"), token).await;
     assert_ne!(before["name"], "Scierie du Vercors");
 
     let saved = post("Scierie du Vercors", "12", csrf_of(&refused))
         .await
         .unwrap();
     assert_eq!(saved.status(), 303);
-    let after: Value = app
-        .get(&format!("/api/v1/enterprises/{id}"), Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after = api_value(&app, &format!("/api/v1/enterprises/{id}"), token).await;
     assert_eq!(after["name"], "Scierie du Vercors");
     assert_eq!(after["legal_form"], "scic");
     assert_eq!(after["headcount"], 12);
@@ -906,11 +851,11 @@ async fn a_member_corrects_its_enterprise_from_its_dashboard_and_others_may_not(
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
-    let unchanged: Value = app
-        .get(&format!("/api/v1/enterprises/{id}"), Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let unchanged = api_value(&app, &format!("/api/v1/enterprises/{id}"), token).await;
     assert_eq!(unchanged["name"], "Scierie du Vercors");
+}
+
+/// An API answer's JSON body, as `token` sees it.
+async fn api_value(app: &TestApp, path: &str, token: &str) -> Value {
+    app.get(path, Some(token)).await.json().await.unwrap()
 }
