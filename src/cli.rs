@@ -87,11 +87,12 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let started = Instant::now();
             let counts = reference::import(&mut conn, &settings.app.reference_dir)?;
             println!(
-                "Imported {} régions, {} départements, {} EPCI, {} communes and {} NAF codes in {} ms",
+                "Imported {} régions, {} départements, {} EPCI, {} communes, {} arrondissements and {} NAF codes in {} ms",
                 counts.regions,
                 counts.departements,
                 counts.epcis,
                 counts.communes,
+                counts.arrondissements,
                 counts.naf_codes,
                 started.elapsed().as_millis()
             );

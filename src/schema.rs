@@ -90,6 +90,8 @@ diesel::table! {
         lat -> Nullable<Float8>,
         lon -> Nullable<Float8>,
         located -> Text,
+        kind -> Text,
+        parent_code -> Nullable<Text>,
     }
 }
 
@@ -362,6 +364,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    reference_imports (id) {
+        id -> Bool,
+        files_sha256 -> Text,
+        imported_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     regions (code) {
         code -> Text,
         name -> Text,
@@ -425,6 +435,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     pole_departements,
     poles,
     proposals,
+    reference_imports,
     regions,
     transactions,
 );

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::domain::account::{Email, Locale, Role};
 use crate::domain::listing::{Category, Kind, Visibility};
-use crate::domain::siret::with_check_digit;
+use crate::domain::siret::siret_for;
 use crate::domain::units::Unit;
 use crate::models::account::{self, NewAccount};
 use crate::models::enterprise::{self, NewEnterprise};
@@ -272,8 +272,7 @@ pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
             pole::add_coordinator(conn, created.id, coordinator.id)?;
             for demo_enterprise in demo.enterprises {
                 siret_counter += 1;
-                let siret =
-                    with_check_digit(&format!("{:09}{:04}", 900_000_000 + siret_counter, 1));
+                let siret = siret_for(90_000_000 + siret_counter as u32, 1);
                 let member = account::insert(
                     conn,
                     &NewAccount {
@@ -584,7 +583,9 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
                 unit: demo.quantity.map(|(_, u)| u.as_str().into()),
                 unit_price: demo.unit_price.map(|p| p.parse().expect("demo price")),
                 available_from: None,
-                valid_until: Some(chrono::Utc::now().date_naive() + chrono::Duration::days(120)),
+                valid_until: Some(
+                    crate::clock::Clock::system().today() + chrono::Duration::days(120),
+                ),
                 details: (demo.details)(),
                 visibility: Visibility::Public.as_str().into(),
                 created_by: account_id,
@@ -647,7 +648,7 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
                             money,
                             quantity: None,
                             unit_price: None,
-                            occurred_on: chrono::Utc::now().date_naive(),
+                            occurred_on: crate::clock::Clock::system().today(),
                             description: "Facture de démonstration",
                             reverses: None,
                             recorded_by: need.created_by,

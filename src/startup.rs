@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, ApiDoc, AppState};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::embedded::EmbeddedPostgres;
 use crate::db::{self, DbPool};
@@ -48,7 +49,7 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Database> {
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
-    if !reference::is_loaded(&mut conn)? {
+    if !reference::is_current(&mut conn, &settings.app.reference_dir)? {
         let started = Instant::now();
         let counts = reference::import(&mut conn, &settings.app.reference_dir)?;
         tracing::info!(
@@ -76,6 +77,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with_clock(settings, Clock::system()).await
+    }
+
+    /// As [`Application::build`], with the clock every request and the worker read
+    /// (tests set the time instead of waiting for it).
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Application> {
         let settings_for_db = settings.clone();
         let database = tokio::task::spawn_blocking(move || prepare_database(&settings_for_db))
             .await
@@ -99,8 +106,9 @@ impl Application {
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
-        let worker_settings = WorkerSettings::from_settings(&settings);
-        let server = run_server(listener, pool.clone(), settings)?;
+        let mut worker_settings = WorkerSettings::from_settings(&settings);
+        worker_settings.clock = clock.clone();
+        let server = run_server(listener, pool.clone(), settings, clock)?;
         Ok(Application {
             port,
             server,
@@ -137,13 +145,19 @@ impl Application {
     }
 }
 
-fn run_server(listener: TcpListener, pool: DbPool, settings: Settings) -> anyhow::Result<Server> {
+fn run_server(
+    listener: TcpListener,
+    pool: DbPool,
+    settings: Settings,
+    clock: Clock,
+) -> anyhow::Result<Server> {
     let workers = settings.server.workers;
     let metrics = Arc::new(Metrics::default());
     let state = web::Data::new(AppState {
         pool,
         settings: Arc::new(settings),
         metrics: metrics.clone(),
+        clock,
     });
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
 
-use crate::domain::siret::with_check_digit;
+use crate::domain::siret::siret_for;
 
 /// The synthetic pôle that owns every generated enterprise.
 pub const BENCH_POLE: &str = "bench-pole";
@@ -47,7 +47,7 @@ fn prepare(conn: &mut PgConnection, enterprises: i64) -> anyhow::Result<()> {
     )
     .get_result(conn)?;
     for n in existing.count..enterprises {
-        let siret = with_check_digit(&format!("{:09}{:04}", 700_000_000 + n, 1));
+        let siret = siret_for(70_000_000 + n as u32, 1);
         diesel::sql_query(
             "WITH e AS (
                  INSERT INTO enterprises (siret, name, legal_form, ess, naf_code, commune_code, headcount)

@@ -581,9 +581,6 @@ pub async fn transition(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Impact figures can be filled in until this many days after completion.
-pub const IMPACT_DAYS_AFTER_COMPLETION: i64 = 30;
-
 /// Record the exchange's impact: jobs created or kept, tonnes diverted, km avoided.
 #[utoipa::path(put, path = "/api/v1/exchanges/{id}/impact", tag = "exchanges", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Exchange id")),
@@ -604,6 +601,7 @@ pub async fn set_impact(
 ) -> AppResult<HttpResponse> {
     let id = ExchangeId(id.into_inner());
     let body = body.0;
+    let clock = state.clock.clone();
     let mut errors = FieldErrors::new();
     for (field, value) in [
         ("jobs_created", body.jobs_created),
@@ -646,9 +644,8 @@ pub async fn set_impact(
             let found = ledger::find_for_update(conn, id)?;
             require(conn, &caller, &found, Access::Act)?;
             let status = ExchangeStatus::from_db(&found.status);
-            let too_late = found.completed_at.is_some_and(|at| {
-                Utc::now() - at > chrono::Duration::days(IMPACT_DAYS_AFTER_COMPLETION)
-            });
+            let too_late =
+                !crate::domain::ledger::impact_window_open(found.completed_at, clock.now());
             if status == ExchangeStatus::Cancelled || too_late {
                 return Err(AppError::Conflict(
                     "Impact can be filled in until 30 days after completion.".into(),
@@ -768,7 +765,7 @@ pub async fn record_transaction_keyed(
             ),
         ));
     }
-    let occurred_on = body.occurred_on.unwrap_or_else(|| Utc::now().date_naive());
+    let occurred_on = body.occurred_on.unwrap_or_else(|| state.clock.today());
     let account = caller.id();
     let links = state.links();
     idempotent(&state, account, key, hash, move |conn| {
@@ -879,6 +876,7 @@ pub async fn reverse(
         ));
     }
     let links = state.links();
+    let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let original = ledger::find(conn, id)?;
@@ -913,7 +911,7 @@ pub async fn reverse(
                     money,
                     quantity: original.quantity.map(|q| -q),
                     unit_price: original.unit_price,
-                    occurred_on: Utc::now().date_naive(),
+                    occurred_on: today,
                     description: &description,
                     reverses: Some(id),
                     recorded_by: caller.id(),

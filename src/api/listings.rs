@@ -398,11 +398,8 @@ fn check_listing(
 }
 
 /// Opening needs a listing that has not ended.
-fn check_can_open(listing: &Listing) -> AppResult<()> {
-    if listing
-        .valid_until
-        .is_some_and(|until| until < Utc::now().date_naive())
-    {
+fn check_can_open(listing: &Listing, today: NaiveDate) -> AppResult<()> {
+    if listing.valid_until.is_some_and(|until| until < today) {
         return Err(AppError::invalid_field(
             "valid_until",
             Invalid::new(
@@ -420,9 +417,10 @@ fn open_and_match(
     id: ListingId,
     locale: Locale,
     links: &crate::email::events::Links,
+    today: NaiveDate,
 ) -> AppResult<ListingView> {
     let opened = listing::open(conn, id)?;
-    check_can_open(&opened)?;
+    check_can_open(&opened, today)?;
     view_with_matches(conn, opened, locale, links)
 }
 
@@ -475,6 +473,7 @@ pub async fn create(
     let body = body.0;
     let locale = caller.account.locale();
     let links = state.links();
+    let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -538,7 +537,7 @@ pub async fn create(
                 },
             )?;
             if body.publish {
-                check_can_open(&created)?;
+                check_can_open(&created, today)?;
                 view_with_matches(conn, created, locale, &links)
             } else {
                 let name = enterprise_name(conn, created.enterprise_id)?;
@@ -601,6 +600,7 @@ pub async fn update(
     let body = body.0;
     let locale = caller.account.locale();
     let links = state.links();
+    let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -681,7 +681,7 @@ pub async fn update(
             // Answers were given to the old terms: the matches are to be answered afresh.
             matching::reset_answers(conn, id)?;
             if updated.status() == Status::Open {
-                check_can_open(&updated)?;
+                check_can_open(&updated, today)?;
                 view_with_matches(conn, updated, locale, &links)
             } else {
                 let name = enterprise_name(conn, updated.enterprise_id)?;
@@ -713,6 +713,7 @@ pub async fn publish(
     let id = ListingId(id.into_inner());
     let locale = caller.account.locale();
     let links = state.links();
+    let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
@@ -723,7 +724,7 @@ pub async fn publish(
                     "A closed listing cannot be published again.".into(),
                 )),
                 Status::Open => view_with_matches(conn, current, locale, &links),
-                Status::Draft | Status::Expired => open_and_match(conn, id, locale, &links),
+                Status::Draft | Status::Expired => open_and_match(conn, id, locale, &links, today),
             }
         })
     })

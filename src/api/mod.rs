@@ -35,6 +35,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
+    /// Now and today (Paris); tests set it.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {

@@ -139,9 +139,43 @@ impl ExchangeStatus {
     }
 }
 
+/// Impact figures are filled in until this many days after an exchange's completion.
+pub const IMPACT_DAYS_AFTER_COMPLETION: u64 = 30;
+
+/// May impact figures still be filled in at `now`? Until the end of the 30th Paris day
+/// after the day of completion (and always before completion).
+pub fn impact_window_open(
+    completed_at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    match completed_at {
+        None => true,
+        Some(at) => {
+            let last = crate::clock::paris_date(at)
+                .checked_add_days(chrono::Days::new(IMPACT_DAYS_AFTER_COMPLETION));
+            last.is_some_and(|last| crate::clock::paris_date(now) <= last)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_impact_window_closes_at_the_end_of_the_thirtieth_paris_day() {
+        let at = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        // Completed at 00:30 on 1 March, Paris time (23:30 UTC on 28 February).
+        let completed = Some(at("2026-02-28T23:30:00Z"));
+        // Open until 23:59 on 31 March, Paris time (summer time from 29 March: UTC+2).
+        assert!(impact_window_open(completed, at("2026-03-31T21:59:59Z")));
+        assert!(!impact_window_open(completed, at("2026-03-31T22:00:00Z")));
+        assert!(impact_window_open(None, at("2030-01-01T00:00:00Z")));
+    }
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 

@@ -1,25 +1,71 @@
-//! SIRET: the 14-digit identifier of a French establishment.
+//! SIREN and SIRET, the identifiers INSEE gives to French enterprises (SIREN, 9 digits)
+//! and to each of their establishments (SIRET: the SIREN followed by a 5-digit NIC).
+//!
+//! Both end with a Luhn check digit (INSEE, *Répertoire SIRENE*, "clé de contrôle").
+//! La Poste is the one exception: its establishments share SIREN 356 000 000, so many that
+//! INSEE checks their SIRET by a different rule, the sum of the 14 digits being a multiple
+//! of 5; the head office, 356 000 000 00048, satisfies Luhn instead, so either rule is
+//! accepted for that SIREN.
 
 use super::Invalid;
 
-/// La Poste's establishments share this SIREN and follow their own check rule.
-const LA_POSTE_SIREN: &str = "356000000";
+/// La Poste's SIREN: its establishments follow their own check rule.
+pub const LA_POSTE_SIREN: &str = "356000000";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A SIREN: 9 digits whose Luhn key holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Siren(String);
+
+impl Siren {
+    /// Accepts 9 digits, spaces allowed between groups ("732 829 320").
+    pub fn parse(input: &str) -> Result<Siren, Invalid> {
+        let digits = compact(input);
+        if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Invalid::new(
+                "siren_format",
+                "A SIREN has exactly 9 digits.",
+            ));
+        }
+        if !luhn_valid(&digits) {
+            return Err(Invalid::new(
+                "siren_checksum",
+                "This SIREN is not valid: its check digit does not match.",
+            ));
+        }
+        Ok(Siren(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A SIRET: 14 digits, a valid SIREN followed by the establishment's NIC, whose own key
+/// holds (Luhn over the 14 digits, or La Poste's digit sum).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Siret(String);
 
 impl Siret {
     /// Accepts 14 digits, spaces allowed between groups ("732 829 320 00074").
+    ///
+    /// Errors: `siret_format` (not 14 digits), `siren_checksum` (its first 9 digits are
+    /// not a valid SIREN), `siret_checksum` (the establishment's key does not hold).
     pub fn parse(input: &str) -> Result<Siret, Invalid> {
-        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits = compact(input);
         if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Invalid::new(
                 "siret_format",
                 "A SIRET has exactly 14 digits.",
             ));
         }
+        if !luhn_valid(&digits[..9]) {
+            return Err(Invalid::new(
+                "siren_checksum",
+                "This SIRET is not valid: its first nine digits are not a valid SIREN.",
+            ));
+        }
         let valid = if digits.starts_with(LA_POSTE_SIREN) {
-            digit_sum(&digits) % 5 == 0
+            digit_sum(&digits) % 5 == 0 || luhn_valid(&digits)
         } else {
             luhn_valid(&digits)
         };
@@ -35,6 +81,26 @@ impl Siret {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The enterprise's SIREN: the first nine digits.
+    pub fn siren(&self) -> Siren {
+        Siren(self.0[..9].to_string())
+    }
+
+    /// As INSEE prints it: `123 456 789 00012`.
+    pub fn spaced(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            &self.0[..3],
+            &self.0[3..6],
+            &self.0[6..9],
+            &self.0[9..]
+        )
+    }
+}
+
+fn compact(input: &str) -> String {
+    input.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn digit_sum(digits: &str) -> u32 {
@@ -64,13 +130,22 @@ pub fn luhn_valid(digits: &str) -> bool {
     sum % 10 == 0
 }
 
-/// Appends the Luhn check digit that makes `prefix` (13 digits) a valid SIRET.
-/// Used by the demo and benchmark data generators.
-pub fn with_check_digit(prefix13: &str) -> String {
-    (0..10)
-        .map(|d| format!("{prefix13}{d}"))
-        .find(|candidate| luhn_valid(candidate))
+/// The digit that makes `prefix` valid under Luhn once appended.
+fn luhn_digit(prefix: &str) -> char {
+    (b'0'..=b'9')
+        .map(char::from)
+        .find(|d| luhn_valid(&format!("{prefix}{d}")))
         .expect("one of ten check digits always satisfies Luhn")
+}
+
+/// A valid SIRET built from the first 8 digits of a SIREN (`siren_body` below 10⁸) and
+/// the first 4 of the NIC (`nic_body` below 10⁴): both keys are appended. Distinct inputs
+/// give distinct SIRETs. Used by the demo and benchmark data generators.
+pub fn siret_for(siren_body: u32, nic_body: u16) -> String {
+    let siren8 = format!("{:08}", siren_body % 100_000_000);
+    let siren = format!("{siren8}{}", luhn_digit(&siren8));
+    let first13 = format!("{siren}{:04}", nic_body % 10_000);
+    format!("{first13}{}", luhn_digit(&first13))
 }
 
 #[cfg(test)]
@@ -80,10 +155,31 @@ mod tests {
 
     #[test]
     fn accepts_real_sirets() {
-        // Known valid SIRETs (INSEE's own and a company's).
+        // INSEE's own establishment and a company's.
         assert!(Siret::parse("73282932000074").is_ok());
         assert!(Siret::parse("732 829 320 00074").is_ok());
         assert!(Siret::parse("44306184100047").is_ok());
+        assert_eq!(
+            Siret::parse("73282932000074").unwrap().spaced(),
+            "732 829 320 00074"
+        );
+    }
+
+    #[test]
+    fn a_siret_whose_siren_fails_luhn_is_refused_with_siren_checksum() {
+        // The 14 digits satisfy Luhn, but the SIREN 111 222 333 does not.
+        assert!(luhn_valid("11122233344455"));
+        assert!(!luhn_valid("111222333"));
+        assert_eq!(
+            Siret::parse("11122233344455").unwrap_err().code,
+            "siren_checksum"
+        );
+        assert_eq!(
+            Siren::parse("111222333").unwrap_err().code,
+            "siren_checksum"
+        );
+        assert_eq!(Siren::parse("732829320").unwrap().as_str(), "732829320");
+        assert_eq!(Siren::parse("73282932").unwrap_err().code, "siren_format");
     }
 
     #[test]
@@ -92,47 +188,60 @@ mod tests {
             Siret::parse("73282932000075").unwrap_err().code,
             "siret_checksum"
         );
-        assert_eq!(
-            Siret::parse("7328293200007").unwrap_err().code,
-            "siret_format"
-        );
-        assert_eq!(
-            Siret::parse("7328293200007A").unwrap_err().code,
-            "siret_format"
-        );
-        assert_eq!(Siret::parse("").unwrap_err().code, "siret_format");
+        for bad in ["7328293200007", "7328293200007A", "", "732829320000740"] {
+            assert_eq!(Siret::parse(bad).unwrap_err().code, "siret_format", "{bad}");
+        }
     }
 
     #[test]
-    fn la_poste_uses_the_digit_sum_rule() {
-        // La Poste's establishments: the digits sum to a multiple of 5 (here 45)...
+    fn la_poste_establishments_follow_the_digit_sum_rule() {
+        // La Poste's head office: Luhn-valid, digit sum 26.
+        assert!(Siret::parse("35600000000048").is_ok());
+        // Establishments whose digits sum to a multiple of 5 (here 45, 15)...
         assert!(Siret::parse("35600000049837").is_ok());
-        // ...even when Luhn would refuse the number (digit sum 15).
+        // ...even when Luhn would refuse the number.
         assert!(!luhn_valid("35600000000010"));
         assert!(Siret::parse("35600000000010").is_ok());
-        // A digit sum of 26 is refused.
+        // Neither rule: digit sum 27 and Luhn fails.
+        assert!(!luhn_valid("35600000000049"));
         assert_eq!(
-            Siret::parse("35600000000048").unwrap_err().code,
+            Siret::parse("35600000000049").unwrap_err().code,
             "siret_checksum"
         );
     }
 
     proptest! {
         #[test]
-        fn check_digit_generator_always_yields_valid_sirets(prefix in "[1-9][0-9]{12}") {
-            prop_assume!(!prefix.starts_with(LA_POSTE_SIREN));
-            let siret = with_check_digit(&prefix);
+        fn generated_sirets_are_valid(siren in 0u32..100_000_000, nic in 0u16..10_000) {
+            let siret = siret_for(siren, nic);
             prop_assert!(Siret::parse(&siret).is_ok());
+            prop_assert!(Siren::parse(&siret[..9]).is_ok());
         }
 
         #[test]
-        fn changing_one_digit_breaks_luhn(prefix in "[1-9][0-9]{12}", position in 0usize..14, delta in 1u8..10) {
-            prop_assume!(!prefix.starts_with(LA_POSTE_SIREN));
-            let mut bytes = with_check_digit(&prefix).into_bytes();
+        fn changing_one_digit_of_the_siren_is_caught(siren in 0u32..100_000_000, nic in 0u16..10_000, position in 0usize..9, delta in 1u8..10) {
+            let mut bytes = siret_for(siren, nic).into_bytes();
             bytes[position] = b'0' + (bytes[position] - b'0' + delta) % 10;
             let altered = String::from_utf8(bytes).unwrap();
             prop_assume!(!altered.starts_with(LA_POSTE_SIREN));
             prop_assert!(Siret::parse(&altered).is_err());
+        }
+
+        #[test]
+        fn changing_one_digit_of_the_nic_is_caught(siren in 0u32..100_000_000, nic in 0u16..10_000, position in 9usize..14, delta in 1u8..10) {
+            let generated = siret_for(siren, nic);
+            prop_assume!(!generated.starts_with(LA_POSTE_SIREN));
+            let mut bytes = generated.into_bytes();
+            bytes[position] = b'0' + (bytes[position] - b'0' + delta) % 10;
+            let altered = String::from_utf8(bytes).unwrap();
+            prop_assert_eq!(Siret::parse(&altered).unwrap_err().code, "siret_checksum");
+        }
+
+        #[test]
+        fn la_poste_sirets_are_valid_when_their_digits_sum_to_a_multiple_of_five(nic in "[0-9]{5}") {
+            let siret = format!("{LA_POSTE_SIREN}{nic}");
+            let expected = digit_sum(&siret) % 5 == 0 || luhn_valid(&siret);
+            prop_assert_eq!(Siret::parse(&siret).is_ok(), expected);
         }
     }
 }

@@ -1,6 +1,29 @@
 //! INSEE territorial codes and distances between places.
 
+use super::text::fold;
 use super::Invalid;
+
+/// The key a commune name is searched by, and the key a query is turned into, so that
+/// people find a commune as they type it: case, accents, hyphens and apostrophes (' and ’)
+/// do not matter, a leading article (le, la, les, l') may be left out, and `st`/`ste`
+/// stand for Saint/Sainte. "Le Havre" → `havre`, "L'Île-Bouchard" → `ile bouchard`,
+/// "St-Malo" → `saint malo`, "Paris 8e Arrondissement" → `paris 8e arrondissement`.
+pub fn commune_search_key(input: &str) -> String {
+    let folded = fold(input);
+    let mut words: Vec<&str> = folded
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "st" => "saint",
+            "ste" => "sainte",
+            other => other,
+        })
+        .collect();
+    if words.len() > 1 && matches!(words[0], "le" | "la" | "les" | "l") {
+        words.remove(0);
+    }
+    words.join(" ")
+}
 
 /// An INSEE commune code: five characters, digits except Corsica's `2A`/`2B`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -81,6 +104,39 @@ mod tests {
         for bad in ["", "2628", "262811", "3A004", "ABCDE", "26 28"] {
             assert!(CommuneCode::parse(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn commune_names_are_searched_as_people_type_them() {
+        for (name, query) in [
+            ("Le Havre", "havre"),
+            ("Le Havre", "le havre"),
+            ("Le Havre", "LE HAVRE"),
+            ("La Rochelle", "rochelle"),
+            ("L'Île-Bouchard", "ile bouchard"),
+            ("L’Île-Bouchard", "l'ile-bouchard"),
+            ("Saint-Étienne", "st etienne"),
+            ("Saint-Étienne", "saint-etienne"),
+            ("Saint-Malo", "St-Malo"),
+            ("Saint-Malo", "st. malo"),
+            ("Sainte-Maxime", "ste maxime"),
+            ("Les Sables-d'Olonne", "sables d olonne"),
+            ("Paris 8e Arrondissement", "Paris 8e"),
+            ("Lyon 3e Arrondissement", "lyon 3e"),
+        ] {
+            let key = commune_search_key(name);
+            let typed = commune_search_key(query);
+            assert!(
+                key.starts_with(&typed),
+                "{query:?} ({typed}) should find {name:?} ({key})"
+            );
+        }
+        // An article alone, or inside a name, stays.
+        assert_eq!(commune_search_key("Les"), "les");
+        assert_eq!(
+            commune_search_key("Saint-Jean-de-la-Ruelle"),
+            "saint jean de la ruelle"
+        );
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct WorkerSettings {
     /// Links of the messages built by the upkeep (digests, expiry notices).
     pub links: Links,
     pub digest_hour: u32,
+    /// Now, for the upkeep's dates (Paris); tests set it.
+    pub clock: crate::clock::Clock,
 }
 
 impl WorkerSettings {
@@ -43,6 +45,7 @@ impl WorkerSettings {
             base_url: settings.base_url().to_string(),
             links: Links::new(settings.base_url(), settings.app.secret.clone()),
             digest_hour: settings.mail.digest_hour,
+            clock: crate::clock::Clock::system(),
         }
     }
 
@@ -94,10 +97,9 @@ pub async fn run(
             last_housekeeping = Some(tokio::time::Instant::now());
             let links = settings.links.clone();
             let hour = settings.digest_hour;
-            if let Err(error) = db::run(&pool, move |conn| {
-                housekeeping(conn, &links, chrono::Utc::now(), hour)
-            })
-            .await
+            let now = settings.clock.now();
+            if let Err(error) =
+                db::run(&pool, move |conn| housekeeping(conn, &links, now, hour)).await
             {
                 tracing::warn!(error = %error, "housekeeping failed");
             }
@@ -175,14 +177,14 @@ pub fn housekeeping(
 ) -> crate::error::AppResult<()> {
     use diesel::Connection;
     conn.transaction(|conn| {
-        let expired = listing::expire_due(conn)?;
+        let today = crate::clock::paris_date(now);
+        let expired = listing::expire_due(conn, today)?;
         for id in &expired {
             matching::withdraw_for_listing(conn, *id)?;
         }
         if !expired.is_empty() {
             tracing::info!(count = expired.len(), "listings expired");
         }
-        let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
         let expiring = listing::expiring_unwarned(conn, today, EXPIRY_NOTICE_DAYS)?;
         for soon in &expiring {
             events::listing_expiring(conn, links, soon)?;
@@ -259,6 +261,7 @@ mod tests {
             base_url: "http://localhost".into(),
             links: Links::new("http://localhost", "test-secret".to_string().into()),
             digest_hour: 7,
+            clock: crate::clock::Clock::system(),
         }
     }
 

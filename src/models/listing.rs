@@ -273,12 +273,13 @@ pub fn commit_quantity(
         .get_result(conn)
 }
 
-/// Expires open listings whose `valid_until` has passed; returns their ids.
-pub fn expire_due(conn: &mut PgConnection) -> QueryResult<Vec<ListingId>> {
+/// Expires open listings whose `valid_until` is before `today` (a Paris date: a listing
+/// runs to the end of its last day in France); returns their ids.
+pub fn expire_due(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<Vec<ListingId>> {
     diesel::update(
         listings::table
             .filter(listings::status.eq(Status::Open.as_str()))
-            .filter(listings::valid_until.lt(diesel::dsl::date(diesel::dsl::now).nullable())),
+            .filter(listings::valid_until.lt(today)),
     )
     .set((
         listings::status.eq(Status::Expired.as_str()),

@@ -9,8 +9,9 @@ use diesel::upsert::excluded;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::territory::commune_search_key;
 use crate::domain::text::{escape_like, fold};
-use crate::schema::{communes, departements, epcis, naf_codes, regions};
+use crate::schema::{communes, departements, epcis, naf_codes, reference_imports, regions};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, Deserialize, ToSchema)]
 #[diesel(table_name = regions)]
@@ -61,6 +62,158 @@ pub struct Commune {
     /// `place` (the commune's own coordinates), `departement` (its département's centre)
     /// or `none`.
     pub located: String,
+    /// `commune`, or `arrondissement` for the arrondissements municipaux of Paris, Lyon and
+    /// Marseille (75101–75120, 69381–69389, 13201–13216), which the company register uses.
+    pub kind: String,
+    /// An arrondissement's commune (75056, 69123, 13055); its département, région and EPCI
+    /// are that commune's.
+    #[serde(rename = "parent")]
+    pub parent_code: Option<String>,
+}
+
+impl Commune {
+    /// How forms and pages name a commune: "Valence (26)".
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.departement_code)
+    }
+
+    /// Does text typed (or shown) in a form still designate this commune? True for its
+    /// label, its INSEE code, one of its postal codes, or the start of its name as people
+    /// type it ("romans" for Romans-sur-Isère, "st etienne" for Saint-Étienne).
+    pub fn fits_text(&self, text: &str) -> bool {
+        let text = text.trim();
+        if text.is_empty()
+            || text == self.label()
+            || text.eq_ignore_ascii_case(&self.code)
+            || self.postal_codes.iter().any(|p| p == text)
+        {
+            return true;
+        }
+        let (name, inside) = split_parenthesis(text);
+        if let Some(inside) = inside {
+            let inside = inside.to_ascii_uppercase();
+            if inside != self.code
+                && inside != self.departement_code
+                && !self.postal_codes.contains(&inside)
+            {
+                return false;
+            }
+        }
+        let typed = commune_search_key(name);
+        !typed.is_empty() && self.search_name.starts_with(&typed)
+    }
+}
+
+/// "Valence (26)" → ("Valence", Some("26")); "Valence" → ("Valence", None).
+fn split_parenthesis(text: &str) -> (&str, Option<&str>) {
+    match text
+        .trim()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+    {
+        Some((name, inside)) => (name.trim(), Some(inside.trim())),
+        None => (text.trim(), None),
+    }
+}
+
+/// What a commune typed in a form designates.
+#[derive(Debug, Clone)]
+pub enum CommuneResolution {
+    /// Exactly one commune.
+    Found(Box<Commune>),
+    /// Several communes fit (a shared name or postal code, a partial name): the person
+    /// chooses; never resolved silently.
+    Ambiguous(Vec<Commune>),
+    /// Nothing fits.
+    Unknown,
+}
+
+/// Resolves a commune typed in a form. `chosen` is the INSEE code the form carries beside
+/// the text (from the autocomplete, a choice among candidates, or the stored value of an
+/// edit form): it is kept exactly as long as the text still designates it, so a code is
+/// never re-read as another kind of code. Otherwise the text is read as an INSEE code or a
+/// postal code (both interpretations are candidates), "Name (département)", or a name.
+pub fn resolve_commune(
+    conn: &mut PgConnection,
+    text: &str,
+    chosen: Option<&str>,
+) -> QueryResult<CommuneResolution> {
+    let text = text.trim();
+    if let Some(code) = chosen.map(str::trim).filter(|c| !c.is_empty()) {
+        if let Some(found) = find_commune(conn, &code.to_ascii_uppercase())? {
+            if found.fits_text(text) {
+                return Ok(CommuneResolution::Found(Box::new(found)));
+            }
+        }
+    }
+    if text.is_empty() {
+        return Ok(CommuneResolution::Unknown);
+    }
+    let (name, inside) = split_parenthesis(text);
+    let code_like = |t: &str| {
+        t.len() == 5
+            && t.chars().all(|c| c.is_ascii_alphanumeric())
+            && t.chars().any(|c| c.is_ascii_digit())
+    };
+    let candidates = if let Some(inside) = inside.filter(|i| code_like(i)) {
+        // "Name (26281)" as older pages wrote it: the code, if the name still fits it.
+        let mut found = communes_by_code_or_postal(conn, inside)?;
+        found.retain(|c| c.fits_text(name));
+        found
+    } else if let Some(departement) = inside.filter(|i| !i.is_empty()) {
+        let key = commune_search_key(name);
+        let mut found = communes_by_key(conn, &key)?;
+        found.retain(|c| c.departement_code.eq_ignore_ascii_case(departement));
+        found
+    } else if code_like(text) {
+        communes_by_code_or_postal(conn, text)?
+    } else {
+        let key = commune_search_key(text);
+        if key.is_empty() {
+            return Ok(CommuneResolution::Unknown);
+        }
+        let exact = communes_by_key(conn, &key)?;
+        if exact.is_empty() {
+            search_communes(conn, text, 8)?
+        } else {
+            exact
+        }
+    };
+    Ok(match candidates.len() {
+        0 => CommuneResolution::Unknown,
+        1 => CommuneResolution::Found(Box::new(candidates.into_iter().next().expect("one"))),
+        _ => CommuneResolution::Ambiguous(candidates),
+    })
+}
+
+/// The commune with this INSEE code and those with this postal code: both readings of
+/// five digits, the INSEE code first, then by population.
+fn communes_by_code_or_postal(conn: &mut PgConnection, code: &str) -> QueryResult<Vec<Commune>> {
+    let code = code.to_ascii_uppercase();
+    communes::table
+        .filter(
+            communes::code
+                .eq(&code)
+                .or(communes::postal_codes.contains(vec![code.clone()])),
+        )
+        .select(Commune::as_select())
+        .order((
+            communes::code.eq(code.clone()).desc(),
+            communes::population.desc(),
+            communes::code,
+        ))
+        .limit(20)
+        .load(conn)
+}
+
+/// Communes whose whole name is this search key ("valence" → the three Valence).
+fn communes_by_key(conn: &mut PgConnection, key: &str) -> QueryResult<Vec<Commune>> {
+    communes::table
+        .filter(communes::search_name.eq(key))
+        .select(Commune::as_select())
+        .order((communes::population.desc(), communes::code))
+        .limit(20)
+        .load(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
@@ -81,6 +234,21 @@ pub struct NafEntry {
 struct CommuneRow {
     code: String,
     name: String,
+    departement: String,
+    region: String,
+    epci: String,
+    population: String,
+    postal_codes: String,
+    lat: String,
+    lon: String,
+    located: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ArrondissementRow {
+    code: String,
+    name: String,
+    commune: String,
     departement: String,
     region: String,
     epci: String,
@@ -116,6 +284,7 @@ pub struct ImportCounts {
     pub departements: usize,
     pub epcis: usize,
     pub communes: usize,
+    pub arrondissements: usize,
     pub naf_codes: usize,
 }
 
@@ -149,6 +318,7 @@ const CHUNK: usize = 2_000;
 /// Loads every reference file in one transaction with batched upserts: running it again
 /// changes nothing, and a failed run leaves the previous data in place.
 pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCounts> {
+    let files_sha256 = files_sha256(dir)?;
     let regions_rows: Vec<Region> = read_csv(dir, "regions.csv")?;
     let departement_rows: Vec<DepartementRow> = read_csv(dir, "departements.csv")?;
     let epci_rows: Vec<NewEpci> = read_csv::<EpciRow>(dir, "epci.csv")?
@@ -172,11 +342,12 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let commune_values = read_csv::<CommuneRow>(dir, "communes.csv")?
+    let arrondissement_rows: Vec<ArrondissementRow> = read_csv(dir, "arrondissements.csv")?;
+    let arrondissement_values = arrondissement_rows
         .into_iter()
         .map(|r| {
             Ok(Commune {
-                search_name: fold(&r.name),
+                search_name: commune_search_key(&r.name),
                 lat: coordinate(&r.lat)?,
                 lon: coordinate(&r.lon)?,
                 population: r.population.trim().parse().unwrap_or(0),
@@ -191,6 +362,32 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
                 departement_code: r.departement,
                 region_code: r.region,
                 located: r.located,
+                kind: "arrondissement".into(),
+                parent_code: Some(r.commune),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let commune_values = read_csv::<CommuneRow>(dir, "communes.csv")?
+        .into_iter()
+        .map(|r| {
+            Ok(Commune {
+                search_name: commune_search_key(&r.name),
+                lat: coordinate(&r.lat)?,
+                lon: coordinate(&r.lon)?,
+                population: r.population.trim().parse().unwrap_or(0),
+                postal_codes: r
+                    .postal_codes
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect(),
+                epci_code: optional(&r.epci),
+                code: r.code,
+                name: r.name,
+                departement_code: r.departement,
+                region_code: r.region,
+                located: r.located,
+                kind: "commune".into(),
+                parent_code: None,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -243,7 +440,11 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
                 ))
                 .execute(conn)?;
         }
-        for chunk in commune_values.chunks(CHUNK) {
+        // Communes first: an arrondissement refers to its commune.
+        for chunk in commune_values
+            .chunks(CHUNK)
+            .chain(arrondissement_values.chunks(CHUNK))
+        {
             diesel::insert_into(communes::table)
                 .values(chunk)
                 .on_conflict(communes::code)
@@ -259,6 +460,8 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
                     communes::lat.eq(excluded(communes::lat)),
                     communes::lon.eq(excluded(communes::lon)),
                     communes::located.eq(excluded(communes::located)),
+                    communes::kind.eq(excluded(communes::kind)),
+                    communes::parent_code.eq(excluded(communes::parent_code)),
                 ))
                 .execute(conn)?;
         }
@@ -276,6 +479,15 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
                 ))
                 .execute(conn)?;
         }
+        diesel::insert_into(reference_imports::table)
+            .values(reference_imports::files_sha256.eq(&files_sha256))
+            .on_conflict(reference_imports::id)
+            .do_update()
+            .set((
+                reference_imports::files_sha256.eq(excluded(reference_imports::files_sha256)),
+                reference_imports::imported_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
         Ok::<_, diesel::result::Error>(())
     })?;
     Ok(ImportCounts {
@@ -283,6 +495,7 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
         departements: departement_values.len(),
         epcis: epci_rows.len(),
         communes: commune_values.len(),
+        arrondissements: arrondissement_values.len(),
         naf_codes: naf_values.len(),
     })
 }
@@ -294,11 +507,37 @@ struct EpciRow {
     kind: String,
 }
 
-/// True once communes and NAF codes are loaded (what `serve` checks at start).
-pub fn is_loaded(conn: &mut PgConnection) -> QueryResult<bool> {
-    let communes: i64 = communes::table.count().get_result(conn)?;
-    let naf: i64 = naf_codes::table.count().get_result(conn)?;
-    Ok(communes > 0 && naf > 0)
+/// The CSV files of the reference folder, in name order.
+fn reference_files(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// SHA-256 of the reference CSV files (names and contents): which version was imported.
+pub fn files_sha256(dir: &Path) -> anyhow::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for file in reference_files(dir)? {
+        hasher.update(file.file_name().unwrap_or_default().as_encoded_bytes());
+        hasher.update(std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// True when the reference data in the database is the version of the files in `dir`
+/// (what `serve` checks at start; a changed file is imported again).
+pub fn is_current(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<bool> {
+    let expected = files_sha256(dir)?;
+    let imported: Option<String> = reference_imports::table
+        .select(reference_imports::files_sha256)
+        .first(conn)
+        .optional()?;
+    Ok(imported.as_deref() == Some(expected.as_str()))
 }
 
 pub fn regions(conn: &mut PgConnection) -> QueryResult<Vec<Region>> {
@@ -341,8 +580,10 @@ pub fn existing_departements(
         .load(conn)
 }
 
-/// Communes for autocomplete: by postal code or INSEE code when the query is digits,
-/// otherwise by name prefix ignoring case, accents and hyphens; biggest towns first.
+/// Communes for autocomplete: by postal code or INSEE code when the query has digits,
+/// otherwise by the start of the name as people type it (see
+/// [`commune_search_key`]: articles, St/Ste, hyphens, apostrophes, accents and case do not
+/// matter). The exact code and the exact name come first, then the biggest places.
 pub fn search_communes(
     conn: &mut PgConnection,
     query: &str,
@@ -359,21 +600,40 @@ pub fn search_communes(
             select = select.filter(
                 communes::postal_codes
                     .contains(vec![code.clone()])
-                    .or(communes::code.eq(code)),
+                    .or(communes::code.eq(code.clone())),
             );
         } else {
             select = select.filter(communes::code.like(format!("{}%", escape_like(&code))));
         }
-    } else {
-        let folded = fold(trimmed);
-        if folded.is_empty() {
-            return Ok(Vec::new());
-        }
-        select = select.filter(communes::search_name.like(format!("{}%", escape_like(&folded))));
+        return select
+            .order((
+                communes::code.eq(code).desc(),
+                communes::population.desc(),
+                communes::code,
+            ))
+            .limit(limit)
+            .load(conn);
+    }
+    let key = commune_search_key(trimmed);
+    if key.is_empty() {
+        return Ok(Vec::new());
     }
     select
-        .order((communes::population.desc(), communes::code))
+        .filter(communes::search_name.like(format!("{}%", escape_like(&key))))
+        .order((
+            communes::search_name.eq(key).desc(),
+            communes::population.desc(),
+            communes::code,
+        ))
         .limit(limit)
+        .load(conn)
+}
+
+/// Every commune and arrondissement, for checks over the whole reference table.
+pub fn all_communes(conn: &mut PgConnection) -> QueryResult<Vec<Commune>> {
+    communes::table
+        .select(Commune::as_select())
+        .order(communes::code)
         .load(conn)
 }
 

@@ -99,16 +99,14 @@ struct ExchangePage {
     errors: FormErrors,
     impact: ImpactForm,
     impact_errors: FormErrors,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl ExchangePage {
     /// Impact figures are filled in on exchanges not cancelled, until 30 days after
     /// completion (the API's rule; the form is not shown when the API would refuse it).
     fn accepts_impact(&self) -> bool {
-        let too_late = self.x.completed_at.is_some_and(|at| {
-            chrono::Utc::now() - at
-                > chrono::Duration::days(api_exchanges::IMPACT_DAYS_AFTER_COMPLETION)
-        });
+        let too_late = !crate::domain::ledger::impact_window_open(self.x.completed_at, self.now);
         self.x.status != ExchangeStatus::Cancelled && !too_late
     }
 
@@ -199,6 +197,7 @@ async fn page(web: &Web, id: i64, refused: Refused) -> AppResult<HttpResponse> {
             errors,
             impact,
             impact_errors,
+            now: web.state.clock.now(),
         },
     )
 }

@@ -81,7 +81,9 @@ pub fn date(value: &NaiveDate, lang: Locale) -> String {
     }
 }
 
+/// An instant in Paris time ("31/03/2026 14:05"), whatever the server's zone.
 pub fn datetime(value: &DateTime<Utc>, lang: Locale) -> String {
+    let value = crate::clock::in_paris(*value);
     match lang {
         Locale::Fr => value.format("%d/%m/%Y %H:%M").to_string(),
         Locale::En => value.format("%-d %b %Y %H:%M").to_string(),

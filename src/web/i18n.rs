@@ -75,11 +75,10 @@ pub struct SwitchQuery {
 /// `GET /lang/{fr|en}?next=/path`: remembers the choice for a year and goes back.
 pub async fn switch(path: web::Path<String>, query: web::Query<SwitchQuery>) -> HttpResponse {
     let locale = parse(&path).unwrap_or(Locale::Fr);
-    let next = super::session::safe_next(&query.next);
     let next = if query.next.is_empty() {
         "/".into()
     } else {
-        next
+        super::redirect::local_target(&query.next)
     };
     let cookie = Cookie::build(LANG_COOKIE, locale.as_str())
         .path("/")

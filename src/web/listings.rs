@@ -815,7 +815,7 @@ struct AnswerForm {
 }
 
 fn back_to(back: &str) -> String {
-    let back = super::session::safe_next(back);
+    let back = super::redirect::local_target(back);
     if back == "/dashboard" || back.starts_with("/listings/") || back.starts_with("/coordinator") {
         back
     } else {

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod listings;
 pub mod notifications;
 pub mod poles;
+pub mod redirect;
 pub mod search;
 pub mod session;
 
@@ -260,10 +261,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
     }
 }
 
-/// After a successful POST: back to a page with GET.
+/// A redirect (303 See Other, so the browser follows with GET) to a page of this site.
+/// Every redirect of the service goes through here, and so through
+/// [`redirect::local_target`]: a target from a query string or a form that could lead
+/// elsewhere goes to the dashboard instead.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_string()))
+        .insert_header((header::LOCATION, redirect::local_target(location)))
         .finish()
 }
 

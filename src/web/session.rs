@@ -87,15 +87,6 @@ fn removal(state: &AppState, name: &'static str) -> Cookie<'static> {
     cookie
 }
 
-/// A local path to go back to after signing in; anything else goes to the dashboard.
-pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/dashboard".into()
-    }
-}
-
 #[derive(Deserialize)]
 struct TokenAnswer {
     token: String,
@@ -127,7 +118,7 @@ pub struct NextQuery {
 
 async fn login_form(web: Web, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
     if web.caller.is_some() {
-        return Ok(see_other(&safe_next(&query.next)));
+        return Ok(see_other(&super::redirect::local_target(&query.next)));
     }
     web.page(&LoginPage {
         ctx: web.ctx.clone(),
@@ -161,7 +152,7 @@ async fn login(posted: Posted<LoginForm>) -> AppResult<HttpResponse> {
         Ok(session) => Ok(signed_in_redirect(
             &web.state,
             &session.token,
-            &safe_next(&form.next),
+            &super::redirect::local_target(&form.next),
         )),
         Err(AppError::Unauthorized) => web.page_with(
             actix_web::http::StatusCode::UNAUTHORIZED,

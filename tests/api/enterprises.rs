@@ -396,3 +396,108 @@ async fn an_enterprise_asks_to_join_another_pole_once_and_only_through_its_accou
         .await;
     assert_eq!(approved.status(), 200);
 }
+
+async fn member_in_a_pole(app: &TestApp) -> String {
+    let admin = app.admin_token().await;
+    app.create_pole(&admin, "pole-a", "26281", &["26", "75", "69", "13"])
+        .await;
+    app.register("member@example.fr").await.0
+}
+
+#[tokio::test]
+async fn a_siret_whose_siren_fails_its_luhn_key_is_refused_with_siren_checksum() {
+    let app = TestApp::spawn().await;
+    let member = member_in_a_pole(&app).await;
+    // The 14 digits pass Luhn, but the SIREN 111 222 333 does not.
+    let problem = assert_problem(
+        app.post(
+            "/api/v1/enterprises",
+            Some(&member),
+            &enterprise_body("11122233344455", &["pole-a"]),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "siret");
+    assert_eq!(problem["errors"][0]["code"], "siren_checksum");
+}
+
+#[tokio::test]
+async fn la_poste_head_office_siret_is_accepted() {
+    let app = TestApp::spawn().await;
+    let member = member_in_a_pole(&app).await;
+    let created = app
+        .create_enterprise(&member, "35600000000048", &["pole-a"])
+        .await;
+    assert_eq!(created["siret"], "35600000000048");
+}
+
+#[tokio::test]
+async fn legal_forms_are_accepted_as_people_write_them_and_answered_canonically() {
+    let app = TestApp::spawn().await;
+    let member = member_in_a_pole(&app).await;
+    for (n, (written, canonical)) in [
+        ("SCOP", "scop"),
+        ("Scic", "scic"),
+        ("coopérative", "cooperative"),
+        ("Association", "association"),
+        ("SARL", "sarl"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = enterprise_body(&crate::helpers::siret(100 + n as u64), &["pole-a"]);
+        body["legal_form"] = json!(written);
+        let response = app.post("/api/v1/enterprises", Some(&member), &body).await;
+        assert_eq!(response.status(), 201, "{written}");
+        let created: Value = response.json().await.unwrap();
+        assert_eq!(created["legal_form"], canonical, "{written}");
+        let id = created["id"].as_i64().unwrap();
+        let patched: Value = app
+            .patch(
+                &format!("/api/v1/enterprises/{id}"),
+                Some(&member),
+                &json!({"legal_form": written.to_lowercase()}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(patched["legal_form"], canonical, "{written}");
+    }
+}
+
+#[tokio::test]
+async fn enterprises_in_paris_lyon_and_marseille_arrondissements_are_accepted() {
+    let app = TestApp::spawn().await;
+    let member = member_in_a_pole(&app).await;
+    for (n, (code, departement)) in [("75108", "75"), ("13208", "13"), ("69383", "69")]
+        .into_iter()
+        .enumerate()
+    {
+        let mut body = enterprise_body(&crate::helpers::siret(200 + n as u64), &["pole-a"]);
+        body["commune"] = json!(code);
+        let response = app.post("/api/v1/enterprises", Some(&member), &body).await;
+        let status = response.status();
+        let created: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "{code}: {created}");
+        assert_eq!(created["commune"], code);
+        // The API round trip keeps the arrondissement's code as it is.
+        let id = created["id"].as_i64().unwrap();
+        let path = format!("/api/v1/enterprises/{id}");
+        let patched: Value = app
+            .patch(
+                &path,
+                Some(&member),
+                &json!({"headcount": 12, "commune": code}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(patched["commune"], code);
+        let shown: Value = app.get(&path, Some(&member)).await.json().await.unwrap();
+        assert_eq!(shown["commune"], code, "{departement}");
+    }
+}

@@ -625,3 +625,65 @@ async fn report_totals_equal_the_exact_sum_of_random_transactions_and_reversals(
         .sum();
     assert_eq!(csv_sum, expected);
 }
+
+fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+async fn record_undated(app: &TestApp, token: &str, id: i64) -> Value {
+    let response = app
+        .post(
+            &format!("/api/v1/exchanges/{id}/transactions"),
+            Some(token),
+            &json!({"amount": "10.00", "vat_rate": "20"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_transaction_recorded_just_after_paris_midnight_is_dated_that_french_day() {
+    // 00:30 on 1 December in Paris is still 30 November (23:30) in UTC.
+    let app = TestApp::spawn_at(utc("2026-11-30T23:30:00Z")).await;
+    let market = Market::open(&app, 2).await;
+    let id = agreed_exchange(&app, &market).await;
+    let (a, _) = &market.members[0];
+    start(&app, a, id).await;
+    let recorded = record_undated(&app, a, id).await;
+    assert_eq!(recorded["occurred_on"], "2026-12-01");
+
+    // It belongs to December's export, not November's.
+    let csv = |from: &str, to: &str| {
+        let path = format!("/api/v1/reports/transactions.csv?from={from}&to={to}");
+        let coordinator = market.coordinator.clone();
+        let app = &app;
+        async move {
+            let response = app.get(&path, Some(&coordinator)).await;
+            assert_eq!(response.status(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    let december = csv("2026-12-01", "2026-12-31").await;
+    assert!(december.contains("2026-12-01"), "{december}");
+    let november = csv("2026-11-01", "2026-11-30").await;
+    assert!(!november.contains("2026-12-01"), "{november}");
+
+    // Around both daylight-saving changes, the day still turns at Paris midnight.
+    for (now, day) in [
+        ("2026-03-28T22:59:00Z", "2026-03-28"), // 23:59 Paris (UTC+1)
+        ("2026-03-28T23:01:00Z", "2026-03-29"), // 00:01 Paris, the short day
+        ("2026-03-29T21:30:00Z", "2026-03-29"), // 23:30 Paris (UTC+2)
+        ("2026-03-29T22:30:00Z", "2026-03-30"), // 00:30 Paris
+        ("2026-10-24T21:30:00Z", "2026-10-24"), // 23:30 Paris (UTC+2)
+        ("2026-10-24T22:30:00Z", "2026-10-25"), // 00:30 Paris, the long day
+        ("2026-10-25T22:30:00Z", "2026-10-25"), // 23:30 Paris (UTC+1)
+        ("2026-10-25T23:30:00Z", "2026-10-26"), // 00:30 Paris
+    ] {
+        app.clock.set(utc(now));
+        let recorded = record_undated(&app, a, id).await;
+        assert_eq!(recorded["occurred_on"], day, "at {now}");
+    }
+}

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
+use ptce_exchange::clock::Clock;
 use ptce_exchange::config::Settings;
 use ptce_exchange::db::{self, DbPool};
 use ptce_exchange::domain::account::Email;
@@ -220,6 +221,8 @@ pub struct TestApp {
     pub smtp: SmtpServer,
     /// Signs and checks the links of emails as the service does.
     pub links: ptce_exchange::email::events::Links,
+    /// The service's clock (the system's unless spawned with [`TestApp::spawn_at`]).
+    pub clock: Clock,
     /// Held so the database lives as long as the app and is dropped with it.
     db: TestDatabase,
 }
@@ -231,6 +234,16 @@ impl TestApp {
 
     /// Spawns with settings adjusted by `adjust` (after the test defaults).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_with_clock(adjust, Clock::system()).await
+    }
+
+    /// Spawns with a clock the test sets (`app.clock.set(…)`), for dates around midnight
+    /// and daylight saving time without waiting.
+    pub async fn spawn_at(now: chrono::DateTime<chrono::Utc>) -> TestApp {
+        Self::spawn_with_clock(|_| {}, Clock::manual(now)).await
+    }
+
+    pub async fn spawn_with_clock(adjust: impl FnOnce(&mut Settings), clock: Clock) -> TestApp {
         let smtp = SmtpServer::start().await;
         let db = tokio::task::spawn_blocking(TestDatabase::create)
             .await
@@ -243,7 +256,7 @@ impl TestApp {
         let base_url = settings.base_url().to_string();
         let links =
             ptce_exchange::email::events::Links::new(&base_url, settings.app.secret.clone());
-        let app = Application::build(settings)
+        let app = Application::build_with_clock(settings, clock.clone())
             .await
             .expect("building the application");
         let port = app.port();
@@ -259,6 +272,7 @@ impl TestApp {
                 .unwrap(),
             smtp,
             links,
+            clock,
             db,
         }
     }
@@ -464,7 +478,7 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
 
 /// A valid SIRET, different for each `n`.
 pub fn siret(n: u64) -> String {
-    ptce_exchange::domain::siret::with_check_digit(&format!("{:09}{:04}", 800_000_000 + n, 1))
+    ptce_exchange::domain::siret::siret_for(80_000_000 + n as u32, 1)
 }
 
 /// A small market: one pôle with its coordinator, and approved enterprises whose accounts
@@ -536,4 +550,25 @@ impl TestApp {
         assert_eq!(status, 201, "creating a listing: {json}");
         json
     }
+}
+
+/// A browser-like client (cookies kept, redirects not followed) that has opened a page with
+/// a form: returns the client and the form's CSRF token.
+pub async fn anonymous_form_session(app: &TestApp, path: &str) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    let end = start + html[start..].find('"').unwrap();
+    (client, html[start..end].to_string())
 }

@@ -597,3 +597,30 @@ async fn nul_characters_are_refused_cleanly() {
         .await;
     assert_problem(response, 400).await;
 }
+
+#[tokio::test]
+async fn a_listing_runs_to_the_end_of_its_last_day_in_paris() {
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let app = TestApp::spawn_at(at("2026-11-30T12:00:00Z")).await;
+    let market = Market::open(&app, 1).await;
+    let (a, a_id) = &market.members[0];
+    let offer = app
+        .create_listing(
+            a,
+            &listing_body(*a_id, "offer", json!({"valid_until": "2026-12-01"})),
+        )
+        .await;
+    let path = format!("/api/v1/listings/{}", offer["id"]);
+    // 23:30 on 1 December in Paris (22:30 UTC): its last day is not over.
+    app.housekeeping_at(at("2026-12-01T22:30:00Z"), 7).await;
+    let still: Value = app.get(&path, Some(a)).await.json().await.unwrap();
+    assert_eq!(still["status"], "open");
+    // 00:30 on 2 December in Paris, still 1 December in UTC: it has ended.
+    app.housekeeping_at(at("2026-12-01T23:30:00Z"), 7).await;
+    let ended: Value = app.get(&path, Some(a)).await.json().await.unwrap();
+    assert_eq!(ended["status"], "expired");
+}

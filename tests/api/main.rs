@@ -14,5 +14,6 @@ mod matches;
 mod notifications;
 mod openapi;
 mod poles;
+mod redirects;
 mod reference;
 mod smtp;

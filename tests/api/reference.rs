@@ -28,7 +28,12 @@ async fn names(app: &TestApp, path: &str) -> Vec<String> {
 async fn communes_are_found_by_name_prefix_ignoring_case_and_accents() {
     let app = TestApp::spawn().await;
     let romans = names(&app, "/api/v1/reference/communes?q=romans").await;
-    assert_eq!(romans[0], "26281 Romans-sur-Isère");
+    // The communes named exactly "Romans" first, then the biggest whose name starts so.
+    assert!(romans[0].ends_with(" Romans"), "{romans:?}");
+    assert!(
+        romans.contains(&"26281 Romans-sur-Isère".to_string()),
+        "{romans:?}"
+    );
     let saint_etienne = names(&app, "/api/v1/reference/communes?q=saint%20etienne").await;
     assert_eq!(
         saint_etienne[0], "42218 Saint-Étienne",
@@ -133,5 +138,94 @@ async fn importing_reference_data_again_changes_nothing() {
         .await;
     assert_eq!(counts.0, counts.1);
     assert_eq!(counts.0.communes, 34969);
-    assert_eq!(counts.2, 34969);
+    assert_eq!(counts.0.arrondissements, 45);
+    assert_eq!(counts.2, 34969 + 45);
+}
+
+async fn first(app: &TestApp, query: &str) -> String {
+    let path = format!(
+        "/api/v1/reference/communes?q={}",
+        query
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    );
+    names(app, &path)
+        .await
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{query:?} finds nothing"))
+}
+
+#[tokio::test]
+async fn communes_are_found_as_people_type_them() {
+    let app = TestApp::spawn().await;
+    for (typed, expected) in [
+        ("havre", "76351 Le Havre"),
+        ("Le Havre", "76351 Le Havre"),
+        ("rochelle", "17300 La Rochelle"),
+        ("ile bouchard", "37119 L'Île-Bouchard"),
+        ("l’île-bouchard", "37119 L'Île-Bouchard"),
+        ("st etienne", "42218 Saint-Étienne"),
+        ("St-Malo", "35288 Saint-Malo"),
+        ("ST MALO", "35288 Saint-Malo"),
+        ("ste maxime", "83115 Sainte-Maxime"),
+        ("sables d'olonne", "85194 Les Sables-d'Olonne"),
+    ] {
+        assert_eq!(first(&app, typed).await, expected, "{typed:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_exact_code_and_the_exact_name_come_first() {
+    let app = TestApp::spawn().await;
+    // 13005 is Aubagne's INSEE code and one of Marseille's postal codes.
+    let both = names(&app, "/api/v1/reference/communes?q=13005").await;
+    assert_eq!(both[0], "13005 Aubagne", "{both:?}");
+    assert!(both.iter().any(|n| n.starts_with("13055 ")), "{both:?}");
+    // "Paris" is Paris, before its arrondissements.
+    assert_eq!(first(&app, "paris").await, "75056 Paris");
+}
+
+#[tokio::test]
+async fn arrondissements_of_paris_lyon_and_marseille_are_communes_too() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        first(&app, "Paris 8e").await,
+        "75108 Paris 8e Arrondissement"
+    );
+    assert_eq!(first(&app, "lyon 3e").await, "69383 Lyon 3e Arrondissement");
+    assert_eq!(
+        first(&app, "marseille 8e").await,
+        "13208 Marseille 8e Arrondissement"
+    );
+    let response = app.get("/api/v1/reference/communes?q=75108", None).await;
+    let body: Value = response.json().await.unwrap();
+    let paris8 = &body["items"][0];
+    assert_eq!(paris8["kind"], "arrondissement");
+    assert_eq!(paris8["parent"], "75056");
+    assert_eq!(paris8["departement"], "75");
+    assert_eq!(paris8["region"], "11");
+    // Every arrondissement has its own coordinates, inside its city.
+    let all = app
+        .with_conn(|conn| ptce_exchange::models::reference::all_communes(conn).unwrap())
+        .await;
+    let arrondissements: Vec<_> = all.iter().filter(|c| c.kind == "arrondissement").collect();
+    assert_eq!(arrondissements.len(), 20 + 9 + 16);
+    for a in arrondissements {
+        let parent = all
+            .iter()
+            .find(|c| Some(&c.code) == a.parent_code.as_ref())
+            .unwrap();
+        assert_eq!(a.departement_code, parent.departement_code, "{}", a.code);
+        assert_eq!(a.region_code, parent.region_code, "{}", a.code);
+        assert_eq!(a.epci_code, parent.epci_code, "{}", a.code);
+        let (lat, lon) = (a.lat.unwrap(), a.lon.unwrap());
+        let (plat, plon) = (parent.lat.unwrap(), parent.lon.unwrap());
+        assert!(
+            (lat - plat).abs() < 0.2 && (lon - plon).abs() < 0.25,
+            "{}",
+            a.code
+        );
+    }
 }

@@ -9,7 +9,7 @@ WITH scoped AS (
 counted AS (
     SELECT provider_pole_id, beneficiary_pole_id, count(*) AS exchanges
     FROM scoped
-    WHERE ($1::date IS NULL OR created_at::date >= $1) AND ($2::date IS NULL OR created_at::date <= $2)
+    WHERE ($1::date IS NULL OR (created_at AT TIME ZONE 'Europe/Paris')::date >= $1) AND ($2::date IS NULL OR (created_at AT TIME ZONE 'Europe/Paris')::date <= $2)
     GROUP BY 1, 2
 ),
 summed AS (

@@ -5,13 +5,13 @@ WITH members AS (
 own_listings AS (
     SELECT l.* FROM listings l JOIN members m ON m.enterprise_id = l.enterprise_id
     WHERE ($4::text IS NULL OR l.category = $4)
-      AND ($2::date IS NULL OR l.created_at::date >= $2) AND ($3::date IS NULL OR l.created_at::date <= $3)
+      AND ($2::date IS NULL OR (l.created_at AT TIME ZONE 'Europe/Paris')::date >= $2) AND ($3::date IS NULL OR (l.created_at AT TIME ZONE 'Europe/Paris')::date <= $3)
 ),
 own_exchanges AS (
     SELECT e.* FROM exchanges e
     WHERE (e.provider_pole_id = $1 OR e.beneficiary_pole_id = $1)
       AND ($4::text IS NULL OR e.category = $4)
-      AND ($2::date IS NULL OR e.created_at::date >= $2) AND ($3::date IS NULL OR e.created_at::date <= $3)
+      AND ($2::date IS NULL OR (e.created_at AT TIME ZONE 'Europe/Paris')::date >= $2) AND ($3::date IS NULL OR (e.created_at AT TIME ZONE 'Europe/Paris')::date <= $3)
 ),
 own_transactions AS (
     SELECT t.* FROM transactions t JOIN exchanges e ON e.id = t.exchange_id
