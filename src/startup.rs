@@ -19,6 +19,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::embedded::EmbeddedPostgres;
 use crate::db::{self, DbPool};
+use crate::email::mailer::MailCapabilities;
 use crate::email::worker::{self, WorkerSettings};
 use crate::email::Mailer;
 use crate::metrics::Metrics;
@@ -48,6 +49,10 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Database> {
     let applied = db::run_migrations(&mut conn)?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
+    }
+    let rewritten = crate::models::account::store_domains_in_ascii(&mut conn)?;
+    if rewritten > 0 {
+        tracing::info!(rewritten, "e-mail domains rewritten in their ASCII form");
     }
     if !reference::is_current(&mut conn, &settings.app.reference_dir)? {
         let started = Instant::now();
@@ -108,7 +113,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let mut worker_settings = WorkerSettings::from_settings(&settings);
         worker_settings.clock = clock.clone();
-        let server = run_server(listener, pool.clone(), settings, clock)?;
+        let capabilities = MailCapabilities::default();
+        capabilities.refresh(&settings.mail.smtp_url).await;
+        worker_settings.capabilities = capabilities.clone();
+        let server = run_server(listener, pool.clone(), settings, clock, capabilities)?;
         Ok(Application {
             port,
             server,
@@ -150,6 +158,7 @@ fn run_server(
     pool: DbPool,
     settings: Settings,
     clock: Clock,
+    mail: MailCapabilities,
 ) -> anyhow::Result<Server> {
     let workers = settings.server.workers;
     let metrics = Arc::new(Metrics::default());
@@ -158,6 +167,7 @@ fn run_server(
         settings: Arc::new(settings),
         metrics: metrics.clone(),
         clock,
+        mail,
     });
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {

@@ -243,7 +243,10 @@ pub async fn register(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let mut errors = FieldErrors::from(body.validate().err().unwrap_or_default());
-    let email = errors.check("email", Email::parse(&body.email));
+    let email = errors.check(
+        "email",
+        Email::parse_with(&body.email, state.mail.smtputf8()),
+    );
     errors.check("password", check_password(&body.password));
     errors.finish()?;
     let email = email.expect("checked above");
@@ -297,7 +300,7 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
-    let Ok(email) = Email::parse(&body.email) else {
+    let Ok(email) = Email::parse_with(&body.email, true) else {
         return Err(AppError::Unauthorized);
     };
     let found = db::run(&state.pool, move |conn| {
@@ -427,7 +430,8 @@ pub async fn request_password_reset(
     state: web::Data<AppState>,
     body: Json<PasswordResetRequest>,
 ) -> AppResult<HttpResponse> {
-    let email = Email::parse(&body.email).map_err(|e| AppError::invalid_field("email", e))?;
+    let email =
+        Email::parse_with(&body.email, true).map_err(|e| AppError::invalid_field("email", e))?;
     let base_url = state.settings.base_url().to_string();
     db::run(&state.pool, move |conn| {
         use diesel::Connection;

@@ -37,6 +37,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Now and today (Paris); tests set it.
     pub clock: crate::clock::Clock,
+    /// What the mail server carries (SMTPUTF8), as the worker last asked.
+    pub mail: crate::email::mailer::MailCapabilities,
 }
 
 impl AppState {

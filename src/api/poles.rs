@@ -239,7 +239,8 @@ pub async fn appoint_coordinator(
     body: Json<AppointRequest>,
 ) -> AppResult<HttpResponse> {
     caller.require_admin()?;
-    let email = Email::parse(&body.email).map_err(|e| AppError::invalid_field("email", e))?;
+    let email =
+        Email::parse_with(&body.email, true).map_err(|e| AppError::invalid_field("email", e))?;
     let slug = slug.into_inner();
     let view = db::run(&state.pool, move |conn| {
         let found = pole::find_by_slug(conn, &slug)?;

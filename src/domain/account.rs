@@ -184,22 +184,73 @@ impl Notifications {
     }
 }
 
-/// An e-mail address, trimmed and lower-cased so that comparisons ignore case.
+/// An e-mail address, trimmed and lower-cased so that comparisons ignore case, with its
+/// domain in the ASCII form mail servers route (IDNA, RFC 5891, through the `idna` crate's
+/// UTS #46 processing): `camille@exémple.fr` is kept as `camille@xn--exmple-cva.fr`, which
+/// every server accepts. A local part that is not ASCII (`josé@…`) needs SMTPUTF8
+/// (RFC 6531) all the way; it is accepted only when the caller says the configured mail
+/// server announces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
+/// Longest address (RFC 5321 §4.5.3.1.3: a path of 256 octets, less the angle brackets).
+const EMAIL_MAX_OCTETS: usize = 254;
+/// Longest local part (RFC 5321 §4.5.3.1.1).
+const LOCAL_PART_MAX_OCTETS: usize = 64;
+
 impl Email {
+    /// An address whose local part is ASCII (see [`Email::parse_with`]).
     pub fn parse(input: &str) -> Result<Email, Invalid> {
+        Self::parse_with(input, false)
+    }
+
+    /// Errors: `email` (not an address), `email_not_ascii` (the local part is not ASCII and
+    /// `utf8_local_part` is false: the mail server could not deliver to it).
+    pub fn parse_with(input: &str, utf8_local_part: bool) -> Result<Email, Invalid> {
+        let invalid = || Invalid::new("email", "This is not a valid e-mail address.");
         let email = input.trim().to_lowercase();
-        if email.len() > 254 || !validator::ValidateEmail::validate_email(&email) {
-            return Err(Invalid::new("email", "This is not a valid e-mail address."));
+        let (local, domain) = email.rsplit_once('@').ok_or_else(invalid)?;
+        let domain = idna::domain_to_ascii(domain).map_err(|_| invalid())?;
+        if domain.is_empty() || local.is_empty() || local.len() > LOCAL_PART_MAX_OCTETS {
+            return Err(invalid());
         }
-        Ok(Email(email))
+        let checked_local = if local.is_ascii() {
+            local
+        } else if !utf8_local_part {
+            return Err(Invalid::new(
+                "email_not_ascii",
+                "This address has accents or other non-ASCII characters before the @, and our mail server cannot deliver to such addresses: use another address.",
+            ));
+        } else if local_part_is_utf8_atext(local) {
+            // Checked on its own; the rest of the address is checked with a stand-in.
+            "x"
+        } else {
+            return Err(invalid());
+        };
+        let ascii = format!("{checked_local}@{domain}");
+        if ascii.len() > EMAIL_MAX_OCTETS || !validator::ValidateEmail::validate_email(&ascii) {
+            return Err(invalid());
+        }
+        Ok(Email(format!("{local}@{domain}")))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A dot-atom local part in which UTF-8 letters are allowed (RFC 6531 §3.3).
+fn local_part_is_utf8_atext(local: &str) -> bool {
+    const ASCII_SPECIALS: &str = "!#$%&'*+/=?^_`{|}~-";
+    !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || ASCII_SPECIALS.contains(c)
+                || c == '.'
+                || (!c.is_ascii() && !c.is_control() && !c.is_whitespace())
+        })
 }
 
 pub const PASSWORD_MIN_CHARS: usize = 10;
@@ -237,6 +288,60 @@ mod tests {
         );
         assert!(Email::parse("not-an-email").is_err());
         assert!(Email::parse("").is_err());
+    }
+
+    #[test]
+    fn international_domains_are_kept_in_their_ascii_form() {
+        assert_eq!(
+            Email::parse("Camille@Exémple.fr").unwrap().as_str(),
+            "camille@xn--exmple-cva.fr"
+        );
+        // The same address typed either way is one address.
+        assert_eq!(
+            Email::parse("camille@xn--exmple-cva.fr").unwrap(),
+            Email::parse("camille@exémple.fr").unwrap()
+        );
+        assert_eq!(
+            Email::parse("jean@bücher.de").unwrap().as_str(),
+            "jean@xn--bcher-kva.de"
+        );
+        for bad in [
+            "camille@",
+            "@exemple.fr",
+            "camille@ex mple.fr",
+            "a@b@",
+            "camille@-.fr",
+        ] {
+            assert_eq!(Email::parse(bad).unwrap_err().code, "email", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_non_ascii_local_part_needs_smtputf8() {
+        assert_eq!(
+            Email::parse("josé@exemple.fr").unwrap_err().code,
+            "email_not_ascii"
+        );
+        assert_eq!(
+            Email::parse_with("josé@exemple.fr", true).unwrap().as_str(),
+            "josé@exemple.fr"
+        );
+        assert_eq!(
+            Email::parse_with("josé@exémple.fr", true).unwrap().as_str(),
+            "josé@xn--exmple-cva.fr"
+        );
+        assert_eq!(
+            Email::parse_with("jo sé@exemple.fr", true)
+                .unwrap_err()
+                .code,
+            "email"
+        );
+        assert_eq!(
+            Email::parse_with(".josé@exemple.fr", true)
+                .unwrap_err()
+                .code,
+            "email"
+        );
     }
 
     #[test]

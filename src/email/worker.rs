@@ -9,7 +9,7 @@ use tokio::sync::watch;
 
 use super::digest;
 use super::events::{self, Links};
-use super::mailer::{build_message, Mailer};
+use super::mailer::{build_message, MailCapabilities, Mailer, SendFailure};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::models::{account, listing, matching, outbox};
@@ -32,6 +32,9 @@ pub struct WorkerSettings {
     pub digest_hour: u32,
     /// Now, for the upkeep's dates (Paris); tests set it.
     pub clock: crate::clock::Clock,
+    /// Refreshed by the upkeep: what the mail server announces.
+    pub capabilities: MailCapabilities,
+    pub smtp_url: String,
 }
 
 impl WorkerSettings {
@@ -46,6 +49,8 @@ impl WorkerSettings {
             links: Links::new(settings.base_url(), settings.app.secret.clone()),
             digest_hour: settings.mail.digest_hour,
             clock: crate::clock::Clock::system(),
+            capabilities: MailCapabilities::default(),
+            smtp_url: settings.mail.smtp_url.clone(),
         }
     }
 
@@ -95,6 +100,7 @@ pub async fn run(
         };
         if last_housekeeping.is_none_or(|at| at.elapsed() > HOUSEKEEPING_EVERY) {
             last_housekeeping = Some(tokio::time::Instant::now());
+            settings.capabilities.refresh(&settings.smtp_url).await;
             let links = settings.links.clone();
             let hour = settings.digest_hour;
             let now = settings.clock.now();
@@ -214,20 +220,23 @@ pub async fn process_batch(
     for row in claimed {
         let id = row.id;
         let attempts = row.attempts;
+        // A message that cannot even be built (a recipient no server accepts) never will be.
         let result = match build_message(&settings.from, &settings.base_url, &row) {
             Ok(message) => mailer.send(message, id.0).await,
-            Err(error) => Err(error),
+            Err(error) => Err(SendFailure::permanent(error)),
         };
         let outcome = match result {
             Ok(()) => {
                 tracing::info!(outbox_id = %id, recipient = %row.recipient, "email sent");
                 db::run(pool, move |conn| Ok(outbox::mark_sent(conn, id)?)).await
             }
-            Err(error) => {
-                let give_up = attempts >= settings.max_attempts;
+            Err(failure) => {
+                let give_up = failure.permanent || attempts >= settings.max_attempts;
                 let retry_in = settings.backoff(attempts);
-                let text = format!("{error:#}");
-                if give_up {
+                let text = format!("{:#}", failure.error);
+                if failure.permanent {
+                    tracing::error!(outbox_id = %id, error = %text, "email refused for good, parked as dead");
+                } else if give_up {
                     tracing::error!(outbox_id = %id, attempts, error = %text, "email parked as dead");
                 } else {
                     tracing::warn!(outbox_id = %id, attempts, error = %text, retry_in_secs = retry_in.num_seconds(), "email failed, will retry");
@@ -262,6 +271,8 @@ mod tests {
             links: Links::new("http://localhost", "test-secret".to_string().into()),
             digest_hour: 7,
             clock: crate::clock::Clock::system(),
+            capabilities: MailCapabilities::default(),
+            smtp_url: String::new(),
         }
     }
 

@@ -296,3 +296,33 @@ pub fn use_password_reset(conn: &mut PgConnection, token: &str) -> QueryResult<O
 pub fn revoke_all_tokens(conn: &mut PgConnection, account: AccountId) -> QueryResult<usize> {
     diesel::delete(api_tokens::table.filter(api_tokens::account_id.eq(account))).execute(conn)
 }
+
+/// Rewrites the addresses stored before domains were kept in their ASCII form (IDNA), so
+/// that signing in and sending find them. Idempotent; an address whose ASCII form belongs
+/// to another account already is left as it is (and logged).
+pub fn store_domains_in_ascii(conn: &mut PgConnection) -> QueryResult<usize> {
+    let stored: Vec<(AccountId, String)> = accounts::table
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "email ~ '[^[:ascii:]]'",
+        ))
+        .select((accounts::id, accounts::email))
+        .load(conn)?;
+    let mut changed = 0;
+    for (id, email) in stored {
+        let Ok(ascii) = crate::domain::account::Email::parse_with(&email, true) else {
+            continue;
+        };
+        if ascii.as_str() == email {
+            continue;
+        }
+        if find_by_email(conn, &ascii)?.is_some() {
+            tracing::warn!(account_id = %id, "two accounts share an address once its domain is in ASCII");
+            continue;
+        }
+        diesel::update(accounts::table.find(id))
+            .set(accounts::email.eq(ascii.as_str()))
+            .execute(conn)?;
+        changed += 1;
+    }
+    Ok(changed)
+}

@@ -376,3 +376,100 @@ async fn a_password_is_reset_through_a_single_use_emailed_link() {
         .await;
     assert_problem(bad, 422).await;
 }
+
+use crate::smtp::SmtpOptions;
+
+fn without_smtputf8() -> SmtpOptions {
+    SmtpOptions {
+        smtputf8: false,
+        reject_recipients_containing: None,
+    }
+}
+
+#[tokio::test]
+async fn an_international_domain_is_stored_and_mailed_in_ascii() {
+    // A server that does not announce SMTPUTF8, as most do not.
+    let app = TestApp::spawn_with_smtp(without_smtputf8()).await;
+    let response = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"email": "Camille@Exémple.fr", "password": "correct horse battery", "display_name": "Camille"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["account"]["email"], "camille@xn--exmple-cva.fr");
+    // The welcome email leaves at once instead of waiting for ever.
+    let mails = app.wait_for_emails(1).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec!["camille@xn--exmple-cva.fr".to_string()]);
+    // Signing in works with either spelling of the domain.
+    for typed in ["camille@exémple.fr", "CAMILLE@xn--exmple-cva.fr"] {
+        let login = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                &json!({"email": typed, "password": "correct horse battery"}),
+            )
+            .await;
+        assert_eq!(login.status(), 200, "{typed}");
+    }
+}
+
+#[tokio::test]
+async fn a_non_ascii_local_part_is_refused_unless_the_mail_server_announces_smtputf8() {
+    let body = json!({"email": "josé@exemple.fr", "password": "correct horse battery", "display_name": "José"});
+    let plain = TestApp::spawn_with_smtp(without_smtputf8()).await;
+    let problem = assert_problem(plain.post("/api/v1/auth/register", None, &body).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "email");
+    assert_eq!(problem["errors"][0]["code"], "email_not_ascii");
+    // Nothing was written.
+    let accounts: i64 = plain
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            ptce_exchange::schema::accounts::table
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(accounts, 0);
+
+    let utf8 = TestApp::spawn().await;
+    let response = utf8.post("/api/v1/auth/register", None, &body).await;
+    assert_eq!(response.status(), 201);
+    let mails = utf8.wait_for_emails(1).await;
+    assert_eq!(mails[0].to, vec!["josé@exemple.fr".to_string()]);
+}
+
+#[tokio::test]
+async fn an_email_the_server_refuses_for_good_is_parked_at_once_with_its_reason() {
+    let app = TestApp::spawn_with_smtp(SmtpOptions {
+        smtputf8: true,
+        reject_recipients_containing: Some("nobody@".into()),
+    })
+    .await;
+    let admin = app.admin_token().await;
+    app.register("nobody@example.fr").await;
+    let mut dead = Value::Null;
+    for _ in 0..100 {
+        dead = app
+            .get("/api/v1/admin/outbox/dead", Some(&admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if !dead["items"].as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let item = &dead["items"][0];
+    assert_eq!(item["recipient"], "nobody@example.fr");
+    assert_eq!(item["attempts"], 1, "parked after one try: {item}");
+    assert!(
+        item["last_error"].as_str().unwrap().contains("550"),
+        "{item}"
+    );
+}

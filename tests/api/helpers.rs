@@ -16,7 +16,7 @@ use reqwest::{Method, Response};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::smtp::SmtpServer;
+use crate::smtp::{SmtpOptions, SmtpServer};
 
 /// The PostgreSQL server the tests use: `DATABASE_URL` (any database on it) or the local one.
 pub fn server_url() -> String {
@@ -244,7 +244,20 @@ impl TestApp {
     }
 
     pub async fn spawn_with_clock(adjust: impl FnOnce(&mut Settings), clock: Clock) -> TestApp {
-        let smtp = SmtpServer::start().await;
+        Self::spawn_custom(adjust, clock, SmtpOptions::default()).await
+    }
+
+    /// Spawns beside a mail server that behaves as `smtp` says.
+    pub async fn spawn_with_smtp(smtp: SmtpOptions) -> TestApp {
+        Self::spawn_custom(|_| {}, Clock::system(), smtp).await
+    }
+
+    pub async fn spawn_custom(
+        adjust: impl FnOnce(&mut Settings),
+        clock: Clock,
+        smtp: SmtpOptions,
+    ) -> TestApp {
+        let smtp = SmtpServer::start_with(0, smtp).await;
         let db = tokio::task::spawn_blocking(TestDatabase::create)
             .await
             .unwrap();

@@ -52,6 +52,24 @@ impl ReceivedMail {
     }
 }
 
+/// How the test server behaves.
+#[derive(Debug, Clone)]
+pub struct SmtpOptions {
+    /// Announce SMTPUTF8 (RFC 6531) in the EHLO answer.
+    pub smtputf8: bool,
+    /// Refuse for good (550) recipients containing this text.
+    pub reject_recipients_containing: Option<String>,
+}
+
+impl Default for SmtpOptions {
+    fn default() -> Self {
+        SmtpOptions {
+            smtputf8: true,
+            reject_recipients_containing: None,
+        }
+    }
+}
+
 pub struct SmtpServer {
     port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
@@ -59,13 +77,13 @@ pub struct SmtpServer {
 }
 
 impl SmtpServer {
-    pub async fn start() -> SmtpServer {
-        Self::start_on(0).await
-    }
-
     /// Starts on a given port (0: any free one), to bring a server back where a client
     /// expects it.
     pub async fn start_on(port: u16) -> SmtpServer {
+        Self::start_with(port, SmtpOptions::default()).await
+    }
+
+    pub async fn start_with(port: u16, options: SmtpOptions) -> SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("binding the SMTP server");
@@ -78,8 +96,9 @@ impl SmtpServer {
                     break;
                 };
                 let store = store.clone();
+                let options = options.clone();
                 tokio::spawn(async move {
-                    let _ = serve(socket, store).await;
+                    let _ = serve(socket, store, options).await;
                 });
             }
         });
@@ -112,6 +131,7 @@ impl Drop for SmtpServer {
 async fn serve(
     socket: tokio::net::TcpStream,
     store: Arc<Mutex<Vec<ReceivedMail>>>,
+    options: SmtpOptions,
 ) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
@@ -126,9 +146,15 @@ async fn serve(
         let command = line.trim_end().to_string();
         let upper = command.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
-            write
-                .write_all(b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
-                .await?;
+            if options.smtputf8 {
+                write
+                    .write_all(b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                    .await?;
+            } else {
+                write
+                    .write_all(b"250-test-smtp\r\n250 8BITMIME\r\n")
+                    .await?;
+            }
         } else if upper.starts_with("HELO") {
             write.write_all(b"250 test-smtp\r\n").await?;
         } else if upper.starts_with("MAIL FROM:") {
@@ -142,6 +168,16 @@ async fn serve(
             to.clear();
             write.write_all(b"250 OK\r\n").await?;
         } else if upper.starts_with("RCPT TO:") {
+            let refused = options
+                .reject_recipients_containing
+                .as_deref()
+                .is_some_and(|text| command.contains(text));
+            if refused || (!options.smtputf8 && !command.is_ascii()) {
+                write
+                    .write_all(b"550 5.1.1 No such mailbox here\r\n")
+                    .await?;
+                continue;
+            }
             to.push(
                 command[8..]
                     .trim()
