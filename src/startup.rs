@@ -143,14 +143,71 @@ impl Application {
             self.pool.clone(),
             self.mailer,
             self.worker_settings,
-            stopped,
+            stopped.clone(),
         ));
+        let watchdog = self
+            .embedded
+            .map(|cluster| tokio::spawn(watch_embedded(cluster, self.server.handle(), stopped)));
         let result = self.server.await;
         let _ = stop_worker.send(true);
         let _ = worker.await;
-        drop(self.embedded);
+        if let Some(watchdog) = watchdog {
+            // The cluster comes back from the watchdog and is stopped here if ours.
+            let cluster = watchdog.await.context("embedded PostgreSQL watchdog")?;
+            let lost = cluster.is_err();
+            drop(cluster);
+            if lost {
+                anyhow::bail!(
+                    "the embedded PostgreSQL cluster stopped and could not be started again"
+                );
+            }
+        }
         result.context("HTTP server")
     }
+}
+
+/// How often `serve` checks that its embedded cluster still runs.
+const EMBEDDED_CHECK_EVERY: Duration = Duration::from_secs(3);
+
+/// Keeps the embedded cluster running while the server serves: another command may stop
+/// it, or it may be killed. It is started again on the same port; if that fails, the
+/// server stops with a clear message rather than answering 503 for ever. Returns the
+/// cluster (or the error) when the server stops.
+async fn watch_embedded(
+    cluster: EmbeddedPostgres,
+    server: actix_web::dev::ServerHandle,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<EmbeddedPostgres, anyhow::Error> {
+    let cluster = Arc::new(std::sync::Mutex::new(cluster));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(EMBEDDED_CHECK_EVERY) => {}
+            _ = stopped.changed() => break,
+        }
+        let checked = {
+            let cluster = cluster.clone();
+            tokio::task::spawn_blocking(move || {
+                cluster
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .keep_running()
+            })
+            .await
+        };
+        match checked {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::error!(error = %format!("{error:#}"), "stopping the service");
+                eprintln!("PTCE Exchange stops: {error:#}");
+                server.stop(true).await;
+                return Err(error);
+            }
+            Err(join) => tracing::warn!(error = %join, "embedded PostgreSQL check"),
+        }
+    }
+    Arc::try_unwrap(cluster)
+        .map_err(|_| anyhow::anyhow!("embedded PostgreSQL still in use"))
+        .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 fn run_server(

@@ -1,10 +1,17 @@
 //! The embedded default: with no database configured, the service runs its own private
 //! PostgreSQL cluster from the system's server binaries, with its data under `var/`.
 //! PostgreSQL refuses to run as root, so a root service runs it as the `postgres` user.
+//!
+//! Several commands share one cluster: a command that finds it running (its postmaster
+//! alive and answering on the port its `postmaster.pid` names) uses it and leaves it
+//! running; only the command that started a cluster stops it. `serve` watches its cluster
+//! and starts it again, on the same port, if it goes away.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
@@ -12,13 +19,73 @@ const INSTALL_HINT: &str =
     "PostgreSQL server binaries (initdb, pg_ctl) were not found: install them \
      (Debian/Ubuntu: sudo apt-get install postgresql) or set DATABASE_URL to an existing database";
 
-/// A running private cluster; stopped when dropped.
+/// A running private cluster; stopped when dropped if this process started it.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
     bin_dir: PathBuf,
     data_dir: PathBuf,
+    log_file: PathBuf,
     run_as: Option<String>,
+    port: u16,
     url: String,
+    /// This process started the cluster (or started it again), so it stops it.
+    owned: AtomicBool,
+}
+
+/// What `postmaster.pid` says of a running cluster (PostgreSQL's own lock file: line 1 is
+/// the postmaster's PID, line 4 its port).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Postmaster {
+    pid: i32,
+    port: u16,
+}
+
+fn read_postmaster(data_dir: &Path) -> Option<Postmaster> {
+    let text = std::fs::read_to_string(data_dir.join("postmaster.pid")).ok()?;
+    let mut lines = text.lines();
+    let pid = lines.next()?.trim().parse().ok()?;
+    let port = lines.nth(2)?.trim().parse().ok()?;
+    Some(Postmaster { pid, port })
+}
+
+fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    pid > 0 && unsafe { libc::kill(pid, 0) == 0 || *libc::__errno_location() == libc::EPERM }
+}
+
+/// Does a PostgreSQL server answer on this loopback port?
+fn answers(port: u16) -> bool {
+    super::connect(&format!(
+        "postgres://postgres@127.0.0.1:{port}/postgres?connect_timeout=2"
+    ))
+    .is_ok()
+}
+
+/// The cluster of `data_dir` when it is running and answers (waiting a little while it
+/// starts up); `None` when nothing runs there (a stale lock file is PostgreSQL's to clear).
+fn running_cluster(data_dir: &Path) -> anyhow::Result<Option<Postmaster>> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let Some(found) = read_postmaster(data_dir) else {
+            return Ok(None);
+        };
+        if !process_alive(found.pid) {
+            return Ok(None);
+        }
+        if answers(found.port) {
+            return Ok(Some(found));
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the PostgreSQL cluster in {} runs (process {}) but does not answer on port {}: \
+                 stop it, or wait until it is ready",
+                data_dir.display(),
+                found.pid,
+                found.port
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 /// What `start` found: was the cluster (or its database) created just now?
@@ -46,8 +113,11 @@ impl EmbeddedPostgres {
         let mut cluster = EmbeddedPostgres {
             bin_dir,
             data_dir,
+            log_file: dir.join("postgres.log"),
             run_as,
+            port: 0,
             url: String::new(),
+            owned: AtomicBool::new(false),
         };
         let mut first_start = false;
         if !cluster.data_dir.join("PG_VERSION").exists() {
@@ -66,23 +136,51 @@ impl EmbeddedPostgres {
             )?;
             first_start = true;
         }
-        if cluster.data_dir.join("postmaster.pid").exists() {
-            // Left running by a previous start that did not stop cleanly: stop it, since
-            // the port it listens on is not known to us any more.
-            let _ = cluster.stop_cluster();
+        if let Some(running) = running_cluster(&cluster.data_dir)? {
+            // Another command (`serve`, most likely) runs it: use it, never stop it.
+            tracing::info!(
+                port = running.port,
+                pid = running.pid,
+                "using the running embedded PostgreSQL"
+            );
+            cluster.attach(running.port);
+        } else {
+            let port = free_port()?;
+            if let Err(error) = cluster.start_on(port) {
+                // Another command may have started it at the same moment.
+                match running_cluster(&cluster.data_dir)? {
+                    Some(running) => cluster.attach(running.port),
+                    None => return Err(error),
+                }
+            }
         }
-        let port = free_port()?;
-        let log_file = dir.join("postgres.log");
+        let server_url = format!("postgres://postgres@127.0.0.1:{}/postgres", cluster.port);
+        if create_database_if_missing(&server_url, "ptce")? {
+            first_start = true;
+        }
+        Ok(Started {
+            cluster,
+            first_start,
+        })
+    }
+
+    fn attach(&mut self, port: u16) {
+        self.port = port;
+        self.url = format!("postgres://postgres@127.0.0.1:{port}/ptce");
+    }
+
+    /// Starts the cluster on `port` and takes charge of stopping it.
+    fn start_on(&mut self, port: u16) -> anyhow::Result<()> {
         let options = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=200"
         );
-        cluster.pg(
+        self.pg(
             "pg_ctl",
             &[
                 "-D",
-                path_str(&cluster.data_dir)?,
+                path_str(&self.data_dir)?,
                 "-l",
-                path_str(&log_file)?,
+                path_str(&self.log_file)?,
                 "-o",
                 &options,
                 "-w",
@@ -91,16 +189,37 @@ impl EmbeddedPostgres {
                 "start",
             ],
         )?;
-        let server_url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
-        cluster.url = format!("postgres://postgres@127.0.0.1:{port}/ptce");
-        if create_database_if_missing(&server_url, "ptce")? {
-            first_start = true;
-        }
+        self.attach(port);
+        self.owned.store(true, Ordering::SeqCst);
         tracing::info!(port, "embedded PostgreSQL started");
-        Ok(Started {
-            cluster,
-            first_start,
+        Ok(())
+    }
+
+    /// Is the cluster still there? When it went away (stopped by another command, or
+    /// killed), starts it again on the same port, so the pool's URL stays right. Returns
+    /// an error only when it cannot be brought back.
+    pub fn keep_running(&mut self) -> anyhow::Result<()> {
+        if let Some(found) = read_postmaster(&self.data_dir) {
+            if process_alive(found.pid) {
+                return Ok(());
+            }
+        }
+        tracing::warn!(
+            port = self.port,
+            "the embedded PostgreSQL went away: starting it again"
+        );
+        let port = self.port;
+        self.start_on(port).with_context(|| {
+            format!(
+                "the embedded PostgreSQL cluster in {} stopped and could not be started again on port {port}",
+                self.data_dir.display()
+            )
         })
+    }
+
+    /// Did this process start the cluster (and so stops it)?
+    pub fn owned(&self) -> bool {
+        self.owned.load(Ordering::SeqCst)
     }
 
     pub fn url(&self) -> &str {
@@ -143,6 +262,9 @@ impl EmbeddedPostgres {
 
 impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
+        if !self.owned() {
+            return;
+        }
         match self.stop_cluster() {
             Ok(()) => tracing::info!("embedded PostgreSQL stopped"),
             Err(error) => tracing::warn!(error = %error, "stopping embedded PostgreSQL"),

@@ -384,3 +384,115 @@ async fn retry_dead_mail_queues_parked_messages_again() {
         .iter()
         .any(|m| m.to == vec!["x@example.fr".to_string()]));
 }
+
+/// Runs a `ptce` command on the embedded cluster of `dir`; returns its combined output.
+fn embedded_command(dir: &Path, args: &[&str]) -> String {
+    let output = ptce(args)
+        .env_remove("DATABASE_URL")
+        .env("PTCE__DATABASE__EMBEDDED_DIR", dir.join("postgres"))
+        .env("PTCE__MAIL__OUTBOX_DIR", dir.join("mail"))
+        .output()
+        .expect("running ptce");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "ptce {args:?}: {text}");
+    text
+}
+
+fn postmaster_pid(dir: &Path) -> i32 {
+    std::fs::read_to_string(dir.join("postgres/data/postmaster.pid"))
+        .expect("a running cluster")
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+async fn wait_ready(client: &reqwest::Client, base: &str) -> bool {
+    for _ in 0..150 {
+        if let Ok(response) = client.get(format!("{base}/health/ready")).send().await {
+            if response.status() == 200 {
+                return true;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn commands_run_beside_serve_use_its_embedded_cluster_and_never_stop_it() {
+    let dir = scratch_dir("shared-cluster");
+    let (service, _) = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || start_embedded(&dir)
+    })
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let base = service.address.clone();
+    let pid = postmaster_pid(&dir);
+
+    // The commands the README invites, while the service runs.
+    for args in [
+        vec!["migrate"],
+        vec![
+            "create-admin",
+            "--email",
+            "second@example.fr",
+            "--password",
+            "a long password",
+        ],
+        vec!["seed-demo"],
+        vec!["import-reference"],
+    ] {
+        let scratch = dir.clone();
+        tokio::task::spawn_blocking(move || embedded_command(&scratch, &args))
+            .await
+            .unwrap();
+        assert_eq!(postmaster_pid(&dir), pid, "the same cluster still runs");
+        let ready = client
+            .get(format!("{base}/health/ready"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            ready.status(),
+            200,
+            "the service still reaches its database"
+        );
+    }
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "second@example.fr", "password": "a long password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        login.status(),
+        200,
+        "the command wrote to the service's database"
+    );
+
+    // The cluster killed under the service: it is started again by itself.
+    // SAFETY: signalling the postmaster of the cluster this test created.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        wait_ready(&client, &base).await,
+        "the service brings its cluster back"
+    );
+    assert_ne!(postmaster_pid(&dir), pid);
+
+    let pid_file = dir.join("postgres/data/postmaster.pid");
+    tokio::task::spawn_blocking(move || service.stop())
+        .await
+        .unwrap();
+    assert!(!pid_file.exists(), "the service stops the cluster it runs");
+    let _ = std::fs::remove_dir_all(&dir);
+}
