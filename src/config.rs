@@ -15,12 +15,41 @@ pub struct Settings {
     pub mail: MailSettings,
     pub app: AppSettings,
     pub log: LogSettings,
+    pub limits: LimitSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ServerSettings {
     pub bind: String,
     pub workers: usize,
+    /// Proxies (IP addresses) whose `X-Forwarded-For` names the client; from any other
+    /// peer, the connection's own address is the client's.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// Abuse limits (`[limits]`), counted in PostgreSQL so they hold across app nodes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LimitSettings {
+    /// `false` turns every limit off (trusted load and test runs).
+    pub enabled: bool,
+    pub login: Limit,
+    pub password_reset: Limit,
+    pub registration: Limit,
+    pub proposals: Limit,
+    pub contact_requests: Limit,
+    pub messages: Limit,
+}
+
+/// At most `per_account` requests for one account (or e-mail address) and `per_address`
+/// from one client address within `window_secs`; 0 means no limit of that kind.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Limit {
+    #[serde(default)]
+    pub per_account: u32,
+    #[serde(default)]
+    pub per_address: u32,
+    pub window_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,6 +138,18 @@ impl Settings {
         }
         if self.mail.digest_hour > 23 {
             anyhow::bail!("mail.digest_hour is an hour of the day, 0 to 23");
+        }
+        for (name, limit) in [
+            ("login", self.limits.login),
+            ("password_reset", self.limits.password_reset),
+            ("registration", self.limits.registration),
+            ("proposals", self.limits.proposals),
+            ("contact_requests", self.limits.contact_requests),
+            ("messages", self.limits.messages),
+        ] {
+            if limit.window_secs == 0 {
+                anyhow::bail!("limits.{name}.window_secs must be at least 1");
+            }
         }
         if self.database.pool_size == 0 {
             anyhow::bail!("database.pool_size must be at least 1");

@@ -1,5 +1,9 @@
-//! One error type for the whole service, rendered as `application/problem+json` (RFC 9457).
-//! Internal causes are logged, never sent to the client.
+//! One error type for the whole service. Every refusal carries a stable code: 422 names
+//! each field at fault with its code, and 400/401/403/404/409/429 have codes of their own
+//! (`exchange_not_in_progress`, `match_already_decided`, …). The API renders an error as
+//! `application/problem+json` (RFC 9457) with the English words of its code; the pages and
+//! emails look the same code up in the reader's language (see `crate::i18n`). Internal
+//! causes are logged, never sent to the client.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -7,7 +11,9 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::Invalid;
+use crate::domain::account::Locale;
+use crate::domain::{Arg, Args, Invalid};
+use crate::i18n::{words, Words};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -18,7 +24,82 @@ pub struct FieldError {
     pub field: String,
     /// Stable machine-readable reason, such as `siret_checksum` or `required`.
     pub code: String,
+    /// The reason in English; pages say it in the reader's language from `code`.
     pub message: String,
+    /// What the message names (a limit, a value), for other languages.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub args: Args,
+}
+
+impl FieldError {
+    pub fn new(field: &str, invalid: Invalid) -> FieldError {
+        let message = field_message(words(Locale::En), field, invalid.code, &invalid.args);
+        FieldError {
+            field: field.to_string(),
+            code: invalid.code.to_string(),
+            message,
+            args: invalid.args,
+        }
+    }
+
+    /// The message in another language.
+    pub fn message_in(&self, words: Words) -> String {
+        field_message(words, &self.field, &self.code, &self.args)
+    }
+}
+
+/// The words of a field's refusal: `invalid-<code>-<field>` when the field has its own
+/// wording, else `invalid-<code>`. The field is its last name (`poles[1]` → `poles`,
+/// `details.material` → `material`).
+pub fn field_message(
+    words: Words,
+    field: &str,
+    code: &str,
+    args: &[(&'static str, Arg)],
+) -> String {
+    let name: String = field
+        .rsplit('.')
+        .next()
+        .unwrap_or(field)
+        .split('[')
+        .next()
+        .unwrap_or(field)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let specific = format!("invalid-{code}-{name}");
+    if words.knows(&specific) {
+        return words.t_args(&specific, args);
+    }
+    words.t_args(&format!("invalid-{code}"), args)
+}
+
+/// A refusal that is not about one field: a stable code and the values its words name
+/// (`refusal-<code>` in the Fluent files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub args: Args,
+}
+
+impl Refusal {
+    pub fn new(code: &'static str) -> Refusal {
+        Refusal {
+            code,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Refusal {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// The refusal in people's words.
+    pub fn message(&self, words: Words) -> String {
+        words.t_args(&format!("refusal-{}", self.code), &self.args)
+    }
 }
 
 /// Body of every error answer.
@@ -29,6 +110,9 @@ pub struct Problem {
     pub kind: String,
     pub title: String,
     pub status: u16,
+    /// Stable machine-readable reason; every code is listed in this document's
+    /// `x-refusal-codes`.
+    pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -39,16 +123,18 @@ pub struct Problem {
 pub enum AppError {
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    #[error("bad request: {0}")]
-    BadRequest(String),
+    #[error("bad request: {0:?}")]
+    BadRequest(Refusal),
     #[error("authentication required")]
     Unauthorized,
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    #[error("forbidden: {0:?}")]
+    Forbidden(Refusal),
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {0:?}")]
+    Conflict(Refusal),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -64,50 +150,80 @@ pub type AppResult<T> = Result<T, AppError>;
 impl AppError {
     /// A 422 naming one field.
     pub fn invalid_field(field: &str, invalid: Invalid) -> AppError {
-        AppError::Validation(vec![FieldError {
-            field: field.to_string(),
-            code: invalid.code.to_string(),
-            message: invalid.message,
-        }])
+        AppError::Validation(vec![FieldError::new(field, invalid)])
     }
 
-    fn kind_and_title(&self) -> (&'static str, &'static str) {
+    pub fn forbidden(code: &'static str) -> AppError {
+        AppError::Forbidden(Refusal::new(code))
+    }
+
+    pub fn conflict(code: &'static str) -> AppError {
+        AppError::Conflict(Refusal::new(code))
+    }
+
+    pub fn bad_request(code: &'static str) -> AppError {
+        AppError::BadRequest(Refusal::new(code))
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
         match self {
-            AppError::Validation(_) => ("validation-error", "Some fields are invalid"),
-            AppError::BadRequest(_) => ("bad-request", "The request is malformed"),
-            AppError::Unauthorized => ("unauthorized", "Authentication required"),
-            AppError::Forbidden(_) => ("forbidden", "Not allowed"),
-            AppError::NotFound => ("not-found", "Not found"),
-            AppError::Conflict(_) => ("conflict", "Conflict"),
-            AppError::PayloadTooLarge => ("payload-too-large", "The request body is too large"),
-            AppError::UnsupportedMediaType => (
-                "unsupported-media-type",
-                "The request body must be application/json",
+            AppError::Validation(_) => "validation_failed",
+            AppError::BadRequest(r) | AppError::Forbidden(r) | AppError::Conflict(r) => r.code,
+            AppError::Unauthorized => "unauthorized",
+            AppError::NotFound => "not_found",
+            AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// What happened, in people's words (one sentence; the fields for a 422).
+    pub fn message(&self, words: Words) -> String {
+        match self {
+            AppError::Validation(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message_in(words)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            AppError::BadRequest(r) | AppError::Forbidden(r) | AppError::Conflict(r) => {
+                r.message(words)
+            }
+            AppError::TooManyRequests { retry_after_secs } => words.t_args(
+                "refusal-rate_limited",
+                &[("seconds", Arg::from(*retry_after_secs))],
             ),
-            AppError::Unavailable(_) => ("unavailable", "Service temporarily unavailable"),
-            AppError::Internal(_) => ("internal-error", "Internal error"),
+            other => words.t(&format!("refusal-{}", other.code())),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation-error",
+            AppError::BadRequest(_) => "bad-request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound => "not-found",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests { .. } => "too-many-requests",
+            AppError::PayloadTooLarge => "payload-too-large",
+            AppError::UnsupportedMediaType => "unsupported-media-type",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal-error",
         }
     }
 
     pub fn problem(&self) -> Problem {
-        let (kind, title) = self.kind_and_title();
-        let detail = match self {
-            AppError::BadRequest(detail) | AppError::Conflict(detail) => Some(detail.clone()),
-            AppError::Forbidden(detail) => Some((*detail).to_string()),
-            AppError::Validation(errors) => Some(
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            _ => None,
-        };
+        let english = words(Locale::En);
+        let kind = self.kind();
         Problem {
             kind: format!("/problems/{kind}"),
-            title: title.to_string(),
+            title: english.t(&format!("problem-{kind}")),
             status: self.status_code().as_u16(),
-            detail,
+            code: self.code().to_string(),
+            detail: Some(self.message(english)),
             errors: match self {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
@@ -125,6 +241,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -143,8 +260,14 @@ impl ResponseError for AppError {
         if matches!(self, AppError::Unauthorized) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        if matches!(self, AppError::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        match self {
+            AppError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }
@@ -154,17 +277,14 @@ impl From<DieselError> for AppError {
     fn from(error: DieselError) -> Self {
         match error {
             DieselError::NotFound => AppError::NotFound,
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::Conflict(format!(
-                    "This already exists ({}).",
-                    info.constraint_name().unwrap_or("unique constraint")
-                ))
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::conflict("already_exists")
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 AppError::Unavailable(anyhow::Error::new(error))
             }
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                AppError::Conflict("A concurrent change got there first; try again.".into())
+                AppError::conflict("concurrent_change")
             }
             // PostgreSQL refuses NUL characters in text and JSON: the input is at fault.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
@@ -173,7 +293,7 @@ impl From<DieselError> for AppError {
                         .message()
                         .starts_with("unsupported Unicode escape sequence") =>
             {
-                AppError::BadRequest("Text may not contain NUL characters.".into())
+                AppError::bad_request("nul_character")
             }
             // Lock order keeps deadlocks out by design; should one happen anyway, PostgreSQL
             // rolled back this side and a retry succeeds.
@@ -181,7 +301,7 @@ impl From<DieselError> for AppError {
                 if info.message().starts_with("deadlock detected") =>
             {
                 tracing::warn!(error = %info.message(), "deadlock");
-                AppError::Conflict("A concurrent change got there first; try again.".into())
+                AppError::conflict("concurrent_change")
             }
             other => AppError::Internal(anyhow::Error::new(other)),
         }
@@ -222,11 +342,12 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, invalid: Invalid) {
-        self.0.push(FieldError {
-            field: field.to_string(),
-            code: invalid.code.to_string(),
-            message: invalid.message,
-        });
+        self.0.push(FieldError::new(field, invalid));
+    }
+
+    /// Keeps the refusals of another collection.
+    pub fn extend(&mut self, other: Vec<FieldError>) {
+        self.0.extend(other);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -241,6 +362,10 @@ impl FieldErrors {
             Err(AppError::Validation(self.0))
         }
     }
+
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
 }
 
 impl From<validator::ValidationErrors> for FieldErrors {
@@ -250,16 +375,24 @@ impl From<validator::ValidationErrors> for FieldErrors {
         fields.sort_by(|a, b| a.0.cmp(&b.0));
         for (field, field_errors) in fields {
             for error in field_errors {
-                let message = error
-                    .message
-                    .as_ref()
-                    .map(|m| m.to_string())
-                    .unwrap_or_else(|| format!("The field is invalid ({}).", error.code));
-                out.0.push(FieldError {
-                    field: field.to_string(),
-                    code: error.code.to_string(),
-                    message,
-                });
+                let code: &'static str = match error.code.as_ref() {
+                    "length" => "length",
+                    "email" => "email",
+                    "range" => "range",
+                    _ => "invalid_value",
+                };
+                let mut invalid = Invalid::new(code);
+                for (name, value) in &error.params {
+                    let name: &'static str = match name.as_ref() {
+                        "min" => "min",
+                        "max" => "max",
+                        _ => continue,
+                    };
+                    if let Some(number) = value.as_i64() {
+                        invalid = invalid.with(name, number);
+                    }
+                }
+                out.add(&field, invalid);
             }
         }
         out

@@ -16,6 +16,8 @@ diesel::table! {
         notify_listings -> Text,
         notify_alerts -> Text,
         email_verified_at -> Nullable<Timestamptz>,
+        notify_messages -> Text,
+        notify_visits -> Text,
     }
 }
 
@@ -92,6 +94,21 @@ diesel::table! {
         located -> Text,
         kind -> Text,
         parent_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    contact_requests (id) {
+        id -> Int8,
+        listing_id -> Int8,
+        enterprise_id -> Int8,
+        message -> Text,
+        confidentiality_accepted_at -> Timestamptz,
+        status -> Text,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+        decided_by -> Nullable<Int8>,
+        decided_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -223,6 +240,10 @@ diesel::table! {
         listed_at -> Timestamptz,
         closed_at -> Nullable<Timestamptz>,
         expiry_warned_for -> Nullable<Date>,
+        teaser_naf -> Nullable<Text>,
+        teaser_departement -> Nullable<Text>,
+        teaser_region -> Nullable<Text>,
+        teaser_headcount_band -> Bool,
     }
 }
 
@@ -364,6 +385,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_limits (key) {
+        key -> Bytea,
+        tat -> Timestamptz,
+    }
+}
+
+diesel::table! {
     reference_imports (id) {
         id -> Bool,
         files_sha256 -> Text,
@@ -389,6 +417,8 @@ diesel::joinable!(communes -> departements (departement_code));
 diesel::joinable!(communes -> epcis (epci_code));
 diesel::joinable!(communes -> regions (region_code));
 diesel::joinable!(departements -> regions (region_code));
+diesel::joinable!(contact_requests -> enterprises (enterprise_id));
+diesel::joinable!(contact_requests -> listings (listing_id));
 diesel::joinable!(enterprise_accounts -> accounts (account_id));
 diesel::joinable!(enterprise_accounts -> enterprises (enterprise_id));
 diesel::joinable!(enterprises -> communes (commune_code));
@@ -418,6 +448,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     digest_items,
     api_tokens,
     communes,
+    contact_requests,
     departements,
     enterprise_accounts,
     enterprises,
@@ -435,6 +466,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     pole_departements,
     poles,
     proposals,
+    rate_limits,
     reference_imports,
     regions,
     transactions,

@@ -4,8 +4,10 @@
 
 use diesel::prelude::*;
 
+use crate::domain::account::AlertFrequency;
 use crate::domain::account::{Email, Locale, Role};
-use crate::domain::listing::{Category, Kind, Visibility};
+use crate::domain::enterprise::LegalForm;
+use crate::domain::listing::{Category, Kind, Status, Visibility};
 use crate::domain::siret::siret_for;
 use crate::domain::units::Unit;
 use crate::models::account::{self, NewAccount};
@@ -32,7 +34,7 @@ struct DemoPole {
 
 struct DemoEnterprise {
     name: &'static str,
-    legal_form: &'static str,
+    legal_form: LegalForm,
     naf: &'static str,
     commune: &'static str,
     headcount: i32,
@@ -48,9 +50,9 @@ const POLES: &[DemoPole] = &[
         departements: &["26", "07"],
         coordinator: ("coordination.archer@demo.ptce.fr", "Lucie Chabert"),
         enterprises: &[
-            DemoEnterprise { name: "Archer Chaussures", legal_form: "scop", naf: "15.20Z", commune: "26281", headcount: 24, member: ("marie.dupont@demo.ptce.fr", "Marie Dupont") },
-            DemoEnterprise { name: "Ressourcerie Drôme Nord", legal_form: "association", naf: "38.32Z", commune: "26057", headcount: 12, member: ("karim.benali@demo.ptce.fr", "Karim Benali") },
-            DemoEnterprise { name: "Menuiserie Coopérative du Royans", legal_form: "scop", naf: "16.23Z", commune: "26307", headcount: 8, member: ("paul.girard@demo.ptce.fr", "Paul Girard") },
+            DemoEnterprise { name: "Archer Chaussures", legal_form: LegalForm::Scop, naf: "15.20Z", commune: "26281", headcount: 24, member: ("marie.dupont@demo.ptce.fr", "Marie Dupont") },
+            DemoEnterprise { name: "Ressourcerie Drôme Nord", legal_form: LegalForm::Association, naf: "38.32Z", commune: "26057", headcount: 12, member: ("karim.benali@demo.ptce.fr", "Karim Benali") },
+            DemoEnterprise { name: "Menuiserie Coopérative du Royans", legal_form: LegalForm::Scop, naf: "16.23Z", commune: "26307", headcount: 8, member: ("paul.girard@demo.ptce.fr", "Paul Girard") },
         ],
     },
     DemoPole {
@@ -61,8 +63,8 @@ const POLES: &[DemoPole] = &[
         departements: &["69"],
         coordinator: ("coordination.lyon@demo.ptce.fr", "Amandine Roux"),
         enterprises: &[
-            DemoEnterprise { name: "Atelier Soie Recyclée", legal_form: "scic", naf: "13.99Z", commune: "69266", headcount: 9, member: ("ines.moreau@demo.ptce.fr", "Inès Moreau") },
-            DemoEnterprise { name: "Traiteur Solidaire des Pentes", legal_form: "association", naf: "56.21Z", commune: "69123", headcount: 15, member: ("julien.fabre@demo.ptce.fr", "Julien Fabre") },
+            DemoEnterprise { name: "Atelier Soie Recyclée", legal_form: LegalForm::Scic, naf: "13.99Z", commune: "69266", headcount: 9, member: ("ines.moreau@demo.ptce.fr", "Inès Moreau") },
+            DemoEnterprise { name: "Traiteur Solidaire des Pentes", legal_form: LegalForm::Association, naf: "56.21Z", commune: "69123", headcount: 15, member: ("julien.fabre@demo.ptce.fr", "Julien Fabre") },
         ],
     },
     DemoPole {
@@ -73,8 +75,8 @@ const POLES: &[DemoPole] = &[
         departements: &["44", "85"],
         coordinator: ("coordination.nantes@demo.ptce.fr", "Yann Le Goff"),
         enterprises: &[
-            DemoEnterprise { name: "Chantier Naval Coopératif de l'Estuaire", legal_form: "scop", naf: "30.12Z", commune: "44184", headcount: 31, member: ("elodie.bernard@demo.ptce.fr", "Élodie Bernard") },
-            DemoEnterprise { name: "Les Paniers de l'Erdre", legal_form: "cooperative", naf: "01.13Z", commune: "44026", headcount: 6, member: ("thomas.renaud@demo.ptce.fr", "Thomas Renaud") },
+            DemoEnterprise { name: "Chantier Naval Coopératif de l'Estuaire", legal_form: LegalForm::Scop, naf: "30.12Z", commune: "44184", headcount: 31, member: ("elodie.bernard@demo.ptce.fr", "Élodie Bernard") },
+            DemoEnterprise { name: "Les Paniers de l'Erdre", legal_form: LegalForm::Cooperative, naf: "01.13Z", commune: "44026", headcount: 6, member: ("thomas.renaud@demo.ptce.fr", "Thomas Renaud") },
         ],
     },
     DemoPole {
@@ -85,8 +87,8 @@ const POLES: &[DemoPole] = &[
         departements: &["88"],
         coordinator: ("coordination.vosges@demo.ptce.fr", "Nicolas Thiriet"),
         enterprises: &[
-            DemoEnterprise { name: "Scierie Coopérative de la Moselotte", legal_form: "scop", naf: "16.10A", commune: "88447", headcount: 14, member: ("sophie.valentin@demo.ptce.fr", "Sophie Valentin") },
-            DemoEnterprise { name: "Vosges Isolation Bois", legal_form: "sas", naf: "16.29Z", commune: "88196", headcount: 11, member: ("marc.colin@demo.ptce.fr", "Marc Colin") },
+            DemoEnterprise { name: "Scierie Coopérative de la Moselotte", legal_form: LegalForm::Scop, naf: "16.10A", commune: "88447", headcount: 14, member: ("sophie.valentin@demo.ptce.fr", "Sophie Valentin") },
+            DemoEnterprise { name: "Vosges Isolation Bois", legal_form: LegalForm::Sas, naf: "16.29Z", commune: "88196", headcount: 11, member: ("marc.colin@demo.ptce.fr", "Marc Colin") },
         ],
     },
     DemoPole {
@@ -97,8 +99,8 @@ const POLES: &[DemoPole] = &[
         departements: &["29"],
         coordinator: ("coordination.brest@demo.ptce.fr", "Gwenaëlle Kerjean"),
         enterprises: &[
-            DemoEnterprise { name: "Voilerie Recyclée du Ponant", legal_form: "scic", naf: "13.92Z", commune: "29019", headcount: 7, member: ("erwan.morvan@demo.ptce.fr", "Erwan Morvan") },
-            DemoEnterprise { name: "Conserverie Solidaire de Douarnenez", legal_form: "scop", naf: "10.20Z", commune: "29046", headcount: 19, member: ("anne.quere@demo.ptce.fr", "Anne Quéré") },
+            DemoEnterprise { name: "Voilerie Recyclée du Ponant", legal_form: LegalForm::Scic, naf: "13.92Z", commune: "29019", headcount: 7, member: ("erwan.morvan@demo.ptce.fr", "Erwan Morvan") },
+            DemoEnterprise { name: "Conserverie Solidaire de Douarnenez", legal_form: LegalForm::Scop, naf: "10.20Z", commune: "29046", headcount: 19, member: ("anne.quere@demo.ptce.fr", "Anne Quéré") },
         ],
     },
     DemoPole {
@@ -109,8 +111,8 @@ const POLES: &[DemoPole] = &[
         departements: &["59", "62"],
         coordinator: ("coordination.roubaix@demo.ptce.fr", "Samira Haddad"),
         enterprises: &[
-            DemoEnterprise { name: "Filature du Nord", legal_form: "scic", naf: "13.10Z", commune: "59512", headcount: 22, member: ("benoit.lefebvre@demo.ptce.fr", "Benoît Lefebvre") },
-            DemoEnterprise { name: "Atelier Retouche Solidaire", legal_form: "association", naf: "14.13Z", commune: "59599", headcount: 10, member: ("fatou.diallo@demo.ptce.fr", "Fatou Diallo") },
+            DemoEnterprise { name: "Filature du Nord", legal_form: LegalForm::Scic, naf: "13.10Z", commune: "59512", headcount: 22, member: ("benoit.lefebvre@demo.ptce.fr", "Benoît Lefebvre") },
+            DemoEnterprise { name: "Atelier Retouche Solidaire", legal_form: LegalForm::Association, naf: "14.13Z", commune: "59599", headcount: 10, member: ("fatou.diallo@demo.ptce.fr", "Fatou Diallo") },
         ],
     },
     DemoPole {
@@ -121,8 +123,8 @@ const POLES: &[DemoPole] = &[
         departements: &["31", "82"],
         coordinator: ("coordination.toulouse@demo.ptce.fr", "Pierre Castan"),
         enterprises: &[
-            DemoEnterprise { name: "Maraîchers du Lauragais", legal_form: "cooperative", naf: "01.13Z", commune: "31582", headcount: 17, member: ("laure.cazeneuve@demo.ptce.fr", "Laure Cazeneuve") },
-            DemoEnterprise { name: "Légumerie Solidaire Toulousaine", legal_form: "scic", naf: "10.39A", commune: "31555", headcount: 13, member: ("hugo.marty@demo.ptce.fr", "Hugo Marty") },
+            DemoEnterprise { name: "Maraîchers du Lauragais", legal_form: LegalForm::Cooperative, naf: "01.13Z", commune: "31582", headcount: 17, member: ("laure.cazeneuve@demo.ptce.fr", "Laure Cazeneuve") },
+            DemoEnterprise { name: "Légumerie Solidaire Toulousaine", legal_form: LegalForm::Scic, naf: "10.39A", commune: "31555", headcount: 13, member: ("hugo.marty@demo.ptce.fr", "Hugo Marty") },
         ],
     },
     DemoPole {
@@ -133,8 +135,8 @@ const POLES: &[DemoPole] = &[
         departements: &["25", "39"],
         coordinator: ("coordination.besancon@demo.ptce.fr", "Claire Vuillemin"),
         enterprises: &[
-            DemoEnterprise { name: "Microtechnique Coopérative", legal_form: "scop", naf: "26.52Z", commune: "25056", headcount: 28, member: ("olivier.pheulpin@demo.ptce.fr", "Olivier Pheulpin") },
-            DemoEnterprise { name: "Horlogerie du Haut-Doubs", legal_form: "sarl", naf: "26.52Z", commune: "25411", headcount: 5, member: ("jean.cuenot@demo.ptce.fr", "Jean Cuenot") },
+            DemoEnterprise { name: "Microtechnique Coopérative", legal_form: LegalForm::Scop, naf: "26.52Z", commune: "25056", headcount: 28, member: ("olivier.pheulpin@demo.ptce.fr", "Olivier Pheulpin") },
+            DemoEnterprise { name: "Horlogerie du Haut-Doubs", legal_form: LegalForm::Sarl, naf: "26.52Z", commune: "25411", headcount: 5, member: ("jean.cuenot@demo.ptce.fr", "Jean Cuenot") },
         ],
     },
     DemoPole {
@@ -145,8 +147,8 @@ const POLES: &[DemoPole] = &[
         departements: &["13", "84"],
         coordinator: ("coordination.marseille@demo.ptce.fr", "Nadia Belkacem"),
         enterprises: &[
-            DemoEnterprise { name: "Réemploi Matériaux Phocéen", legal_form: "scic", naf: "38.32Z", commune: "13055", headcount: 16, member: ("lucas.ferrand@demo.ptce.fr", "Lucas Ferrand") },
-            DemoEnterprise { name: "Savonnerie Coopérative d'Aubagne", legal_form: "scop", naf: "20.41Z", commune: "13005", headcount: 9, member: ("chloe.garcia@demo.ptce.fr", "Chloé Garcia") },
+            DemoEnterprise { name: "Réemploi Matériaux Phocéen", legal_form: LegalForm::Scic, naf: "38.32Z", commune: "13055", headcount: 16, member: ("lucas.ferrand@demo.ptce.fr", "Lucas Ferrand") },
+            DemoEnterprise { name: "Savonnerie Coopérative d'Aubagne", legal_form: LegalForm::Scop, naf: "20.41Z", commune: "13005", headcount: 9, member: ("chloe.garcia@demo.ptce.fr", "Chloé Garcia") },
         ],
     },
     DemoPole {
@@ -157,8 +159,8 @@ const POLES: &[DemoPole] = &[
         departements: &["87", "19", "23"],
         coordinator: ("coordination.limoges@demo.ptce.fr", "Étienne Dumas"),
         enterprises: &[
-            DemoEnterprise { name: "Porcelaine Solidaire de Limoges", legal_form: "scop", naf: "23.41Z", commune: "87085", headcount: 21, member: ("helene.mazaud@demo.ptce.fr", "Hélène Mazaud") },
-            DemoEnterprise { name: "Abattoir Coopératif du Haut-Limousin", legal_form: "cooperative", naf: "10.11Z", commune: "87011", headcount: 26, member: ("remi.bouchaud@demo.ptce.fr", "Rémi Bouchaud") },
+            DemoEnterprise { name: "Porcelaine Solidaire de Limoges", legal_form: LegalForm::Scop, naf: "23.41Z", commune: "87085", headcount: 21, member: ("helene.mazaud@demo.ptce.fr", "Hélène Mazaud") },
+            DemoEnterprise { name: "Abattoir Coopératif du Haut-Limousin", legal_form: LegalForm::Cooperative, naf: "10.11Z", commune: "87011", headcount: 26, member: ("remi.bouchaud@demo.ptce.fr", "Rémi Bouchaud") },
         ],
     },
     DemoPole {
@@ -169,8 +171,8 @@ const POLES: &[DemoPole] = &[
         departements: &["67", "68"],
         coordinator: ("coordination.strasbourg@demo.ptce.fr", "Mathilde Koenig"),
         enterprises: &[
-            DemoEnterprise { name: "Brasserie Coopérative Strasbourgeoise", legal_form: "scop", naf: "11.05Z", commune: "67482", headcount: 12, member: ("lukas.meyer@demo.ptce.fr", "Lukas Meyer") },
-            DemoEnterprise { name: "Atelier Vélo Solidaire de Colmar", legal_form: "association", naf: "95.29Z", commune: "68066", headcount: 8, member: ("emma.schmitt@demo.ptce.fr", "Emma Schmitt") },
+            DemoEnterprise { name: "Brasserie Coopérative Strasbourgeoise", legal_form: LegalForm::Scop, naf: "11.05Z", commune: "67482", headcount: 12, member: ("lukas.meyer@demo.ptce.fr", "Lukas Meyer") },
+            DemoEnterprise { name: "Atelier Vélo Solidaire de Colmar", legal_form: LegalForm::Association, naf: "95.29Z", commune: "68066", headcount: 8, member: ("emma.schmitt@demo.ptce.fr", "Emma Schmitt") },
         ],
     },
     DemoPole {
@@ -181,8 +183,8 @@ const POLES: &[DemoPole] = &[
         departements: &["63", "15"],
         coordinator: ("coordination.auvergne@demo.ptce.fr", "Bruno Chassaing"),
         enterprises: &[
-            DemoEnterprise { name: "Coutellerie Coopérative de Thiers", legal_form: "scop", naf: "25.71Z", commune: "63430", headcount: 18, member: ("alice.brunel@demo.ptce.fr", "Alice Brunel") },
-            DemoEnterprise { name: "Fromagerie des Volcans", legal_form: "cooperative", naf: "10.51C", commune: "63380", headcount: 11, member: ("vincent.roche@demo.ptce.fr", "Vincent Roche") },
+            DemoEnterprise { name: "Coutellerie Coopérative de Thiers", legal_form: LegalForm::Scop, naf: "25.71Z", commune: "63430", headcount: 18, member: ("alice.brunel@demo.ptce.fr", "Alice Brunel") },
+            DemoEnterprise { name: "Fromagerie des Volcans", legal_form: LegalForm::Cooperative, naf: "10.51C", commune: "63380", headcount: 11, member: ("vincent.roche@demo.ptce.fr", "Vincent Roche") },
         ],
     },
 ];
@@ -265,8 +267,8 @@ pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
                     email: demo.coordinator.0,
                     password_hash: &password_hash,
                     display_name: demo.coordinator.1,
-                    role: Role::Coordinator.as_str(),
-                    locale: Locale::Fr.as_str(),
+                    role: Role::Coordinator,
+                    locale: Locale::Fr,
                 },
             )?;
             pole::add_coordinator(conn, created.id, coordinator.id)?;
@@ -279,8 +281,8 @@ pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
                         email: demo_enterprise.member.0,
                         password_hash: &password_hash,
                         display_name: demo_enterprise.member.1,
-                        role: Role::Member.as_str(),
-                        locale: Locale::Fr.as_str(),
+                        role: Role::Member,
+                        locale: Locale::Fr,
                     },
                 )?;
                 let found = enterprise::create(
@@ -338,7 +340,7 @@ fn seed_alerts(conn: &mut PgConnection) -> anyhow::Result<()> {
             naf_prefix: String::new(),
             place: around_valence,
             keywords: "bois".into(),
-            frequency: "instant".into(),
+            frequency: AlertFrequency::Instant,
         },
     )?;
     let marie = id_of(conn, "marie.dupont@demo.ptce.fr")?;
@@ -351,7 +353,7 @@ fn seed_alerts(conn: &mut PgConnection) -> anyhow::Result<()> {
             naf_prefix: "15".into(),
             place: None,
             keywords: String::new(),
-            frequency: "daily".into(),
+            frequency: AlertFrequency::Daily,
         },
     )?;
     Ok(())
@@ -564,8 +566,8 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
             conn,
             &NewListing {
                 enterprise_id,
-                kind: demo.kind.as_str().into(),
-                category: demo.category.as_str().into(),
+                kind: demo.kind,
+                category: demo.category,
                 title: demo.title.into(),
                 description: demo.description.into(),
                 naf_code: demo.naf.into(),
@@ -580,23 +582,25 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
                 quantity: demo
                     .quantity
                     .map(|(q, _)| q.parse().expect("demo quantity")),
-                unit: demo.quantity.map(|(_, u)| u.as_str().into()),
+                unit: demo.quantity.map(|(_, u)| u),
                 unit_price: demo.unit_price.map(|p| p.parse().expect("demo price")),
                 available_from: None,
                 valid_until: Some(
                     crate::clock::Clock::system().today() + chrono::Duration::days(120),
                 ),
                 details: (demo.details)(),
-                visibility: Visibility::Public.as_str().into(),
+                visibility: Visibility::Public,
                 created_by: account_id,
-                status: "open".into(),
+                status: Status::Open,
             },
         )?;
+        crate::ops::listings::refresh_teaser(conn, &created).map_err(|e| anyhow::anyhow!("{e}"))?;
         matching::refresh(conn, &created)?;
         summary.listings += 1;
     }
     // Agreed matches become exchanges in every status, with their transactions.
-    use crate::domain::ledger::{AmountInput, ExchangeStatus, Money};
+    use crate::domain::decimal::Money;
+    use crate::domain::ledger::{AmountInput, ExchangeStatus, TransactionAmounts};
     use crate::models::ledger::{self, NewTransaction};
     use crate::schema::{listings, matches};
     // (offer's title, statuses it moves through, payments as (amount, VAT rate))
@@ -635,12 +639,22 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
         let mut current = exchange::create_from_match(conn, &agreed, need.created_by)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         for status in statuses {
-            current = ledger::transition(conn, &current, *status, "", offer.created_by)?;
+            current = exchange::transition(
+                conn,
+                &current,
+                *status,
+                "",
+                offer.created_by,
+                chrono::Utc::now(),
+            )?;
             // Money is recorded once the exchange is under way.
             if *status == ExchangeStatus::InProgress {
                 for (amount, rate) in payments {
-                    let money = Money::compute(AmountInput::Amount(amount.parse()?), rate.parse()?)
-                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let amount =
+                        Money::new(amount.parse()?).map_err(|e| anyhow::anyhow!(e.code))?;
+                    let money =
+                        TransactionAmounts::compute(AmountInput::Amount(amount), rate.parse()?)
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
                     ledger::insert(
                         conn,
                         NewTransaction {

@@ -14,7 +14,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::{self, ApiDoc, AppState};
+use crate::api;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::embedded::EmbeddedPostgres;
@@ -24,7 +24,9 @@ use crate::email::worker::{self, WorkerSettings};
 use crate::email::Mailer;
 use crate::metrics::Metrics;
 use crate::models::reference;
+use crate::openapi::ApiDoc;
 use crate::seed;
+use crate::state::AppState;
 
 /// A database ready for the service: migrated, with reference data.
 pub struct Database {
@@ -262,15 +264,6 @@ fn run_server(
             .route("/health/live", web::get().to(api::health::live))
             .route("/health/ready", web::get().to(api::health::ready))
             .route("/metrics", web::get().to(api::health::metrics))
-            .service(
-                web::resource("/unsubscribe")
-                    .route(web::get().to(api::unsubscribe::confirm_page))
-                    .route(web::post().to(api::unsubscribe::unsubscribe)),
-            )
-            .route(
-                "/verify-email",
-                web::get().to(api::verify_email::verify_page),
-            )
             .route(
                 "/api/docs",
                 web::get().to(|| async {

@@ -1,10 +1,16 @@
 // Autocomplete of communes and NAF codes from the reference API. The forms work without
-// it: the server resolves a typed commune name or postal code, and takes NAF codes as typed.
+// it: the server resolves a typed commune (and asks which one when several fit), and takes
+// NAF codes as typed. A chosen commune's INSEE code goes into the hidden field named by
+// data-code-field, so the server keeps that exact commune; typing again forgets it.
 (function () {
   "use strict";
   var sources = {
     communes: function (item) {
-      return { value: item.name + " (" + item.code + ")", text: item.name + " — " + (item.postal_codes[0] || item.departement) };
+      return {
+        value: item.name + " (" + item.departement + ")",
+        code: item.code,
+        text: item.name + " — " + (item.postal_codes[0] || item.departement) + " · INSEE " + item.code
+      };
     },
     naf: function (item) {
       return { value: item.code, text: item.code + " — " + item.label };
@@ -26,6 +32,9 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", id);
     input.setAttribute("aria-expanded", "false");
+    var codeField = null;
+    var codeName = input.getAttribute("data-code-field");
+    if (codeName && input.form) codeField = input.form.querySelector('input[type="hidden"][name="' + codeName + '"]');
     var items = [];
     var active = -1;
     var timer = null;
@@ -50,6 +59,7 @@
     function choose(index) {
       if (index < 0 || index >= items.length) return;
       input.value = items[index].value;
+      if (codeField && items[index].code) codeField.value = items[index].code;
       close();
     }
 
@@ -74,6 +84,7 @@
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      if (codeField) codeField.value = "";
       var q = input.value.trim();
       if (q.length < 2) { close(); return; }
       timer = setTimeout(function () {

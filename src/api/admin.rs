@@ -1,57 +1,26 @@
-//! Administration: the emails parked after too many failed attempts, and their retry.
+//! Administration: emails parked as dead, and their retry.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-use super::auth::CurrentAccount;
-use super::AppState;
-use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::auth::Caller;
+use crate::error::{AppResult, Problem};
 use crate::models::ids::OutboxId;
-use crate::models::outbox;
+use crate::ops::admin::{self, DeadMessageList};
+use crate::state::AppState;
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeadMessageView {
-    pub id: OutboxId,
-    pub recipient: String,
-    pub subject: String,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeadMessageList {
-    pub items: Vec<DeadMessageView>,
-}
-
-/// Emails parked as dead after `mail.max_attempts` failures (admins).
+/// Emails parked as dead: refused for good by the mail server, or failed
+/// `mail.max_attempts` times (admins).
 #[utoipa::path(get, path = "/api/v1/admin/outbox/dead", tag = "operations", security(("bearer" = [])),
     responses(
         (status = 200, body = DeadMessageList),
         (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`admin_only`", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn dead_messages(
-    state: web::Data<AppState>,
-    caller: CurrentAccount,
-) -> AppResult<HttpResponse> {
-    caller.require_admin()?;
-    let items = db::run(&state.pool, |conn| Ok(outbox::dead(conn, 500)?))
-        .await?
-        .into_iter()
-        .map(|m| DeadMessageView {
-            id: m.id,
-            recipient: m.recipient,
-            subject: m.subject,
-            attempts: m.attempts,
-            last_error: m.last_error,
-            created_at: m.created_at,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(DeadMessageList { items }))
+pub async fn dead_messages(state: web::Data<AppState>, caller: Caller) -> AppResult<HttpResponse> {
+    let list = state
+        .run(move |conn, _| admin::dead_messages(conn, &caller))
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// Put a dead email back in the queue (admins).
@@ -60,22 +29,17 @@ pub async fn dead_messages(
     responses(
         (status = 204, description = "Queued again"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`admin_only`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No dead message with this id", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn retry_dead(
     state: web::Data<AppState>,
-    caller: CurrentAccount,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<OutboxId>,
 ) -> AppResult<HttpResponse> {
-    caller.require_admin()?;
-    let id = OutboxId(id.into_inner());
-    let retried = db::run(&state.pool, move |conn| {
-        Ok(outbox::retry_dead(conn, Some(id))?)
-    })
-    .await?;
-    if retried == 0 {
-        return Err(AppError::NotFound);
-    }
+    let id = id.into_inner();
+    state
+        .run(move |conn, _| admin::retry_dead(conn, &caller, id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,12 +3,11 @@
 use std::time::Duration;
 
 use actix_web::{web, HttpResponse};
-use diesel::RunQueryDsl;
 use serde_json::json;
 
-use super::AppState;
 use crate::metrics::gauge;
-use crate::models::outbox;
+use crate::models::{self, outbox};
+use crate::state::AppState;
 
 /// The process is up.
 #[utoipa::path(get, path = "/health/live", tag = "operations",
@@ -28,7 +27,7 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let result = web::block(move || -> anyhow::Result<()> {
         let mut conn = pool.get_timeout(Duration::from_secs(2))?;
-        diesel::sql_query("SELECT 1").execute(&mut conn)?;
+        models::ping(&mut conn)?;
         Ok(())
     })
     .await;

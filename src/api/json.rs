@@ -12,7 +12,8 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use sha2::Digest;
 
-use crate::error::{AppError, FieldError};
+use crate::domain::Invalid;
+use crate::error::{AppError, FieldError, Refusal};
 
 /// Largest accepted body; larger ones get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -100,8 +101,7 @@ fn read_body(
         }
         let mut body = BytesMut::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk
-                .map_err(|_| AppError::BadRequest("The request body could not be read.".into()))?;
+            let chunk = chunk.map_err(|_| AppError::bad_request("unreadable_body"))?;
             if body.len() + chunk.len() > BODY_LIMIT {
                 return Err(AppError::PayloadTooLarge);
             }
@@ -126,21 +126,19 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
                 Some((name, code)) => (format!("{path}.{name}"), code),
                 None => (path, "invalid_type"),
             };
-            AppError::Validation(vec![FieldError {
-                field,
-                code: code.to_string(),
-                message,
-            }])
+            AppError::Validation(vec![FieldError::new(
+                &field,
+                Invalid::new(code).with("detail", message),
+            )])
         } else {
-            AppError::BadRequest(format!(
-                "The body is not valid JSON: {}.",
-                strip_position(&inner.to_string())
-            ))
+            AppError::BadRequest(
+                Refusal::new("malformed_json").with("detail", strip_position(&inner.to_string())),
+            )
         }
     })?;
     deserializer
         .end()
-        .map_err(|_| AppError::BadRequest("The body has data after the JSON value.".into()))?;
+        .map_err(|_| AppError::bad_request("malformed_json"))?;
     Ok(value)
 }
 

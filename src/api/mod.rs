@@ -1,8 +1,11 @@
-//! The JSON API under `/api/v1`, its OpenAPI document, and the operations endpoints.
+//! The JSON API under `/api/v1`: each handler extracts the caller and the request, calls
+//! one operation (`crate::ops`), and answers JSON. Refusals are problem+json with a
+//! stable code. The OpenAPI document is assembled in `crate::openapi`.
 
+pub mod accounts;
 pub mod admin;
 pub mod alerts;
-pub mod auth;
+pub mod contact_requests;
 pub mod enterprises;
 pub mod exchanges;
 pub mod health;
@@ -12,129 +15,30 @@ pub mod matches;
 pub mod poles;
 pub mod reference;
 pub mod reports;
-pub mod unsubscribe;
-pub mod verify_email;
-
-use std::sync::Arc;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpResponse, ResponseError};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{Modify, OpenApi};
 
-use crate::config::Settings;
-use crate::db::DbPool;
-use crate::error::{AppError, FieldError, Problem, PROBLEM_JSON};
-use crate::metrics::Metrics;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: DbPool,
-    pub settings: Arc<Settings>,
-    pub metrics: Arc<Metrics>,
-    /// Now and today (Paris); tests set it.
-    pub clock: crate::clock::Clock,
-    /// What the mail server carries (SMTPUTF8), as the worker last asked.
-    pub mail: crate::email::mailer::MailCapabilities,
-}
-
-impl AppState {
-    /// Link builder for the emails a request causes.
-    pub fn links(&self) -> crate::email::events::Links {
-        crate::email::events::Links::new(self.settings.base_url(), self.settings.app.secret.clone())
-    }
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "PTCE Exchange API",
-        description = "The marketplace of the pôles territoriaux de coopération économique: offers and needs, matching by sector and territory, exchanges and exact transaction records. Errors are application/problem+json (RFC 9457).",
-    ),
-    paths(
-        auth::register, auth::login, auth::logout, auth::me, auth::update_me,
-        auth::request_password_reset, auth::confirm_password_reset, auth::verify_email,
-        alerts::create, alerts::list, alerts::delete,
-        poles::list, poles::show, poles::create, poles::appoint_coordinator,
-        enterprises::create, enterprises::show, enterprises::update, enterprises::approve, enterprises::join,
-        listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
-        matches::of_listing, matches::mine, matches::accept, matches::decline,
-        matches::propose, matches::proposals_of, matches::accept_proposal, matches::decline_proposal,
-        exchanges::create, exchanges::list, exchanges::show, exchanges::transition, exchanges::set_impact,
-        exchanges::record_transaction, exchanges::transactions, exchanges::reverse,
-        reports::flows, reports::pole_report, reports::transactions_csv,
-        reference::communes, reference::naf, reference::departements, reference::regions,
-        admin::dead_messages, admin::retry_dead, unsubscribe::confirm_page, unsubscribe::unsubscribe,
-        verify_email::verify_page,
-        health::live, health::ready, health::metrics,
-    ),
-    components(schemas(Problem, FieldError)),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "accounts", description = "Registration, sign-in and preferences"),
-        (name = "poles", description = "The pôles and their coordinators"),
-        (name = "enterprises", description = "Enterprises and pôle membership"),
-        (name = "listings", description = "Offers and needs: post, publish, search"),
-        (name = "matches", description = "Offer–need matches, proposals, and the exchanges they create"),
-        (name = "exchanges", description = "Exchanges, their lifecycle and their transactions"),
-        (name = "alerts", description = "Saved searches that email new listings"),
-        (name = "reports", description = "Inter-pôle flows, pôle activity, CSV export"),
-        (name = "reference", description = "French territorial and sector reference data"),
-        (name = "operations", description = "Health and metrics"),
-    )
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
-    }
-}
-
-/// The terms of an offer, a need, a proposal or an exchange: a quantity (more than zero)
-/// and a unit price (zero or more), each with at most 6 decimals, and the unit they are
-/// counted in, required as soon as either is given. Returns the checked quantity and price.
-pub fn check_terms(
-    errors: &mut crate::error::FieldErrors,
-    quantity: Option<crate::domain::decimal::ExactDecimal>,
-    unit: Option<crate::domain::units::Unit>,
-    unit_price: Option<crate::domain::decimal::ExactDecimal>,
-) -> (Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>) {
-    use crate::domain::decimal::{check_quantity, check_unit_price};
-    let checked_quantity = quantity.and_then(|q| errors.check("quantity", check_quantity(q.0)));
-    let checked_price = unit_price.and_then(|p| errors.check("unit_price", check_unit_price(p.0)));
-    if unit.is_none() && (quantity.is_some() || unit_price.is_some()) {
-        errors.add(
-            "unit",
-            crate::domain::Invalid::new("required", "Give the unit of the quantity or price."),
-        );
-    }
-    (checked_quantity, checked_price)
-}
+use crate::domain::Invalid;
+use crate::error::{AppError, Problem, PROBLEM_JSON};
 
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/register", web::post().to(auth::register))
-        .route("/auth/login", web::post().to(auth::login))
-        .route("/auth/logout", web::post().to(auth::logout))
+    cfg.route("/auth/register", web::post().to(accounts::register))
+        .route("/auth/login", web::post().to(accounts::login))
+        .route("/auth/logout", web::post().to(accounts::logout))
         .route(
             "/auth/password-reset",
-            web::post().to(auth::request_password_reset),
+            web::post().to(accounts::request_password_reset),
         )
         .route(
             "/auth/password-reset/confirm",
-            web::post().to(auth::confirm_password_reset),
+            web::post().to(accounts::confirm_password_reset),
         )
-        .route("/auth/verify-email", web::post().to(auth::verify_email))
+        .route("/auth/verify-email", web::post().to(accounts::verify_email))
         .service(
             web::resource("/alerts")
                 .route(web::get().to(alerts::list))
@@ -143,8 +47,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/alerts/{id}", web::delete().to(alerts::delete))
         .service(
             web::resource("/me")
-                .route(web::get().to(auth::me))
-                .route(web::patch().to(auth::update_me)),
+                .route(web::get().to(accounts::me))
+                .route(web::patch().to(accounts::update_me)),
         )
         .service(
             web::resource("/poles")
@@ -160,7 +64,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/poles/{slug}/members/{enterprise_id}/approve",
             web::post().to(enterprises::approve),
         )
-        .route("/enterprises", web::post().to(enterprises::create))
+        .service(
+            web::resource("/enterprises")
+                .route(web::get().to(enterprises::list))
+                .route(web::post().to(enterprises::create)),
+        )
         .service(
             web::resource("/enterprises/{id}")
                 .route(web::get().to(enterprises::show))
@@ -187,6 +95,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/listings/{id}/proposals")
                 .route(web::get().to(matches::proposals_of))
                 .route(web::post().to(matches::propose)),
+        )
+        .service(
+            web::resource("/listings/{id}/contact-requests")
+                .route(web::get().to(contact_requests::of_listing))
+                .route(web::post().to(contact_requests::create)),
+        )
+        .route(
+            "/contact-requests/{id}/accept",
+            web::post().to(contact_requests::accept),
+        )
+        .route(
+            "/contact-requests/{id}/decline",
+            web::post().to(contact_requests::decline),
         )
         .route("/matches", web::get().to(matches::mine))
         .route("/matches/{id}/accept", web::post().to(matches::accept))
@@ -242,10 +163,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/reference/regions", web::get().to(reference::regions));
 }
 
-/// Query and path extractors answer problem+json too.
+/// Serde's words for a query parameter it does not know: "unknown field `epci`, expected …".
+fn unknown_parameter(message: &str) -> Option<String> {
+    message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+        .map(String::from)
+}
+
+/// Query and path extractors answer problem+json too: an unknown query parameter is a 422
+/// naming it, a malformed query a 400, a path that does not parse (`/listings/abc`) 404.
 pub fn extractor_config(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::QueryConfig::default().error_handler(|error, _| {
-        AppError::BadRequest(format!("The query string is invalid: {error}.")).into()
+        let message = error.to_string();
+        match message
+            .split_once(": ")
+            .and_then(|(_, detail)| unknown_parameter(detail))
+            .or_else(|| unknown_parameter(&message))
+        {
+            Some(name) => AppError::invalid_field(&name, Invalid::new("unknown_field")).into(),
+            None => AppError::bad_request("invalid_query").into(),
+        }
     }))
     .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()));
 }
@@ -269,9 +207,9 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
         }
         let status = response.status();
         let error = match status.as_u16() {
-            400 => AppError::BadRequest("The request is malformed.".into()),
+            400 => AppError::bad_request("malformed_request"),
             401 => AppError::Unauthorized,
-            403 => AppError::Forbidden("Not allowed."),
+            403 => AppError::forbidden("forbidden"),
             404 => AppError::NotFound,
             413 => AppError::PayloadTooLarge,
             415 => AppError::UnsupportedMediaType,
@@ -281,6 +219,11 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
                     kind: "about:blank".into(),
                     title: status.canonical_reason().unwrap_or("Error").into(),
                     status: status.as_u16(),
+                    code: if status.as_u16() == 405 {
+                        "method_not_allowed".into()
+                    } else {
+                        "http_error".into()
+                    },
                     detail: None,
                     errors: Vec::new(),
                 };

@@ -4,15 +4,16 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::AppState;
-use crate::db;
 use crate::error::{AppResult, Problem};
-use crate::models::reference::{self, Commune, Departement, NafEntry, Region};
+use crate::models::reference::{Commune, Departement, NafEntry, Region};
+use crate::ops::reference;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SearchQuery {
-    /// Communes: name prefix ("romans", "saint etienne"), postal code ("26100") or INSEE
-    /// code. NAF: code prefix ("10.7") or words of the label ("patisserie").
+    /// Communes: the start of a name as people type it ("havre", "st etienne", "Paris 8e";
+    /// articles, St/Ste, accents and case do not matter), a postal code ("26100") or an
+    /// INSEE code. NAF: code prefix ("10.7") or words of the label ("patisserie").
     #[serde(default)]
     pub q: String,
     /// At most this many results (1–50, default 10).
@@ -57,10 +58,9 @@ pub async fn communes(
 ) -> AppResult<HttpResponse> {
     let limit = query.limit();
     let q = query.into_inner().q;
-    let items = db::run(&state.pool, move |conn| {
-        Ok(reference::search_communes(conn, &q, limit)?)
-    })
-    .await?;
+    let items = state
+        .run(move |conn, _| reference::communes(conn, &q, limit))
+        .await?;
     Ok(HttpResponse::Ok().json(CommuneList { items }))
 }
 
@@ -76,10 +76,9 @@ pub async fn naf(
 ) -> AppResult<HttpResponse> {
     let limit = query.limit();
     let q = query.into_inner().q;
-    let items = db::run(&state.pool, move |conn| {
-        Ok(reference::search_naf(conn, &q, limit)?)
-    })
-    .await?;
+    let items = state
+        .run(move |conn, _| reference::naf(conn, &q, limit))
+        .await?;
     Ok(HttpResponse::Ok().json(NafList { items }))
 }
 
@@ -87,7 +86,7 @@ pub async fn naf(
 #[utoipa::path(get, path = "/api/v1/reference/departements", tag = "reference",
     responses((status = 200, body = DepartementList)))]
 pub async fn departements(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let items = db::run(&state.pool, |conn| Ok(reference::departements(conn)?)).await?;
+    let items = state.run(|conn, _| reference::departements(conn)).await?;
     Ok(HttpResponse::Ok().json(DepartementList { items }))
 }
 
@@ -95,6 +94,6 @@ pub async fn departements(state: web::Data<AppState>) -> AppResult<HttpResponse>
 #[utoipa::path(get, path = "/api/v1/reference/regions", tag = "reference",
     responses((status = 200, body = RegionList)))]
 pub async fn regions(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let items = db::run(&state.pool, |conn| Ok(reference::regions(conn)?)).await?;
+    let items = state.run(|conn, _| reference::regions(conn)).await?;
     Ok(HttpResponse::Ok().json(RegionList { items }))
 }

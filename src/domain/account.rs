@@ -13,23 +13,7 @@ pub enum Role {
     Member,
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::Member => "member",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Role {
-        match value {
-            "admin" => Role::Admin,
-            "coordinator" => Role::Coordinator,
-            _ => Role::Member,
-        }
-    }
-}
+crate::named!(Role { Admin => "admin", Coordinator => "coordinator", Member => "member" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -38,22 +22,7 @@ pub enum Locale {
     En,
 }
 
-impl Locale {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Locale::Fr => "fr",
-            Locale::En => "en",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Locale {
-        if value == "en" {
-            Locale::En
-        } else {
-            Locale::Fr
-        }
-    }
-}
+crate::named!(Locale { Fr => "fr", En => "en" });
 
 /// How an account wants to hear about events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -64,20 +33,24 @@ pub enum Notifications {
     Off,
 }
 
-impl Notifications {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Notifications::Instant => "instant",
-            Notifications::Daily => "daily",
-            Notifications::Off => "off",
-        }
-    }
+crate::named!(Notifications { Instant => "instant", Daily => "daily", Off => "off" });
 
-    pub fn from_db(value: &str) -> Notifications {
-        match value {
-            "daily" => Notifications::Daily,
-            "off" => Notifications::Off,
-            _ => Notifications::Instant,
+/// How soon an alert's owner hears of a listing that fits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertFrequency {
+    Instant,
+    Daily,
+}
+
+crate::named!(AlertFrequency { Instant => "instant", Daily => "daily" });
+
+impl AlertFrequency {
+    /// As a notification choice, to be capped by the `alerts` family's preference.
+    pub fn as_notifications(self) -> Notifications {
+        match self {
+            AlertFrequency::Instant => Notifications::Instant,
+            AlertFrequency::Daily => Notifications::Daily,
         }
     }
 }
@@ -96,42 +69,21 @@ pub enum Family {
     Listings,
     /// Listings that fit my saved searches.
     Alerts,
+    /// Messages in my conversations.
+    Messages,
+    /// Learning visits: new ones, registrations, reminders, cancellations.
+    Visits,
 }
 
-impl Family {
-    pub const ALL: [Family; 5] = [
-        Family::Matches,
-        Family::Exchanges,
-        Family::Memberships,
-        Family::Listings,
-        Family::Alerts,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Matches => "matches",
-            Family::Exchanges => "exchanges",
-            Family::Memberships => "memberships",
-            Family::Listings => "listings",
-            Family::Alerts => "alerts",
-        }
-    }
-
-    pub fn label(self, locale: Locale) -> &'static str {
-        match (self, locale) {
-            (Family::Matches, Locale::Fr) => "Correspondances",
-            (Family::Matches, Locale::En) => "Matches",
-            (Family::Exchanges, Locale::Fr) => "Échanges",
-            (Family::Exchanges, Locale::En) => "Exchanges",
-            (Family::Memberships, Locale::Fr) => "Adhésions",
-            (Family::Memberships, Locale::En) => "Memberships",
-            (Family::Listings, Locale::Fr) => "Mes annonces",
-            (Family::Listings, Locale::En) => "My listings",
-            (Family::Alerts, Locale::Fr) => "Alertes",
-            (Family::Alerts, Locale::En) => "Alerts",
-        }
-    }
-}
+crate::named!(Family {
+    Matches => "matches",
+    Exchanges => "exchanges",
+    Memberships => "memberships",
+    Listings => "listings",
+    Alerts => "alerts",
+    Messages => "messages",
+    Visits => "visits",
+});
 
 /// An account's choice for each family of events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -141,6 +93,8 @@ pub struct Preferences {
     pub memberships: Notifications,
     pub listings: Notifications,
     pub alerts: Notifications,
+    pub messages: Notifications,
+    pub visits: Notifications,
 }
 
 impl Preferences {
@@ -151,6 +105,8 @@ impl Preferences {
             memberships: choice,
             listings: choice,
             alerts: choice,
+            messages: choice,
+            visits: choice,
         }
     }
 
@@ -161,6 +117,8 @@ impl Preferences {
             Family::Memberships => self.memberships,
             Family::Listings => self.listings,
             Family::Alerts => self.alerts,
+            Family::Messages => self.messages,
+            Family::Visits => self.visits,
         }
     }
 }
@@ -207,7 +165,7 @@ impl Email {
     /// Errors: `email` (not an address), `email_not_ascii` (the local part is not ASCII and
     /// `utf8_local_part` is false: the mail server could not deliver to it).
     pub fn parse_with(input: &str, utf8_local_part: bool) -> Result<Email, Invalid> {
-        let invalid = || Invalid::new("email", "This is not a valid e-mail address.");
+        let invalid = || Invalid::new("email");
         let email = input.trim().to_lowercase();
         let (local, domain) = email.rsplit_once('@').ok_or_else(invalid)?;
         let domain = idna::domain_to_ascii(domain).map_err(|_| invalid())?;
@@ -217,10 +175,7 @@ impl Email {
         let checked_local = if local.is_ascii() {
             local
         } else if !utf8_local_part {
-            return Err(Invalid::new(
-                "email_not_ascii",
-                "This address has accents or other non-ASCII characters before the @, and our mail server cannot deliver to such addresses: use another address.",
-            ));
+            return Err(Invalid::new("email_not_ascii"));
         } else if local_part_is_utf8_atext(local) {
             // Checked on its own; the rest of the address is checked with a stand-in.
             "x"
@@ -260,16 +215,10 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 pub fn check_password(password: &str) -> Result<(), Invalid> {
     let chars = password.chars().count();
     if chars < PASSWORD_MIN_CHARS {
-        return Err(Invalid::new(
-            "password_too_short",
-            format!("The password needs at least {PASSWORD_MIN_CHARS} characters."),
-        ));
+        return Err(Invalid::new("password_too_short").with("min", PASSWORD_MIN_CHARS));
     }
     if chars > PASSWORD_MAX_CHARS {
-        return Err(Invalid::new(
-            "password_too_long",
-            format!("The password may have at most {PASSWORD_MAX_CHARS} characters."),
-        ));
+        return Err(Invalid::new("password_too_long").with("max", PASSWORD_MAX_CHARS));
     }
     Ok(())
 }

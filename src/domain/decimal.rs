@@ -68,49 +68,65 @@ fn decimals(value: Decimal) -> u32 {
     value.normalize().scale()
 }
 
-/// A quantity: more than zero, at most 6 decimals.
-pub fn check_quantity(value: Decimal) -> Result<Decimal, Invalid> {
-    if value <= Decimal::ZERO {
-        return Err(Invalid::new(
-            "quantity_not_positive",
-            "The quantity must be more than zero.",
-        ));
+/// A quantity of what is exchanged: more than zero, at most 6 decimals and 14 digits
+/// before the point (NUMERIC(20, 6)). Built only through [`Quantity::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quantity(Decimal);
+
+impl Quantity {
+    /// Errors: `quantity_not_positive`, `quantity_precision`.
+    pub fn new(value: Decimal) -> Result<Quantity, Invalid> {
+        if value <= Decimal::ZERO {
+            return Err(Invalid::new("quantity_not_positive"));
+        }
+        if decimals(value) > 6 || value >= limit() {
+            return Err(Invalid::new("quantity_precision"));
+        }
+        Ok(Quantity(value.normalize()))
     }
-    if decimals(value) > 6 || value >= limit() {
-        return Err(Invalid::new(
-            "quantity_precision",
-            "The quantity may have at most 6 decimals and 14 digits before the point.",
-        ));
+
+    pub fn get(self) -> Decimal {
+        self.0
     }
-    Ok(value.normalize())
 }
 
-/// A unit price: zero or more, at most 6 decimals.
-pub fn check_unit_price(value: Decimal) -> Result<Decimal, Invalid> {
-    if value < Decimal::ZERO {
-        return Err(Invalid::new(
-            "price_negative",
-            "The price cannot be negative.",
-        ));
+/// A price per unit, in euros excluding VAT (HT): zero or more, at most 6 decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnitPrice(Decimal);
+
+impl UnitPrice {
+    /// Errors: `price_negative`, `price_precision`.
+    pub fn new(value: Decimal) -> Result<UnitPrice, Invalid> {
+        if value < Decimal::ZERO {
+            return Err(Invalid::new("price_negative"));
+        }
+        if decimals(value) > 6 || value >= limit() {
+            return Err(Invalid::new("price_precision"));
+        }
+        Ok(UnitPrice(value.normalize()))
     }
-    if decimals(value) > 6 || value >= limit() {
-        return Err(Invalid::new(
-            "price_precision",
-            "The price may have at most 6 decimals and 14 digits before the point.",
-        ));
+
+    pub fn get(self) -> Decimal {
+        self.0
     }
-    Ok(value.normalize())
 }
 
-/// An amount in euros: at most 2 decimals.
-pub fn check_money(value: Decimal) -> Result<Decimal, Invalid> {
-    if decimals(value) > 2 || value.abs() >= limit() {
-        return Err(Invalid::new(
-            "money_precision",
-            "An amount in euros has at most 2 decimals and 14 digits before the point.",
-        ));
+/// An amount in euros: at most 2 decimals (the cent), 14 digits before the point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+impl Money {
+    /// Error: `money_precision`.
+    pub fn new(value: Decimal) -> Result<Money, Invalid> {
+        if decimals(value) > 2 || value.abs() >= limit() {
+            return Err(Invalid::new("money_precision"));
+        }
+        Ok(Money(value.round_dp(2)))
     }
-    Ok(value.round_dp(2))
+
+    pub fn get(self) -> Decimal {
+        self.0
+    }
 }
 
 /// A quantity as shown: without trailing zeros ("1500", "0.25").
@@ -130,42 +146,6 @@ pub fn price_display(value: Decimal) -> ExactDecimal {
 /// Rounds to the cent, half away from zero (0.005 → 0.01, −0.005 → −0.01).
 pub fn round_cents(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// Formats a decimal the French way for sentences: "1 234,5".
-/// An amount of money in French: always two decimals ("1 481,40").
-pub fn french_money(value: Decimal) -> String {
-    let mut cents = round_cents(value);
-    cents.rescale(2);
-    french_digits(&cents.to_string())
-}
-
-pub fn french(value: Decimal) -> String {
-    french_digits(&value.normalize().to_string())
-}
-
-/// Groups thousands with a narrow no-break space and writes a decimal comma.
-fn french_digits(text: &str) -> String {
-    let text = text.to_string();
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i.to_string(), Some(f.to_string())),
-        None => (text, None),
-    };
-    let (sign, digits) = match int.strip_prefix('-') {
-        Some(d) => ("-", d.to_string()),
-        None => ("", int),
-    };
-    let mut grouped = String::new();
-    for (index, c) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped},{f}"),
-        None => format!("{sign}{grouped}"),
-    }
 }
 
 impl FromStr for ExactDecimal {
@@ -218,13 +198,21 @@ mod tests {
     }
 
     #[test]
-    fn quantities_and_prices_follow_their_rules() {
-        assert!(check_quantity(dec!(0)).is_err());
-        assert!(check_quantity(dec!(0.0000001)).is_err());
-        assert_eq!(check_quantity(dec!(1.500000)).unwrap(), dec!(1.5));
-        assert!(check_unit_price(dec!(-1)).is_err());
-        assert!(check_unit_price(dec!(0)).is_ok());
-        assert!(check_money(dec!(1.234)).is_err());
+    fn quantities_prices_and_money_are_built_only_through_their_checks() {
+        assert_eq!(
+            Quantity::new(dec!(0)).unwrap_err().code,
+            "quantity_not_positive"
+        );
+        assert_eq!(
+            Quantity::new(dec!(0.0000001)).unwrap_err().code,
+            "quantity_precision"
+        );
+        assert_eq!(Quantity::new(dec!(1.500000)).unwrap().get(), dec!(1.5));
+        assert_eq!(UnitPrice::new(dec!(-1)).unwrap_err().code, "price_negative");
+        assert!(UnitPrice::new(dec!(0)).is_ok());
+        assert_eq!(Money::new(dec!(1.234)).unwrap_err().code, "money_precision");
+        assert_eq!(Money::new(dec!(-12.5)).unwrap().get(), dec!(-12.5));
+        assert!(Quantity::new(dec!(100000000000000)).is_err());
     }
 
     #[test]
@@ -241,15 +229,6 @@ mod tests {
         assert_eq!(price_display(dec!(12.400000)).0.to_string(), "12.40");
         assert_eq!(price_display(dec!(0.125000)).0.to_string(), "0.125");
         assert_eq!(price_display(dec!(3)).0.to_string(), "3.00");
-    }
-
-    #[test]
-    fn french_formatting_groups_thousands() {
-        assert_eq!(french(dec!(1234.5)), "1\u{202f}234,5");
-        assert_eq!(french(dec!(12)), "12");
-        assert_eq!(french_money(dec!(1481.4)), "1\u{202f}481,40");
-        assert_eq!(french_money(dec!(-0.005)), "-0,01");
-        assert_eq!(french_money(dec!(3)), "3,00");
     }
 
     proptest! {

@@ -21,38 +21,18 @@ pub enum LegalForm {
     Other,
 }
 
+crate::named!(@names LegalForm {
+    Scop => "scop",
+    Scic => "scic",
+    Association => "association",
+    Sas => "sas",
+    Sarl => "sarl",
+    Ei => "ei",
+    Cooperative => "cooperative",
+    Other => "other",
+});
+
 impl LegalForm {
-    pub const ALL: [LegalForm; 8] = [
-        LegalForm::Scop,
-        LegalForm::Scic,
-        LegalForm::Association,
-        LegalForm::Sas,
-        LegalForm::Sarl,
-        LegalForm::Ei,
-        LegalForm::Cooperative,
-        LegalForm::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LegalForm::Scop => "scop",
-            LegalForm::Scic => "scic",
-            LegalForm::Association => "association",
-            LegalForm::Sas => "sas",
-            LegalForm::Sarl => "sarl",
-            LegalForm::Ei => "ei",
-            LegalForm::Cooperative => "cooperative",
-            LegalForm::Other => "other",
-        }
-    }
-
-    pub fn from_db(value: &str) -> LegalForm {
-        LegalForm::ALL
-            .into_iter()
-            .find(|form| form.as_str() == value)
-            .unwrap_or(LegalForm::Other)
-    }
-
     /// Reads a legal form as people write it: case, accents, hyphens and the long French
     /// names do not matter. `None` when it names no known form.
     pub fn parse(input: &str) -> Option<LegalForm> {
@@ -111,15 +91,7 @@ pub enum MembershipStatus {
     Approved,
 }
 
-impl MembershipStatus {
-    pub fn from_db(value: &str) -> MembershipStatus {
-        if value == "approved" {
-            MembershipStatus::Approved
-        } else {
-            MembershipStatus::Pending
-        }
-    }
-}
+crate::named!(MembershipStatus { Pending => "pending", Approved => "approved" });
 
 #[cfg(test)]
 mod tests {
@@ -155,7 +127,7 @@ mod tests {
 
     #[test]
     fn every_canonical_value_reads_back_as_itself() {
-        for form in LegalForm::ALL {
+        for &form in LegalForm::ALL {
             assert_eq!(LegalForm::parse(form.as_str()), Some(form));
             assert_eq!(
                 serde_json::to_value(form).unwrap(),

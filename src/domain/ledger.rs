@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::decimal::{check_money, check_quantity, check_unit_price, round_cents};
+use super::decimal::{round_cents, Money, Quantity, UnitPrice};
 use super::Invalid;
 
 /// The French VAT rates.
@@ -21,56 +21,57 @@ pub fn check_vat_rate(rate: Decimal) -> Result<Decimal, Invalid> {
     VAT_RATES
         .into_iter()
         .find(|r| *r == rate)
-        .ok_or_else(|| Invalid::new("vat_rate", "The VAT rate is one of 0, 2.1, 5.5, 10 and 20."))
+        .ok_or_else(|| Invalid::new("vat_rate"))
 }
 
 /// What a transaction is recorded from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AmountInput {
     QuantityTimesPrice {
-        quantity: Decimal,
-        unit_price: Decimal,
+        quantity: Quantity,
+        unit_price: UnitPrice,
     },
-    Amount(Decimal),
+    /// An amount excluding VAT (HT).
+    Amount(Money),
 }
 
-/// A transaction's money, exact to the cent.
+/// A transaction's amounts, exact to the cent: HT, the VAT rate, the VAT, TTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Money {
+pub struct TransactionAmounts {
     pub amount: Decimal,
     pub vat_rate: Decimal,
     pub vat_amount: Decimal,
     pub amount_incl_tax: Decimal,
 }
 
-impl Money {
-    pub fn compute(input: AmountInput, vat_rate: Decimal) -> Result<Money, Invalid> {
+impl TransactionAmounts {
+    /// DESIGN rule 1: `amount = round_half_up(quantity × unit_price, 2)`,
+    /// `vat = round_half_up(amount × rate / 100, 2)`. Errors: `vat_rate`,
+    /// `amount_not_positive`, `amount_too_large`.
+    pub fn compute(input: AmountInput, vat_rate: Decimal) -> Result<TransactionAmounts, Invalid> {
         let vat_rate = check_vat_rate(vat_rate)?;
         let amount = match input {
             AmountInput::QuantityTimesPrice {
                 quantity,
                 unit_price,
-            } => {
-                let quantity = check_quantity(quantity)?;
-                let unit_price = check_unit_price(unit_price)?;
-                round_cents(quantity.checked_mul(unit_price).ok_or_else(too_large)?)
-            }
+            } => round_cents(
+                quantity
+                    .get()
+                    .checked_mul(unit_price.get())
+                    .ok_or_else(too_large)?,
+            ),
             AmountInput::Amount(amount) => {
-                let amount = check_money(amount)?;
-                if amount <= Decimal::ZERO {
-                    return Err(Invalid::new(
-                        "amount_not_positive",
-                        "The amount must be more than zero; mistakes are undone by a reversal.",
-                    ));
+                if amount.get() <= Decimal::ZERO {
+                    return Err(Invalid::new("amount_not_positive"));
                 }
-                amount
+                amount.get()
             }
         };
         if amount.abs() >= Decimal::from(1_000_000_000_000i64) {
             return Err(too_large());
         }
         let vat_amount = round_cents(amount * vat_rate / Decimal::ONE_HUNDRED);
-        Ok(Money {
+        Ok(TransactionAmounts {
             amount: amount.round_dp(2),
             vat_rate,
             vat_amount,
@@ -79,8 +80,8 @@ impl Money {
     }
 
     /// The exact opposite, so that a transaction and its reversal net to zero.
-    pub fn reversed(self) -> Money {
-        Money {
+    pub fn reversed(self) -> TransactionAmounts {
+        TransactionAmounts {
             amount: -self.amount,
             vat_rate: self.vat_rate,
             vat_amount: -self.vat_amount,
@@ -90,7 +91,7 @@ impl Money {
 }
 
 fn too_large() -> Invalid {
-    Invalid::new("amount_too_large", "This amount is too large to record.")
+    Invalid::new("amount_too_large")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -102,25 +103,14 @@ pub enum ExchangeStatus {
     Cancelled,
 }
 
+crate::named!(ExchangeStatus {
+    Agreed => "agreed",
+    InProgress => "in_progress",
+    Completed => "completed",
+    Cancelled => "cancelled",
+});
+
 impl ExchangeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExchangeStatus::Agreed => "agreed",
-            ExchangeStatus::InProgress => "in_progress",
-            ExchangeStatus::Completed => "completed",
-            ExchangeStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn from_db(value: &str) -> ExchangeStatus {
-        match value {
-            "in_progress" => ExchangeStatus::InProgress,
-            "completed" => ExchangeStatus::Completed,
-            "cancelled" => ExchangeStatus::Cancelled,
-            _ => ExchangeStatus::Agreed,
-        }
-    }
-
     /// `agreed` → `in_progress` → `completed`, and `cancelled` from either open state.
     pub fn can_become(self, next: ExchangeStatus) -> bool {
         use ExchangeStatus::*;
@@ -179,12 +169,16 @@ mod tests {
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
+    fn euros(value: Decimal) -> Money {
+        Money::new(value).unwrap()
+    }
+
     #[test]
     fn amounts_round_half_up_to_the_cent() {
-        let money = Money::compute(
+        let money = TransactionAmounts::compute(
             AmountInput::QuantityTimesPrice {
-                quantity: dec!(3),
-                unit_price: dec!(0.335),
+                quantity: Quantity::new(dec!(3)).unwrap(),
+                unit_price: UnitPrice::new(dec!(0.335)).unwrap(),
             },
             dec!(20),
         )
@@ -192,19 +186,31 @@ mod tests {
         assert_eq!(money.amount, dec!(1.01)); // 1.005 rounds up
         assert_eq!(money.vat_amount, dec!(0.20)); // 0.202
         assert_eq!(money.amount_incl_tax, dec!(1.21));
-        let money = Money::compute(AmountInput::Amount(dec!(1234.50)), dec!(5.5)).unwrap();
+        let money =
+            TransactionAmounts::compute(AmountInput::Amount(euros(dec!(1234.50))), dec!(5.5))
+                .unwrap();
         assert_eq!(money.vat_amount, dec!(67.90)); // 67.8975
         assert_eq!(money.amount_incl_tax, dec!(1302.40));
-        let money = Money::compute(AmountInput::Amount(dec!(0.10)), dec!(2.1)).unwrap();
+        let money =
+            TransactionAmounts::compute(AmountInput::Amount(euros(dec!(0.10))), dec!(2.1)).unwrap();
         assert_eq!(money.vat_amount, dec!(0.00)); // 0.0021
     }
 
     #[test]
     fn only_french_rates_and_cents_are_accepted() {
-        assert!(Money::compute(AmountInput::Amount(dec!(10)), dec!(19.6)).is_err());
-        assert!(Money::compute(AmountInput::Amount(dec!(10.001)), dec!(20)).is_err());
-        assert!(Money::compute(AmountInput::Amount(dec!(-10)), dec!(20)).is_err());
-        assert!(Money::compute(AmountInput::Amount(dec!(0)), dec!(20)).is_err());
+        assert!(
+            TransactionAmounts::compute(AmountInput::Amount(euros(dec!(10))), dec!(19.6)).is_err()
+        );
+        assert_eq!(
+            Money::new(dec!(10.001)).unwrap_err().code,
+            "money_precision"
+        );
+        assert!(
+            TransactionAmounts::compute(AmountInput::Amount(euros(dec!(-10))), dec!(20)).is_err()
+        );
+        assert!(
+            TransactionAmounts::compute(AmountInput::Amount(euros(dec!(0))), dec!(20)).is_err()
+        );
     }
 
     #[test]
@@ -233,7 +239,7 @@ mod tests {
             // quantity and price with 3 decimals: their product has 6; compare against integer arithmetic.
             let quantity = Decimal::new(quantity_milli, 3);
             let price = Decimal::new(price_milli, 3);
-            let money = Money::compute(AmountInput::QuantityTimesPrice { quantity, unit_price: price }, dec!(20)).unwrap();
+            let money = TransactionAmounts::compute(AmountInput::QuantityTimesPrice { quantity: Quantity::new(quantity).unwrap(), unit_price: UnitPrice::new(price).unwrap() }, dec!(20)).unwrap();
             let micro = i128::from(quantity_milli) * i128::from(price_milli); // product in millionths
             let cents = { let sign = micro.signum(); sign * ((micro.abs() + 5_000) / 10_000) };
             prop_assert_eq!(money.amount, Decimal::from_i128_with_scale(cents, 2));
@@ -248,7 +254,7 @@ mod tests {
             let mut total = Decimal::ZERO;
             let mut expected_cents: i128 = 0;
             for (cents, rate, reverse) in amounts {
-                let money = Money::compute(AmountInput::Amount(Decimal::new(cents, 2)), VAT_RATES[rate]).unwrap();
+                let money = TransactionAmounts::compute(AmountInput::Amount(euros(Decimal::new(cents, 2))), VAT_RATES[rate]).unwrap();
                 total += money.amount;
                 expected_cents += i128::from(cents);
                 if reverse {

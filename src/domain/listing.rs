@@ -13,22 +13,9 @@ pub enum Kind {
     Need,
 }
 
+crate::named!(Kind { Offer => "offer", Need => "need" });
+
 impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Offer => "offer",
-            Kind::Need => "need",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Kind {
-        if value == "offer" {
-            Kind::Offer
-        } else {
-            Kind::Need
-        }
-    }
-
     pub fn opposite(self) -> Kind {
         match self {
             Kind::Offer => Kind::Need,
@@ -50,48 +37,12 @@ pub enum Category {
     RelocatedProduction,
 }
 
-impl Category {
-    pub const ALL: [Category; 4] = [
-        Category::LocalResource,
-        Category::KnowHow,
-        Category::BusinessTakeover,
-        Category::RelocatedProduction,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::LocalResource => "local_resource",
-            Category::KnowHow => "know_how",
-            Category::BusinessTakeover => "business_takeover",
-            Category::RelocatedProduction => "relocated_production",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Category {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == value)
-            .unwrap_or(Category::LocalResource)
-    }
-
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            Category::LocalResource => "Ressources locales",
-            Category::KnowHow => "Savoir-faire",
-            Category::BusinessTakeover => "Reprise d'entreprise",
-            Category::RelocatedProduction => "Production relocalisée",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Category::LocalResource => "Local resources",
-            Category::KnowHow => "Know-how",
-            Category::BusinessTakeover => "Business takeover",
-            Category::RelocatedProduction => "Relocated production",
-        }
-    }
-}
+crate::named!(Category {
+    LocalResource => "local_resource",
+    KnowHow => "know_how",
+    BusinessTakeover => "business_takeover",
+    RelocatedProduction => "relocated_production",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -102,25 +53,7 @@ pub enum Status {
     Expired,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Open => "open",
-            Status::Closed => "closed",
-            Status::Expired => "expired",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Status {
-        match value {
-            "open" => Status::Open,
-            "closed" => Status::Closed,
-            "expired" => Status::Expired,
-            _ => Status::Draft,
-        }
-    }
-}
+crate::named!(Status { Draft => "draft", Open => "open", Closed => "closed", Expired => "expired" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -129,14 +62,7 @@ pub enum CloseReason {
     Withdrawn,
 }
 
-impl CloseReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CloseReason::Fulfilled => "fulfilled",
-            CloseReason::Withdrawn => "withdrawn",
-        }
-    }
-}
+crate::named!(CloseReason { Fulfilled => "fulfilled", Withdrawn => "withdrawn" });
 
 /// Who may see a listing: anyone, or signed-in accounts only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -146,22 +72,7 @@ pub enum Visibility {
     Members,
 }
 
-impl Visibility {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Members => "members",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Visibility {
-        if value == "members" {
-            Visibility::Members
-        } else {
-            Visibility::Public
-        }
-    }
-}
+crate::named!(Visibility { Public => "public", Members => "members" });
 
 /// Largest radius a listing may give; beyond it, choose `national`.
 pub const MAX_RADIUS_KM: i32 = 1000;
@@ -172,20 +83,14 @@ pub const DESCRIPTION_MAX_CHARS: usize = 5000;
 pub fn check_title(title: &str) -> Result<String, Invalid> {
     let title = title.trim();
     if !TITLE_CHARS.contains(&title.chars().count()) {
-        return Err(Invalid::new(
-            "title_length",
-            "The title needs 5 to 120 characters.",
-        ));
+        return Err(Invalid::new("title_length"));
     }
     Ok(title.to_string())
 }
 
 pub fn check_description(description: &str) -> Result<String, Invalid> {
     if description.chars().count() > DESCRIPTION_MAX_CHARS {
-        return Err(Invalid::new(
-            "description_length",
-            "The description may have at most 5,000 characters.",
-        ));
+        return Err(Invalid::new("description_length"));
     }
     Ok(description.trim().to_string())
 }
@@ -305,13 +210,10 @@ pub fn parse_details(
     fn check<T: serde::de::DeserializeOwned + Serialize>(
         value: &serde_json::Value,
     ) -> Result<serde_json::Value, Invalid> {
-        let parsed: T = serde_json::from_value(value.clone()).map_err(|e| {
-            Invalid::new(
-                "details",
-                format!("These details do not fit the category: {e}."),
-            )
-        })?;
-        serde_json::to_value(parsed).map_err(|e| Invalid::new("details", e.to_string()))
+        let parsed: T = serde_json::from_value(value.clone())
+            .map_err(|e| Invalid::new("details").with("detail", e.to_string()))?;
+        serde_json::to_value(parsed)
+            .map_err(|e| Invalid::new("details").with("detail", e.to_string()))
     }
     let value = if details.is_null() {
         serde_json::json!({})
@@ -325,13 +227,10 @@ pub fn parse_details(
             let checked = check::<BusinessTakeoverDetails>(&value)?;
             if let Some(price) = value.get("asking_price").filter(|p| !p.is_null()) {
                 let price: ExactDecimal = serde_json::from_value(price.clone())
-                    .map_err(|e| Invalid::new("details", e.to_string()))?;
-                super::decimal::check_money(price.0)?;
+                    .map_err(|e| Invalid::new("details").with("detail", e.to_string()))?;
+                super::decimal::Money::new(price.0)?;
                 if price.0 < rust_decimal::Decimal::ZERO {
-                    return Err(Invalid::new(
-                        "price_negative",
-                        "The asking price cannot be negative.",
-                    ));
+                    return Err(Invalid::new("price_negative"));
                 }
             }
             checked

@@ -7,10 +7,55 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::decimal::french;
 use super::naf::NafCode;
 use super::territory::distance_km;
 use super::units::Unit;
+use super::Arg;
+
+/// Where a match stands: `proposed` until both sides accept (`accepted`, with its
+/// exchange) or one declines; `withdrawn` when a listing closes or expires first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchStatus {
+    Proposed,
+    Accepted,
+    Declined,
+    Withdrawn,
+}
+
+crate::named!(MatchStatus {
+    Proposed => "proposed",
+    Accepted => "accepted",
+    Declined => "declined",
+    Withdrawn => "withdrawn",
+});
+
+/// One side's answer to a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Accepted,
+    Declined,
+}
+
+crate::named!(Decision { Accepted => "accepted", Declined => "declined" });
+
+/// Where a proposal (an answer to a listing without a listing of one's own) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Pending,
+    Accepted,
+    Declined,
+    Withdrawn,
+}
+
+crate::named!(ProposalStatus {
+    Pending => "pending",
+    Accepted => "accepted",
+    Declined => "declined",
+    Withdrawn => "withdrawn",
+});
 
 /// How far a listing reaches.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,6 +90,14 @@ pub enum FactorKind {
     Dates,
 }
 
+crate::named!(FactorKind {
+    Sector => "sector",
+    Distance => "distance",
+    Quantity => "quantity",
+    Price => "price",
+    Dates => "dates",
+});
+
 impl FactorKind {
     /// Weight of the factor in the total score.
     fn weight(self) -> u32 {
@@ -58,12 +111,36 @@ impl FactorKind {
     }
 }
 
+/// One factor of a match: its score and why, as a message key with its values (Fluent
+/// `match-…` keys), said in the reader's language when the match is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Factor {
     pub factor: FactorKind,
     pub score: u8,
-    pub detail_fr: String,
-    pub detail_en: String,
+    pub key: String,
+    #[serde(default)]
+    pub args: Vec<(String, Arg)>,
+}
+
+impl Factor {
+    fn new(factor: FactorKind, score: u8, key: &str) -> Factor {
+        Factor {
+            factor,
+            score,
+            key: key.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    fn with(mut self, name: &str, value: impl Into<Arg>) -> Factor {
+        self.args.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// The value of one argument (tests, and explanations built from several factors).
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,19 +197,18 @@ pub fn evaluate(offer: &Side, need: &Side, sector_label: Option<&str>) -> Option
 fn sector_factor(offer: &Side, need: &Side, label: Option<&str>) -> Option<Factor> {
     let depth = offer.naf.common_depth(&need.naf);
     let code = common_code(&offer.naf, &need.naf)?;
-    let (score, level_fr, level_en) = match depth {
-        1 => (40, "Même division", "Same NAF division"),
-        2 => (60, "Même groupe", "Same NAF group"),
-        3 => (80, "Même classe", "Same NAF class"),
-        _ => (100, "Même sous-classe", "Same NAF subclass"),
+    let (score, level) = match depth {
+        1 => (40, "division"),
+        2 => (60, "group"),
+        3 => (80, "class"),
+        _ => (100, "subclass"),
     };
-    let suffix = label.map(|l| format!(" — {l}")).unwrap_or_default();
-    Some(Factor {
-        factor: FactorKind::Sector,
-        score,
-        detail_fr: format!("{level_fr} NAF {code}{suffix}"),
-        detail_en: format!("{level_en} {code}{suffix}"),
-    })
+    Some(
+        Factor::new(FactorKind::Sector, score, "match-sector")
+            .with("level", level)
+            .with("code", code)
+            .with("label", label.unwrap_or("none")),
+    )
 }
 
 fn distance_factor(offer: &Side, need: &Side) -> Option<(Factor, Option<f64>)> {
@@ -155,12 +231,7 @@ fn distance_factor(offer: &Side, need: &Side) -> Option<(Factor, Option<f64>)> {
             return None;
         }
         return Some((
-            Factor {
-                factor: FactorKind::Distance,
-                score: 50,
-                detail_fr: "Distance inconnue, portée nationale des deux côtés".into(),
-                detail_en: "Distance unknown, national reach on both sides".into(),
-            },
+            Factor::new(FactorKind::Distance, 50, "match-distance-unknown"),
             None,
         ));
     };
@@ -171,25 +242,13 @@ fn distance_factor(offer: &Side, need: &Side) -> Option<(Factor, Option<f64>)> {
     };
     let score = (100.0 * (1.0 - distance / scale)).round().clamp(0.0, 100.0) as u8;
     let km = distance.round() as i64;
-    let (fr, en) = match limit {
-        Some(limit) => (
-            format!("{km} km, dans le rayon de {limit} km"),
-            format!("{km} km apart, within the {limit} km reach"),
-        ),
-        None => (
-            format!("{km} km, portée nationale"),
-            format!("{km} km apart, national reach"),
-        ),
+    let factor = match limit {
+        Some(limit) => Factor::new(FactorKind::Distance, score, "match-distance")
+            .with("km", km)
+            .with("radius", limit),
+        None => Factor::new(FactorKind::Distance, score, "match-distance-national").with("km", km),
     };
-    Some((
-        Factor {
-            factor: FactorKind::Distance,
-            score,
-            detail_fr: fr,
-            detail_en: en,
-        },
-        Some(distance),
-    ))
+    Some((factor, Some(distance)))
 }
 
 fn percent(ratio: Decimal) -> u8 {
@@ -212,20 +271,14 @@ fn quantity_factor(offer: &Side, need: &Side) -> Option<Option<Factor>> {
     }
     let coverage = (offered_in_need_unit / wanted).min(Decimal::ONE);
     let score = percent(coverage);
-    let (o, w) = (
-        format!("{} {}", french(offered), offer_unit.label()),
-        format!("{} {}", french(wanted), need_unit.label()),
-    );
-    let (o_en, w_en) = (
-        format!("{} {}", offered.normalize(), offer_unit.label()),
-        format!("{} {}", wanted.normalize(), need_unit.label()),
-    );
-    Some(Some(Factor {
-        factor: FactorKind::Quantity,
-        score,
-        detail_fr: format!("L'offre couvre {score} % du besoin ({o} pour {w})"),
-        detail_en: format!("The offer covers {score} % of the need ({o_en} for {w_en})"),
-    }))
+    Some(Some(
+        Factor::new(FactorKind::Quantity, score, "match-quantity")
+            .with("percent", u32::from(score))
+            .with("offered", Arg::Decimal(offered.normalize()))
+            .with("offered_unit", offer_unit.as_str())
+            .with("wanted", Arg::Decimal(wanted.normalize()))
+            .with("wanted_unit", need_unit.as_str()),
+    ))
 }
 
 fn price_factor(offer: &Side, need: &Side) -> Option<Option<Factor>> {
@@ -247,21 +300,16 @@ fn price_factor(offer: &Side, need: &Side) -> Option<Option<Factor>> {
     };
     let score = 50 + percent((headroom * Decimal::TWO).min(Decimal::ONE)) / 2;
     let headroom_pct = percent(headroom);
-    let unit = budget_unit.label();
-    Some(Some(Factor {
-        factor: FactorKind::Price,
-        score,
-        detail_fr: format!(
-            "Prix demandé {} €/{unit} pour un budget de {} €/{unit} ({headroom_pct} % de marge)",
-            french(asked_per_budget_unit.round_dp(6)),
-            french(budget)
-        ),
-        detail_en: format!(
-            "Asking {} €/{unit} against a budget of {} €/{unit} ({headroom_pct} % headroom)",
-            asked_per_budget_unit.round_dp(6).normalize(),
-            budget.normalize()
-        ),
-    }))
+    Some(Some(
+        Factor::new(FactorKind::Price, score, "match-price")
+            .with(
+                "asked",
+                Arg::Decimal(asked_per_budget_unit.round_dp(6).normalize()),
+            )
+            .with("budget", Arg::Decimal(budget.normalize()))
+            .with("unit", budget_unit.as_str())
+            .with("headroom", u32::from(headroom_pct)),
+    ))
 }
 
 fn dates_factor(offer: &Side, need: &Side) -> Option<Factor> {
@@ -275,33 +323,19 @@ fn dates_factor(offer: &Side, need: &Side) -> Option<Factor> {
             return None;
         }
     }
-    let (score, fr, en) = match (start, end, need.available_from, need.valid_until) {
+    Some(match (start, end, need.available_from, need.valid_until) {
         (Some(start), Some(end), Some(need_from), Some(need_until)) => {
             let overlap = (end - start).num_days() + 1;
             let wanted = (need_until - need_from).num_days() + 1;
             let score = percent(Decimal::from(overlap) / Decimal::from(wanted.max(1)));
-            (
-                score,
-                format!("{overlap} jours en commun sur les {wanted} de la période recherchée"),
-                format!("{overlap} days in common out of the {wanted} wanted"),
-            )
+            Factor::new(FactorKind::Dates, score, "match-dates-overlap")
+                .with("days", overlap)
+                .with("wanted", wanted)
         }
-        (_, Some(end), _, _) => (
-            100,
-            format!("Périodes compatibles jusqu'au {}", end.format("%d/%m/%Y")),
-            format!("Availability overlaps until {}", end.format("%Y-%m-%d")),
-        ),
-        _ => (
-            100,
-            "Périodes compatibles, sans date de fin".to_string(),
-            "Availability overlaps, open-ended".to_string(),
-        ),
-    };
-    Some(Factor {
-        factor: FactorKind::Dates,
-        score,
-        detail_fr: fr,
-        detail_en: en,
+        (_, Some(end), _, _) => {
+            Factor::new(FactorKind::Dates, 100, "match-dates-until").with("date", Arg::Date(end))
+        }
+        _ => Factor::new(FactorKind::Dates, 100, "match-dates-open"),
     })
 }
 
@@ -341,13 +375,17 @@ mod tests {
         let sector = &evaluation.factors[0];
         assert_eq!(sector.factor, FactorKind::Sector);
         assert_eq!(sector.score, 100);
+        assert_eq!(sector.key, "match-sector");
+        assert_eq!(sector.arg("level"), Some(&Arg::from("subclass")));
+        assert_eq!(sector.arg("code"), Some(&Arg::from("16.10A")));
         assert_eq!(
-            sector.detail_fr,
-            "Même sous-classe NAF 16.10A — Sciage et rabotage du bois"
+            sector.arg("label"),
+            Some(&Arg::from("Sciage et rabotage du bois"))
         );
         let distance = &evaluation.factors[1];
-        assert_eq!(distance.detail_fr, "18 km, dans le rayon de 50 km");
-        assert_eq!(distance.detail_en, "18 km apart, within the 50 km reach");
+        assert_eq!(distance.key, "match-distance");
+        assert_eq!(distance.arg("km"), Some(&Arg::Number(18)));
+        assert_eq!(distance.arg("radius"), Some(&Arg::Number(50)));
     }
 
     #[test]
@@ -378,7 +416,7 @@ mod tests {
         assert!(evaluate(&offer, &need, None).is_some());
         let offer = side("16.10A", ROMANS, Reach::National);
         let evaluation = evaluate(&offer, &need, None).unwrap();
-        assert!(evaluation.factors[1].detail_fr.contains("portée nationale"));
+        assert_eq!(evaluation.factors[1].key, "match-distance-national");
     }
 
     #[test]
@@ -394,10 +432,9 @@ mod tests {
             .find(|f| f.factor == FactorKind::Quantity)
             .unwrap();
         assert_eq!(quantity.score, 80);
-        assert_eq!(
-            quantity.detail_fr,
-            "L'offre couvre 80 % du besoin (800 kg pour 1 t)"
-        );
+        assert_eq!(quantity.arg("percent"), Some(&Arg::Number(80)));
+        assert_eq!(quantity.arg("offered"), Some(&Arg::Decimal(dec!(800))));
+        assert_eq!(quantity.arg("wanted_unit"), Some(&Arg::from("t")));
         need.quantity = Some((dec!(1), Unit::M3));
         assert!(
             evaluate(&offer, &need, None).is_none(),
@@ -424,10 +461,8 @@ mod tests {
             .find(|f| f.factor == FactorKind::Price)
             .unwrap();
         assert_eq!(price.score, 70);
-        assert_eq!(
-            price.detail_fr,
-            "Prix demandé 0,12 €/kg pour un budget de 0,15 €/kg (20 % de marge)"
-        );
+        assert_eq!(price.arg("asked"), Some(&Arg::Decimal(dec!(0.12))));
+        assert_eq!(price.arg("headroom"), Some(&Arg::Number(20)));
         need.unit_price = Some((dec!(0.11), Unit::Kg));
         assert!(evaluate(&offer, &need, None).is_none());
         need.unit_price = Some((dec!(0.12), Unit::Kg));
@@ -457,7 +492,8 @@ mod tests {
             .iter()
             .find(|f| f.factor == FactorKind::Dates)
             .unwrap();
-        assert_eq!(dates.detail_en, "15 days in common out of the 30 wanted");
+        assert_eq!(dates.arg("days"), Some(&Arg::Number(15)));
+        assert_eq!(dates.arg("wanted"), Some(&Arg::Number(30)));
         assert_eq!(dates.score, 50);
         need.available_from = Some(date("2027-02-01"));
         assert!(evaluate(&offer, &need, None).is_none());

@@ -31,12 +31,7 @@ pub struct NafCode(String);
 impl NafCode {
     /// Accepts the canonical form, lower case and the dot-less form ("1051a").
     pub fn parse(input: &str) -> Result<NafCode, Invalid> {
-        let malformed = || {
-            Invalid::new(
-                "naf_format",
-                "A NAF code looks like C, 10, 10.5, 10.51 or 10.51A.",
-            )
-        };
+        let malformed = || Invalid::new("naf_format");
         let trimmed = input.trim();
         // A dot, when given, separates the division from the rest, and only there.
         if trimmed.contains('.')

@@ -17,10 +17,7 @@ impl Slug {
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             });
         if !well_formed {
-            return Err(Invalid::new(
-                "slug",
-                "A slug has 2 to 60 lower-case letters or digits, words joined by single hyphens (pole-sud-archer).",
-            ));
+            return Err(Invalid::new("slug"));
         }
         Ok(Slug(slug.to_string()))
     }

@@ -21,16 +21,10 @@ impl Siren {
     pub fn parse(input: &str) -> Result<Siren, Invalid> {
         let digits = compact(input);
         if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Invalid::new(
-                "siren_format",
-                "A SIREN has exactly 9 digits.",
-            ));
+            return Err(Invalid::new("siren_format"));
         }
         if !luhn_valid(&digits) {
-            return Err(Invalid::new(
-                "siren_checksum",
-                "This SIREN is not valid: its check digit does not match.",
-            ));
+            return Err(Invalid::new("siren_checksum"));
         }
         Ok(Siren(digits))
     }
@@ -53,16 +47,10 @@ impl Siret {
     pub fn parse(input: &str) -> Result<Siret, Invalid> {
         let digits = compact(input);
         if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Invalid::new(
-                "siret_format",
-                "A SIRET has exactly 14 digits.",
-            ));
+            return Err(Invalid::new("siret_format"));
         }
         if !luhn_valid(&digits[..9]) {
-            return Err(Invalid::new(
-                "siren_checksum",
-                "This SIRET is not valid: its first nine digits are not a valid SIREN.",
-            ));
+            return Err(Invalid::new("siren_checksum"));
         }
         let valid = if digits.starts_with(LA_POSTE_SIREN) {
             digit_sum(&digits) % 5 == 0 || luhn_valid(&digits)
@@ -70,10 +58,7 @@ impl Siret {
             luhn_valid(&digits)
         };
         if !valid {
-            return Err(Invalid::new(
-                "siret_checksum",
-                "This SIRET is not valid: its check digit does not match.",
-            ));
+            return Err(Invalid::new("siret_checksum"));
         }
         Ok(Siret(digits))
     }

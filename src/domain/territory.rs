@@ -38,10 +38,7 @@ impl CommuneCode {
             && (b[1].is_ascii_digit() || (b[0] == b'2' && matches!(b[1], b'A' | b'B')))
             && b[2..].iter().all(u8::is_ascii_digit);
         if !well_formed {
-            return Err(Invalid::new(
-                "commune_format",
-                "An INSEE commune code has five characters, such as 26281 or 2A004.",
-            ));
+            return Err(Invalid::new("commune_format"));
         }
         Ok(CommuneCode(code))
     }
@@ -68,16 +65,37 @@ impl DepartementCode {
             _ => false,
         };
         if !well_formed {
-            return Err(Invalid::new(
-                "departement_format",
-                "A département code looks like 26, 2A or 974.",
-            ));
+            return Err(Invalid::new("departement_format"));
         }
         Ok(DepartementCode(code))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A commune (or an arrondissement municipal) found in the reference data: what every
+/// place of a listing, an enterprise, a pôle or an alert is checked into. An
+/// arrondissement carries its own code, name and coordinates, and its commune's
+/// département, région and EPCI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedCommune {
+    pub code: CommuneCode,
+    pub name: String,
+    pub departement: String,
+    pub region: String,
+    pub epci: Option<String>,
+    /// The commune of an arrondissement (75056, 69123, 13055).
+    pub parent: Option<String>,
+    /// Approximate coordinates (latitude, longitude), when known.
+    pub point: Option<(f64, f64)>,
+}
+
+impl LocatedCommune {
+    /// How pages name it: "Valence (26)".
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.departement)
     }
 }
 

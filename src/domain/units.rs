@@ -33,41 +33,21 @@ pub enum Dimension {
     Units,
 }
 
+crate::named!(Unit {
+    Kg => "kg",
+    T => "t",
+    L => "l",
+    M3 => "m3",
+    M2 => "m2",
+    M => "m",
+    Kwh => "kwh",
+    Mwh => "mwh",
+    H => "h",
+    Day => "day",
+    Unit => "unit",
+});
+
 impl Unit {
-    pub const ALL: [Unit; 11] = [
-        Unit::Kg,
-        Unit::T,
-        Unit::L,
-        Unit::M3,
-        Unit::M2,
-        Unit::M,
-        Unit::Kwh,
-        Unit::Mwh,
-        Unit::H,
-        Unit::Day,
-        Unit::Unit,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Kg => "kg",
-            Unit::T => "t",
-            Unit::L => "l",
-            Unit::M3 => "m3",
-            Unit::M2 => "m2",
-            Unit::M => "m",
-            Unit::Kwh => "kwh",
-            Unit::Mwh => "mwh",
-            Unit::H => "h",
-            Unit::Day => "day",
-            Unit::Unit => "unit",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Unit> {
-        Unit::ALL.into_iter().find(|u| u.as_str() == value)
-    }
-
     pub fn dimension(self) -> Dimension {
         match self {
             Unit::Kg | Unit::T => Dimension::Mass,

@@ -6,9 +6,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use diesel::prelude::*;
 
-use super::events::Links;
-use super::messages::{self, DigestLine};
-use crate::domain::account::Locale;
+use super::messages::{self, Addressee, DigestLine};
+use crate::links::Links;
 use crate::models::{account, digest, outbox};
 
 /// The Paris day whose digest is due at `now`, and the instant it was due; none before
@@ -47,19 +46,17 @@ pub fn send_due(
                 return Ok::<_, diesel::result::Error>(0);
             }
             let recipient = account::find(conn, account_id)?;
-            let lines: Vec<DigestLine<'_>> = items
+            let lines: Vec<DigestLine> = items
                 .iter()
                 .map(|item| DigestLine {
-                    subject: &item.subject,
-                    summary: &item.summary,
-                    link: &item.link,
+                    subject: item.subject.clone(),
+                    summary: item.summary.clone(),
+                    link: item.link.clone(),
                 })
                 .collect();
             let email = messages::digest(
                 format!("digest:{account_id}:{date}"),
-                &recipient.email,
-                &recipient.display_name,
-                Locale::from_db(&recipient.locale),
+                &Addressee::from(&recipient),
                 date,
                 &lines,
                 &links.page("/"),

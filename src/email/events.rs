@@ -3,160 +3,36 @@
 //! Each event belongs to a family; an account's preference for that family decides whether
 //! it is emailed now, kept for the daily digest, or not told.
 
-use diesel::prelude::*;
-use hmac::{Hmac, Mac};
-use secrecy::{ExposeSecret, SecretString};
-use sha2::Sha256;
+use diesel::PgConnection;
+use diesel::QueryResult;
 
-use super::messages::Notice;
-use crate::domain::account::{Family, Locale, Notifications};
+use super::messages::{Addressee, Notice};
+use crate::domain::account::{Family, Notifications};
 use crate::domain::ledger::ExchangeStatus;
-use crate::domain::listing::Kind;
+use crate::domain::listing::{Kind, Status};
+use crate::domain::takeover::ContactStatus;
+use crate::domain::Arg;
+use crate::i18n::words;
+pub use crate::links::Links;
+use crate::models::account::{self, Recipient};
+use crate::models::contact_request::ContactRequest;
 use crate::models::exchange::Exchange;
 use crate::models::ids::{AccountId, EnterpriseId, MatchId, PoleId};
 use crate::models::ledger::Transaction;
 use crate::models::{alert, digest, listing, matching, outbox};
-use crate::schema::{accounts, enterprise_accounts, pole_coordinators};
-
-/// Builds the absolute links of emails: pages on `app.base_url`, and unsubscribe links
-/// signed with `app.secret` so they work without signing in.
-#[derive(Clone, Debug)]
-pub struct Links {
-    base_url: String,
-    secret: SecretString,
-}
-
-impl Links {
-    pub fn new(base_url: &str, secret: SecretString) -> Links {
-        Links {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            secret,
-        }
-    }
-
-    pub fn page(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
-    /// HMAC-SHA256 of `purpose:payload` with the service's secret: links that prove
-    /// themselves without a stored token.
-    fn signature(&self, purpose: &str, payload: &str) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.expose_secret().as_bytes())
-            .expect("HMAC takes any key");
-        mac.update(format!("{purpose}:{payload}").as_bytes());
-        mac
-    }
-
-    fn sign(&self, purpose: &str, account: AccountId, payload: &str) -> String {
-        let mac = self.signature(purpose, payload);
-        format!("{account}.{}", hex::encode(mac.finalize().into_bytes()))
-    }
-
-    /// The account a `sign`ed token names, when its signature holds for `payload(account)`.
-    fn verify(
-        &self,
-        purpose: &str,
-        token: &str,
-        payload: impl FnOnce(AccountId) -> Option<String>,
-    ) -> Option<AccountId> {
-        let (id, signature) = token.trim().split_once('.')?;
-        let account = AccountId(id.parse().ok()?);
-        let expected = hex::decode(signature).ok()?;
-        let payload = payload(account)?;
-        self.signature(purpose, &payload)
-            .verify_slice(&expected)
-            .ok()?;
-        Some(account)
-    }
-
-    pub fn unsubscribe_token(&self, account: AccountId) -> String {
-        self.sign("unsubscribe", account, &account.to_string())
-    }
-
-    pub fn unsubscribe_url(&self, account: AccountId) -> String {
-        self.page(&format!(
-            "/unsubscribe?token={}",
-            self.unsubscribe_token(account)
-        ))
-    }
-
-    /// The account a token was signed for, when the signature holds.
-    pub fn verify_unsubscribe(&self, token: &str) -> Option<AccountId> {
-        self.verify("unsubscribe", token, |account| Some(account.to_string()))
-    }
-
-    /// A token for the welcome email's verification link: bound to the address, so it
-    /// stops working if the address changes.
-    pub fn email_verification_token(&self, account: AccountId, email: &str) -> String {
-        self.sign("verify-email", account, &format!("{account}:{email}"))
-    }
-
-    pub fn email_verification_url(&self, account: AccountId, email: &str) -> String {
-        self.page(&format!(
-            "/verify-email?token={}",
-            self.email_verification_token(account, email)
-        ))
-    }
-
-    /// The account whose current address `email_of` returns, when the token was signed
-    /// for that account and that address.
-    pub fn verify_email_token(
-        &self,
-        token: &str,
-        email_of: impl FnOnce(AccountId) -> Option<String>,
-    ) -> Option<AccountId> {
-        self.verify("verify-email", token, |account| {
-            email_of(account).map(|email| format!("{account}:{email}"))
-        })
-    }
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = accounts)]
-struct Recipient {
-    id: AccountId,
-    email: String,
-    display_name: String,
-    locale: String,
-    notify_matches: String,
-    notify_exchanges: String,
-    notify_memberships: String,
-    notify_listings: String,
-    notify_alerts: String,
-}
-
-impl Recipient {
-    fn preference(&self, family: Family) -> Notifications {
-        Notifications::from_db(match family {
-            Family::Matches => &self.notify_matches,
-            Family::Exchanges => &self.notify_exchanges,
-            Family::Memberships => &self.notify_memberships,
-            Family::Listings => &self.notify_listings,
-            Family::Alerts => &self.notify_alerts,
-        })
-    }
-}
 
 fn enterprise_recipients(
     conn: &mut PgConnection,
     enterprise: EnterpriseId,
 ) -> QueryResult<Vec<Recipient>> {
-    accounts::table
-        .inner_join(enterprise_accounts::table)
-        .filter(enterprise_accounts::enterprise_id.eq(enterprise))
-        .select(Recipient::as_select())
-        .load(conn)
+    account::recipients_of_enterprise(conn, enterprise)
 }
 
 fn coordinator_recipients(
     conn: &mut PgConnection,
     poles: &[PoleId],
 ) -> QueryResult<Vec<Recipient>> {
-    accounts::table
-        .inner_join(pole_coordinators::table)
-        .filter(pole_coordinators::pole_id.eq_any(poles))
-        .select(Recipient::as_select())
-        .load(conn)
+    account::recipients_coordinating(conn, poles)
 }
 
 /// Tells each recipient once, after their preference for `family`: an email now, an item
@@ -198,24 +74,21 @@ impl Deliveries {
         notice: &Notice,
     ) {
         let dedup_key = format!("{event}:to:{}", recipient.id);
-        let locale = Locale::from_db(&recipient.locale);
         match choice {
             Notifications::Off => {}
             Notifications::Instant => self.emails.push(notice.render(
                 dedup_key,
-                &recipient.email,
-                &recipient.display_name,
-                locale,
+                &Addressee::from(recipient),
                 Some(links.unsubscribe_url(recipient.id)),
             )),
             Notifications::Daily => {
-                let (subject, body) = notice.localized(locale);
+                let words = words(recipient.locale);
                 self.digest_items.push(digest::NewDigestItem {
                     account_id: recipient.id,
                     dedup_key,
-                    family: family.as_str().to_string(),
-                    subject: subject.clone(),
-                    summary: body.join(" "),
+                    family,
+                    subject: notice.subject(words),
+                    summary: notice.body(words).join(" "),
                     link: notice.link.clone(),
                 });
             }
@@ -237,19 +110,13 @@ pub fn new_matches(conn: &mut PgConnection, links: &Links, ids: &[MatchId]) -> Q
         let offer = listing::find(conn, found.offer_id)?;
         let need = listing::find(conn, found.need_id)?;
         for (mine, other) in [(&offer, &need), (&need, &offer)] {
-            let notice = Notice {
-                subject_fr: format!("Nouvelle correspondance ({} / 100) pour « {} »", found.score, mine.title),
-                subject_en: format!("New match ({} / 100) for “{}”", found.score, mine.title),
-                body_fr: vec![format!(
-                    "Votre annonce « {} » correspond à « {} », avec un score de {} sur 100. Vous pouvez l'accepter ou la refuser.",
-                    mine.title, other.title, found.score
-                )],
-                body_en: vec![format!(
-                    "Your listing “{}” matches “{}”, with a score of {} out of 100. You can accept or decline it.",
-                    mine.title, other.title, found.score
-                )],
-                link: links.page(&format!("/listings/{}", mine.id)),
-            };
+            let notice = Notice::new(
+                "email-new-match",
+                links.page(&format!("/listings/{}", mine.id)),
+            )
+            .with("score", i64::from(found.score))
+            .with("mine", &mine.title)
+            .with("other", &other.title);
             let recipients = enterprise_recipients(conn, mine.enterprise_id)?;
             send(
                 conn,
@@ -278,24 +145,14 @@ pub fn match_answered(
         Kind::Offer => (&offer, &need),
         Kind::Need => (&need, &offer),
     };
-    let (verb_fr, verb_en) = if accepted {
-        ("accepté", "accepted")
+    let key = if accepted {
+        "email-match-accepted"
     } else {
-        ("refusé", "declined")
+        "email-match-declined"
     };
-    let notice = Notice {
-        subject_fr: format!("Correspondance {verb_fr}e pour « {} »", other.title),
-        subject_en: format!("Match {verb_en} for “{}”", other.title),
-        body_fr: vec![format!(
-            "L'autre partie a {verb_fr} la correspondance entre « {} » et « {} ».",
-            other.title, answering.title
-        )],
-        body_en: vec![format!(
-            "The other side {verb_en} the match between “{}” and “{}”.",
-            other.title, answering.title
-        )],
-        link: links.page(&format!("/listings/{}", other.id)),
-    };
+    let notice = Notice::new(key, links.page(&format!("/listings/{}", other.id)))
+        .with("mine", &other.title)
+        .with("other", &answering.title);
     let recipients = enterprise_recipients(conn, other.enterprise_id)?;
     send(
         conn,
@@ -330,15 +187,6 @@ fn exchange_recipients(
     Ok(recipients)
 }
 
-fn status_label(status: ExchangeStatus) -> (&'static str, &'static str) {
-    match status {
-        ExchangeStatus::Agreed => ("convenu", "agreed"),
-        ExchangeStatus::InProgress => ("en cours", "in progress"),
-        ExchangeStatus::Completed => ("terminé", "completed"),
-        ExchangeStatus::Cancelled => ("annulé", "cancelled"),
-    }
-}
-
 pub fn exchange_created(
     conn: &mut PgConnection,
     links: &Links,
@@ -359,19 +207,13 @@ pub fn exchange_created(
         .get(&exchange.beneficiary_enterprise_id)
         .cloned()
         .unwrap_or_default();
-    let notice = Notice {
-        subject_fr: format!("Nouvel échange : {}", exchange.title),
-        subject_en: format!("New exchange: {}", exchange.title),
-        body_fr: vec![format!(
-            "{provider} et {beneficiary} ont conclu l'échange « {} ».",
-            exchange.title
-        )],
-        body_en: vec![format!(
-            "{provider} and {beneficiary} agreed on the exchange “{}”.",
-            exchange.title
-        )],
-        link: links.page(&format!("/exchanges/{}", exchange.id)),
-    };
+    let notice = Notice::new(
+        "email-exchange-created",
+        links.page(&format!("/exchanges/{}", exchange.id)),
+    )
+    .with("title", &exchange.title)
+    .with("provider", provider)
+    .with("beneficiary", beneficiary);
     let recipients = exchange_recipients(conn, exchange)?;
     send(
         conn,
@@ -389,17 +231,12 @@ pub fn exchange_status_changed(
     exchange: &Exchange,
     status: ExchangeStatus,
 ) -> QueryResult<()> {
-    let (fr, en) = status_label(status);
-    let notice = Notice {
-        subject_fr: format!("Échange {fr} : {}", exchange.title),
-        subject_en: format!("Exchange {en}: {}", exchange.title),
-        body_fr: vec![format!(
-            "L'échange « {} » est maintenant {fr}.",
-            exchange.title
-        )],
-        body_en: vec![format!("The exchange “{}” is now {en}.", exchange.title)],
-        link: links.page(&format!("/exchanges/{}", exchange.id)),
-    };
+    let notice = Notice::new(
+        "email-exchange-status",
+        links.page(&format!("/exchanges/{}", exchange.id)),
+    )
+    .with("title", &exchange.title)
+    .with("status", status.as_str());
     let recipients = exchange_recipients(conn, exchange)?;
     send(
         conn,
@@ -417,42 +254,15 @@ pub fn transaction_recorded(
     exchange: &Exchange,
     transaction: &Transaction,
 ) -> QueryResult<()> {
-    let reversal = transaction.reverses_id.is_some();
-    let amount_fr = crate::domain::decimal::french_money(transaction.amount_incl_tax);
-    let amount_en = {
-        let mut cents = crate::domain::decimal::round_cents(transaction.amount_incl_tax);
-        cents.rescale(2);
-        cents.to_string()
+    let key = if transaction.reverses_id.is_some() {
+        "email-transaction-reversed"
+    } else {
+        "email-transaction-recorded"
     };
-    let notice = Notice {
-        subject_fr: format!(
-            "{} sur « {} »",
-            if reversal {
-                "Opération annulée"
-            } else {
-                "Opération enregistrée"
-            },
-            exchange.title
-        ),
-        subject_en: format!(
-            "{} on “{}”",
-            if reversal {
-                "Transaction reversed"
-            } else {
-                "Transaction recorded"
-            },
-            exchange.title
-        ),
-        body_fr: vec![format!(
-            "Montant TTC : {amount_fr} €. {}",
-            transaction.description
-        )],
-        body_en: vec![format!(
-            "Amount including tax: €{amount_en}. {}",
-            transaction.description
-        )],
-        link: links.page(&format!("/exchanges/{}", exchange.id)),
-    };
+    let notice = Notice::new(key, links.page(&format!("/exchanges/{}", exchange.id)))
+        .with("title", &exchange.title)
+        .with("amount", Arg::Money(transaction.amount_incl_tax))
+        .with("description", &transaction.description);
     let recipients = exchange_recipients(conn, exchange)?;
     send(
         conn,
@@ -472,17 +282,11 @@ pub fn membership_requested(
     enterprise: EnterpriseId,
     name: &str,
 ) -> QueryResult<()> {
-    let notice = Notice {
-        subject_fr: format!("{name} demande à rejoindre votre pôle"),
-        subject_en: format!("{name} asks to join your pôle"),
-        body_fr: vec![format!(
-            "L'entreprise {name} demande à rejoindre le pôle. Vous pouvez approuver son adhésion."
-        )],
-        body_en: vec![format!(
-            "The enterprise {name} asks to join the pôle. You can approve its membership."
-        )],
-        link: links.page(&format!("/poles/{pole_slug}")),
-    };
+    let notice = Notice::new(
+        "email-membership-requested",
+        links.page(&format!("/poles/{pole_slug}")),
+    )
+    .with("enterprise", name);
     let recipients = coordinator_recipients(conn, &[pole])?;
     send(
         conn,
@@ -502,13 +306,11 @@ pub fn membership_approved(
     pole: PoleId,
     enterprise: EnterpriseId,
 ) -> QueryResult<()> {
-    let notice = Notice {
-        subject_fr: format!("Bienvenue dans le pôle {pole_name}"),
-        subject_en: format!("Welcome to {pole_name}"),
-        body_fr: vec![format!("Votre adhésion au pôle {pole_name} est approuvée : vos annonces sont maintenant visibles et peuvent trouver des correspondances.")],
-        body_en: vec![format!("Your membership of {pole_name} is approved: your listings are now visible and can be matched.")],
-        link: links.page(&format!("/poles/{pole_slug}")),
-    };
+    let notice = Notice::new(
+        "email-membership-approved",
+        links.page(&format!("/poles/{pole_slug}")),
+    )
+    .with("pole", pole_name);
     let recipients = enterprise_recipients(conn, enterprise)?;
     send(
         conn,
@@ -524,7 +326,7 @@ pub fn membership_approved(
 /// transaction, and the worker tells them ([`tell_alerts`]). Finding and writing the emails
 /// of dozens of alerts would otherwise make every publication wait for them.
 pub fn listing_opened(conn: &mut PgConnection, opened: &listing::Listing) -> QueryResult<()> {
-    if opened.status() != crate::domain::listing::Status::Open {
+    if opened.status != Status::Open {
         return Ok(());
     }
     alert::queue(conn, opened.id)
@@ -539,7 +341,7 @@ pub fn tell_alerts(
     links: &Links,
     opened: &listing::Listing,
 ) -> QueryResult<usize> {
-    let visible = opened.status() == crate::domain::listing::Status::Open
+    let visible = opened.status == Status::Open
         && listing::enterprise_is_approved(conn, opened.enterprise_id)?;
     if !visible {
         return Ok(0);
@@ -551,31 +353,16 @@ pub fn tell_alerts(
     let place = crate::models::reference::find_commune(conn, &opened.commune_code)?
         .map(|commune| commune.name)
         .unwrap_or_default();
-    let (kind_fr, kind_en) = match opened.kind() {
-        Kind::Offer => ("Nouvelle offre", "New offer"),
-        Kind::Need => ("Nouveau besoin", "New need"),
+    let key = match opened.kind {
+        Kind::Offer => "email-alert-offer",
+        Kind::Need => "email-alert-need",
     };
-    let category = opened.category();
-    let notice = Notice {
-        subject_fr: format!("{kind_fr} pour votre alerte : {}", opened.title),
-        subject_en: format!("{kind_en} for your alert: {}", opened.title),
-        body_fr: vec![format!(
-            "« {} » ({}, {place}) correspond à une de vos recherches enregistrées.",
-            opened.title,
-            category.label_fr()
-        )],
-        body_en: vec![format!(
-            "“{}” ({}, {place}) fits one of your saved searches.",
-            opened.title,
-            category.label_en()
-        )],
-        link: links.page(&format!("/listings/{}", opened.id)),
-    };
+    let notice = Notice::new(key, links.page(&format!("/listings/{}", opened.id)))
+        .with("title", &opened.title)
+        .with("category", opened.category.as_str())
+        .with("place", place);
     let owners: Vec<AccountId> = hits.iter().map(|hit| hit.account_id).collect();
-    let recipients: Vec<Recipient> = accounts::table
-        .filter(accounts::id.eq_any(&owners))
-        .select(Recipient::as_select())
-        .load(conn)?;
+    let recipients = account::recipients(conn, &owners)?;
     let by_id: std::collections::HashMap<AccountId, &Recipient> =
         recipients.iter().map(|r| (r.id, r)).collect();
     let mut batch = Deliveries::default();
@@ -583,8 +370,10 @@ pub fn tell_alerts(
         let Some(recipient) = by_id.get(&hit.account_id) else {
             continue;
         };
-        let choice =
-            Notifications::from_db(&hit.frequency).at_most(recipient.preference(Family::Alerts));
+        let choice = hit
+            .frequency
+            .as_notifications()
+            .at_most(recipient.preference(Family::Alerts));
         batch.add(
             links,
             recipient,
@@ -608,21 +397,12 @@ pub fn listing_expiring(
     let Some(until) = expiring.valid_until else {
         return Ok(());
     };
-    let date_fr = until.format("%d/%m/%Y").to_string();
-    let date_en = until.format("%Y-%m-%d").to_string();
-    let notice = Notice {
-        subject_fr: format!("Votre annonce « {} » expire le {date_fr}", expiring.title),
-        subject_en: format!("Your listing “{}” expires on {date_en}", expiring.title),
-        body_fr: vec![format!(
-            "Votre annonce « {} » sera close le {date_fr}. Pour la garder ouverte, repoussez sa date de fin.",
-            expiring.title
-        )],
-        body_en: vec![format!(
-            "Your listing “{}” closes on {date_en}. To keep it open, move its end date later.",
-            expiring.title
-        )],
-        link: links.page(&format!("/listings/{}", expiring.id)),
-    };
+    let notice = Notice::new(
+        "email-listing-expiring",
+        links.page(&format!("/listings/{}", expiring.id)),
+    )
+    .with("title", &expiring.title)
+    .with("date", Arg::Date(until));
     let recipients = enterprise_recipients(conn, expiring.enterprise_id)?;
     send(
         conn,
@@ -630,6 +410,64 @@ pub fn listing_expiring(
         recipients,
         Family::Listings,
         &format!("listing:{}:expiring:{until}", expiring.id),
+        &notice,
+    )
+}
+
+/// A would-be buyer asks the seller of a takeover to be put in touch: the seller's
+/// accounts are told who asks, and why.
+pub fn contact_requested(
+    conn: &mut PgConnection,
+    links: &Links,
+    request: &ContactRequest,
+    seller: EnterpriseId,
+    title: &str,
+    buyer_name: &str,
+) -> QueryResult<()> {
+    let notice = Notice::new(
+        "email-contact-requested",
+        links.page(&format!(
+            "/listings/{}#contact-requests",
+            request.listing_id
+        )),
+    )
+    .with("title", title)
+    .with("buyer", buyer_name);
+    let recipients = enterprise_recipients(conn, seller)?;
+    send(
+        conn,
+        links,
+        recipients,
+        Family::Matches,
+        &format!("contact:{}:requested", request.id),
+        &notice,
+    )
+}
+
+/// The seller answered a contact request: the buyer's accounts are told; an accepted
+/// request opens the whole listing to them.
+pub fn contact_answered(
+    conn: &mut PgConnection,
+    links: &Links,
+    request: &ContactRequest,
+    title: &str,
+) -> QueryResult<()> {
+    let key = match request.status {
+        ContactStatus::Accepted => "email-contact-accepted",
+        _ => "email-contact-declined",
+    };
+    let notice = Notice::new(
+        key,
+        links.page(&format!("/listings/{}", request.listing_id)),
+    )
+    .with("title", title);
+    let recipients = enterprise_recipients(conn, request.enterprise_id)?;
+    send(
+        conn,
+        links,
+        recipients,
+        Family::Matches,
+        &format!("contact:{}:{}", request.id, request.status.as_str()),
         &notice,
     )
 }

@@ -7,12 +7,11 @@ use std::time::Duration;
 use rand::Rng;
 use tokio::sync::watch;
 
-use super::digest;
 use super::events::{self, Links};
 use super::mailer::{build_message, MailCapabilities, Mailer, SendFailure};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::models::{account, listing, matching, outbox};
+use crate::models::{listing, outbox};
 
 const BATCH: i64 = 20;
 /// Longer than any send takes (SMTP timeout is 15 s), so a live worker never loses its lease.
@@ -104,8 +103,10 @@ pub async fn run(
             let links = settings.links.clone();
             let hour = settings.digest_hour;
             let now = settings.clock.now();
-            if let Err(error) =
-                db::run(&pool, move |conn| housekeeping(conn, &links, now, hour)).await
+            if let Err(error) = db::run(&pool, move |conn| {
+                crate::ops::upkeep::run(conn, &links, now, hour)
+            })
+            .await
             {
                 tracing::warn!(error = %error, "housekeeping failed");
             }
@@ -166,45 +167,6 @@ pub fn tell_queued_alerts(
         taken += 1;
     }
     Ok(taken)
-}
-
-/// How many days before its end date a listing's owners are warned.
-pub const EXPIRY_NOTICE_DAYS: u64 = 3;
-
-/// Periodic upkeep, idempotent and safe on any number of nodes: expire listings past their
-/// end date (withdrawing their matches), warn the owners of listings ending within three
-/// days, build the daily digests once their hour has come (`now`, Europe/Paris), and purge
-/// expired tokens and idempotency keys.
-pub fn housekeeping(
-    conn: &mut diesel::PgConnection,
-    links: &Links,
-    now: chrono::DateTime<chrono::Utc>,
-    digest_hour: u32,
-) -> crate::error::AppResult<()> {
-    use diesel::Connection;
-    conn.transaction(|conn| {
-        let today = crate::clock::paris_date(now);
-        let expired = listing::expire_due(conn, today)?;
-        for id in &expired {
-            matching::withdraw_for_listing(conn, *id)?;
-        }
-        if !expired.is_empty() {
-            tracing::info!(count = expired.len(), "listings expired");
-        }
-        let expiring = listing::expiring_unwarned(conn, today, EXPIRY_NOTICE_DAYS)?;
-        for soon in &expiring {
-            events::listing_expiring(conn, links, soon)?;
-            listing::mark_expiry_warned(conn, soon.id)?;
-        }
-        account::purge_expired_tokens(conn)?;
-        crate::models::idempotency::purge_expired(conn)?;
-        Ok::<_, crate::error::AppError>(())
-    })?;
-    let digests = digest::send_due(conn, links, now, digest_hour)?;
-    if digests > 0 {
-        tracing::info!(count = digests, "daily digests enqueued");
-    }
-    Ok(())
 }
 
 /// Claims and sends one batch; returns how many messages were handled.

@@ -10,8 +10,11 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::ids::AccountId;
+use super::ids::{EnterpriseId, PoleId};
 use crate::domain::account::{Email, Family, Locale, Notifications, Preferences, Role};
-use crate::schema::{accounts, api_tokens, password_resets};
+use crate::schema::{
+    accounts, api_tokens, enterprise_accounts, password_resets, pole_coordinators,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = accounts)]
@@ -20,34 +23,30 @@ pub struct Account {
     pub email: String,
     pub password_hash: String,
     pub display_name: String,
-    pub role: String,
-    pub locale: String,
+    pub role: Role,
+    pub locale: Locale,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub notify_matches: String,
-    pub notify_exchanges: String,
-    pub notify_memberships: String,
-    pub notify_listings: String,
-    pub notify_alerts: String,
+    pub notify_matches: Notifications,
+    pub notify_exchanges: Notifications,
+    pub notify_memberships: Notifications,
+    pub notify_listings: Notifications,
+    pub notify_alerts: Notifications,
     pub email_verified_at: Option<DateTime<Utc>>,
+    pub notify_messages: Notifications,
+    pub notify_visits: Notifications,
 }
 
 impl Account {
-    pub fn role(&self) -> Role {
-        Role::from_db(&self.role)
-    }
-
-    pub fn locale(&self) -> Locale {
-        Locale::from_db(&self.locale)
-    }
-
     pub fn preferences(&self) -> Preferences {
         Preferences {
-            matches: Notifications::from_db(&self.notify_matches),
-            exchanges: Notifications::from_db(&self.notify_exchanges),
-            memberships: Notifications::from_db(&self.notify_memberships),
-            listings: Notifications::from_db(&self.notify_listings),
-            alerts: Notifications::from_db(&self.notify_alerts),
+            matches: self.notify_matches,
+            exchanges: self.notify_exchanges,
+            memberships: self.notify_memberships,
+            listings: self.notify_listings,
+            alerts: self.notify_alerts,
+            messages: self.notify_messages,
+            visits: self.notify_visits,
         }
     }
 }
@@ -58,8 +57,8 @@ pub struct NewAccount<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
     pub display_name: &'a str,
-    pub role: &'a str,
-    pub locale: &'a str,
+    pub role: Role,
+    pub locale: Locale,
 }
 
 /// Argon2id with the crate's default (OWASP-recommended) parameters. Slow on purpose: call
@@ -115,33 +114,37 @@ pub fn find_by_email(conn: &mut PgConnection, email: &Email) -> QueryResult<Opti
 #[diesel(table_name = accounts)]
 pub struct AccountChanges {
     pub display_name: Option<String>,
-    pub locale: Option<String>,
+    pub locale: Option<Locale>,
     pub password_hash: Option<String>,
-    pub role: Option<String>,
-    pub notify_matches: Option<String>,
-    pub notify_exchanges: Option<String>,
-    pub notify_memberships: Option<String>,
-    pub notify_listings: Option<String>,
-    pub notify_alerts: Option<String>,
+    pub role: Option<Role>,
+    pub notify_matches: Option<Notifications>,
+    pub notify_exchanges: Option<Notifications>,
+    pub notify_memberships: Option<Notifications>,
+    pub notify_listings: Option<Notifications>,
+    pub notify_alerts: Option<Notifications>,
+    pub notify_messages: Option<Notifications>,
+    pub notify_visits: Option<Notifications>,
 }
 
 impl AccountChanges {
     /// Sets one family's preference.
     pub fn notify(&mut self, family: Family, choice: Notifications) {
-        let value = Some(choice.as_str().to_string());
+        let value = Some(choice);
         match family {
             Family::Matches => self.notify_matches = value,
             Family::Exchanges => self.notify_exchanges = value,
             Family::Memberships => self.notify_memberships = value,
             Family::Listings => self.notify_listings = value,
             Family::Alerts => self.notify_alerts = value,
+            Family::Messages => self.notify_messages = value,
+            Family::Visits => self.notify_visits = value,
         }
     }
 
     /// Every family at once: what one-click unsubscribe does with `Off`.
     pub fn notify_all(choice: Notifications) -> AccountChanges {
         let mut changes = AccountChanges::default();
-        for family in Family::ALL {
+        for &family in Family::ALL {
             changes.notify(family, choice);
         }
         changes
@@ -175,10 +178,10 @@ pub fn promote_to_coordinator(conn: &mut PgConnection, id: AccountId) -> QueryRe
     diesel::update(
         accounts::table
             .find(id)
-            .filter(accounts::role.eq(Role::Member.as_str())),
+            .filter(accounts::role.eq(Role::Member)),
     )
     .set((
-        accounts::role.eq(Role::Coordinator.as_str()),
+        accounts::role.eq(Role::Coordinator),
         accounts::updated_at.eq(diesel::dsl::now),
     ))
     .execute(conn)
@@ -196,13 +199,13 @@ pub fn upsert_admin(
             email: email.as_str(),
             password_hash,
             display_name,
-            role: Role::Admin.as_str(),
-            locale: Locale::Fr.as_str(),
+            role: Role::Admin,
+            locale: Locale::Fr,
         })
         .on_conflict(accounts::email)
         .do_update()
         .set((
-            accounts::role.eq(Role::Admin.as_str()),
+            accounts::role.eq(Role::Admin),
             accounts::password_hash.eq(password_hash),
             accounts::updated_at.eq(diesel::dsl::now),
         ))
@@ -325,4 +328,68 @@ pub fn store_domains_in_ascii(conn: &mut PgConnection) -> QueryResult<usize> {
         changed += 1;
     }
     Ok(changed)
+}
+
+/// Who an email goes to: the address, the name and language it is written in, and the
+/// account's preference for each family of events.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct Recipient {
+    pub id: AccountId,
+    pub email: String,
+    pub display_name: String,
+    pub locale: Locale,
+    pub notify_matches: Notifications,
+    pub notify_exchanges: Notifications,
+    pub notify_memberships: Notifications,
+    pub notify_listings: Notifications,
+    pub notify_alerts: Notifications,
+    pub notify_messages: Notifications,
+    pub notify_visits: Notifications,
+}
+
+impl Recipient {
+    pub fn preference(&self, family: Family) -> Notifications {
+        match family {
+            Family::Matches => self.notify_matches,
+            Family::Exchanges => self.notify_exchanges,
+            Family::Memberships => self.notify_memberships,
+            Family::Listings => self.notify_listings,
+            Family::Alerts => self.notify_alerts,
+            Family::Messages => self.notify_messages,
+            Family::Visits => self.notify_visits,
+        }
+    }
+}
+
+/// The accounts of an enterprise.
+pub fn recipients_of_enterprise(
+    conn: &mut PgConnection,
+    enterprise: EnterpriseId,
+) -> QueryResult<Vec<Recipient>> {
+    accounts::table
+        .inner_join(enterprise_accounts::table)
+        .filter(enterprise_accounts::enterprise_id.eq(enterprise))
+        .select(Recipient::as_select())
+        .load(conn)
+}
+
+/// The coordinators of these pôles.
+pub fn recipients_coordinating(
+    conn: &mut PgConnection,
+    poles: &[PoleId],
+) -> QueryResult<Vec<Recipient>> {
+    accounts::table
+        .inner_join(pole_coordinators::table)
+        .filter(pole_coordinators::pole_id.eq_any(poles))
+        .select(Recipient::as_select())
+        .load(conn)
+}
+
+/// These accounts.
+pub fn recipients(conn: &mut PgConnection, ids: &[AccountId]) -> QueryResult<Vec<Recipient>> {
+    accounts::table
+        .filter(accounts::id.eq_any(ids))
+        .select(Recipient::as_select())
+        .load(conn)
 }

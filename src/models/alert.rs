@@ -7,6 +7,7 @@ use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text};
 
 use super::ids::{AccountId, AlertId, ListingId};
 use super::listing::Listing;
+use crate::domain::account::AlertFrequency;
 use crate::schema::{alert_hits, alert_queue, alerts, naf_codes};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -23,7 +24,7 @@ pub struct Alert {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub keywords: String,
-    pub frequency: String,
+    pub frequency: AlertFrequency,
     pub created_at: DateTime<Utc>,
 }
 
@@ -37,7 +38,7 @@ pub struct NewAlert {
     /// The commune, its coordinates, and the radius around them.
     pub place: Option<(String, f64, f64, i32)>,
     pub keywords: String,
-    pub frequency: String,
+    pub frequency: AlertFrequency,
 }
 
 /// An account may keep this many alerts; enough for real use, and a bound on the work
@@ -69,7 +70,7 @@ pub fn insert(conn: &mut PgConnection, alert: &NewAlert) -> QueryResult<Alert> {
     .bind::<Nullable<Double>, _>(lat)
     .bind::<Nullable<Double>, _>(lon)
     .bind::<Text, _>(&alert.keywords)
-    .bind::<Text, _>(&alert.frequency)
+    .bind::<Text, _>(alert.frequency.as_str())
     .get_result::<InsertedId>(conn)?
     .id;
     find(conn, id)
@@ -123,7 +124,7 @@ pub struct AlertHit {
     #[diesel(sql_type = BigInt)]
     pub account_id: AccountId,
     #[diesel(sql_type = Text)]
-    pub frequency: String,
+    pub frequency: AlertFrequency,
 }
 
 /// Records a hit for every alert `listing` fits that has not heard of it yet, and returns

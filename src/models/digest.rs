@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::ids::{AccountId, DigestItemId};
+use crate::domain::account::Family;
 use crate::schema::digest_items;
 
 #[derive(Debug, Clone, Insertable)]
@@ -11,7 +12,7 @@ use crate::schema::digest_items;
 pub struct NewDigestItem {
     pub account_id: AccountId,
     pub dedup_key: String,
-    pub family: String,
+    pub family: Family,
     pub subject: String,
     pub summary: String,
     pub link: String,
@@ -22,7 +23,7 @@ pub struct NewDigestItem {
 pub struct DigestItem {
     pub id: DigestItemId,
     pub account_id: AccountId,
-    pub family: String,
+    pub family: Family,
     pub subject: String,
     pub summary: String,
     pub link: String,

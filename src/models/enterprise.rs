@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::ids::{AccountId, EnterpriseId, PoleId};
+use crate::domain::enterprise::{LegalForm, MembershipStatus};
 use crate::schema::{enterprise_accounts, enterprises, memberships, pole_coordinators, poles};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -12,7 +13,7 @@ pub struct Enterprise {
     pub id: EnterpriseId,
     pub siret: String,
     pub name: String,
-    pub legal_form: String,
+    pub legal_form: LegalForm,
     pub ess: bool,
     pub naf_code: String,
     pub commune_code: String,
@@ -26,7 +27,7 @@ pub struct Enterprise {
 pub struct NewEnterprise<'a> {
     pub siret: &'a str,
     pub name: &'a str,
-    pub legal_form: &'a str,
+    pub legal_form: LegalForm,
     pub ess: bool,
     pub naf_code: &'a str,
     pub commune_code: &'a str,
@@ -37,7 +38,7 @@ pub struct NewEnterprise<'a> {
 #[diesel(table_name = enterprises)]
 pub struct EnterpriseChanges {
     pub name: Option<String>,
-    pub legal_form: Option<String>,
+    pub legal_form: Option<LegalForm>,
     pub ess: Option<bool>,
     pub naf_code: Option<String>,
     pub commune_code: Option<String>,
@@ -50,7 +51,7 @@ pub struct MembershipRow {
     pub pole_id: PoleId,
     pub pole_slug: String,
     pub pole_name: String,
-    pub status: String,
+    pub status: MembershipStatus,
     pub requested_at: DateTime<Utc>,
     pub approved_at: Option<DateTime<Utc>>,
 }
@@ -97,7 +98,11 @@ pub fn request_membership(
         .values((
             memberships::pole_id.eq(pole),
             memberships::enterprise_id.eq(enterprise),
-            memberships::status.eq(if approved { "approved" } else { "pending" }),
+            memberships::status.eq(if approved {
+                MembershipStatus::Approved
+            } else {
+                MembershipStatus::Pending
+            }),
             memberships::approved_at.eq(approved.then(Utc::now)),
             memberships::approved_by.eq(approved_by),
         ))
@@ -204,10 +209,10 @@ pub fn approve_membership(
         memberships::table
             .filter(memberships::pole_id.eq(pole))
             .filter(memberships::enterprise_id.eq(enterprise))
-            .filter(memberships::status.eq("pending")),
+            .filter(memberships::status.eq(MembershipStatus::Pending)),
     )
     .set((
-        memberships::status.eq("approved"),
+        memberships::status.eq(MembershipStatus::Approved),
         memberships::approved_at.eq(diesel::dsl::now),
         memberships::approved_by.eq(approver),
     ))
@@ -225,5 +230,41 @@ pub fn names(
         .select((enterprises::id, enterprises::name))
         .load::<(EnterpriseId, String)>(conn)?
         .into_iter()
+        .collect())
+}
+
+/// The public directory as k-anonymity counts it: every enterprise approved in some pôle,
+/// with its NAF code and section, département, région and headcount.
+pub fn directory(
+    conn: &mut PgConnection,
+) -> QueryResult<Vec<crate::domain::takeover::DirectoryEntry>> {
+    use crate::schema::{communes, naf_codes};
+    let rows: Vec<(String, String, String, String, i32)> = enterprises::table
+        .inner_join(communes::table.on(communes::code.eq(enterprises::commune_code)))
+        .inner_join(naf_codes::table.on(naf_codes::code.eq(enterprises::naf_code)))
+        .filter(diesel::dsl::exists(
+            memberships::table
+                .filter(memberships::enterprise_id.eq(enterprises::id))
+                .filter(memberships::status.eq(MembershipStatus::Approved)),
+        ))
+        .select((
+            enterprises::naf_code,
+            naf_codes::section,
+            communes::departement_code,
+            communes::region_code,
+            enterprises::headcount,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(naf, section, departement, region, headcount)| {
+            crate::domain::takeover::DirectoryEntry {
+                naf,
+                section,
+                departement,
+                region,
+                headcount,
+            }
+        })
         .collect())
 }

@@ -1,5 +1,6 @@
-//! Exchanges between a provider and a beneficiary enterprise, and the proposals that can
-//! lead to them.
+//! Exchanges between a provider and a beneficiary enterprise — their lifecycle, each
+//! transition recorded with who and when, their impact — and the proposals that can lead
+//! to them.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -9,9 +10,13 @@ use super::ids::{AccountId, EnterpriseId, ExchangeId, ListingId, MatchId, PoleId
 use super::listing::{self, Listing};
 use super::matching;
 use crate::domain::decimal::round_cents;
+use crate::domain::ledger::ExchangeStatus;
+use crate::domain::listing::Category;
+use crate::domain::listing::CloseReason;
+use crate::domain::matching::ProposalStatus;
 use crate::domain::units::Unit;
 use crate::error::{AppError, AppResult};
-use crate::schema::{exchanges, proposals};
+use crate::schema::{exchange_transitions, exchanges, proposals};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = exchanges)]
@@ -21,15 +26,15 @@ pub struct Exchange {
     pub beneficiary_enterprise_id: EnterpriseId,
     pub provider_pole_id: Option<PoleId>,
     pub beneficiary_pole_id: Option<PoleId>,
-    pub category: String,
+    pub category: Category,
     pub title: String,
     pub offer_listing_id: Option<ListingId>,
     pub need_listing_id: Option<ListingId>,
     pub quantity: Option<Decimal>,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub unit_price: Option<Decimal>,
     pub total_amount: Option<Decimal>,
-    pub status: String,
+    pub status: ExchangeStatus,
     pub created_by: Option<AccountId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -50,12 +55,12 @@ pub struct NewExchange {
     pub beneficiary_enterprise_id: EnterpriseId,
     pub provider_pole_id: Option<PoleId>,
     pub beneficiary_pole_id: Option<PoleId>,
-    pub category: String,
+    pub category: Category,
     pub title: String,
     pub offer_listing_id: Option<ListingId>,
     pub need_listing_id: Option<ListingId>,
     pub quantity: Option<Decimal>,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub unit_price: Option<Decimal>,
     pub total_amount: Option<Decimal>,
     pub created_by: Option<AccountId>,
@@ -78,9 +83,7 @@ pub fn insert(conn: &mut PgConnection, mut new: NewExchange) -> AppResult<Exchan
     new.quantity = new.quantity.map(|q| q.round_dp(6));
     new.unit_price = new.unit_price.map(|p| p.round_dp(6));
     if new.quantity.is_some_and(|q| q <= Decimal::ZERO) {
-        return Err(AppError::Conflict(
-            "The quantity left to exchange rounds to zero.".into(),
-        ));
+        return Err(AppError::conflict("quantity_rounds_to_zero"));
     }
     new.total_amount = match (new.quantity, new.unit_price) {
         (Some(q), Some(p)) => {
@@ -88,9 +91,7 @@ pub fn insert(conn: &mut PgConnection, mut new: NewExchange) -> AppResult<Exchan
                 .checked_mul(p)
                 .map(round_cents)
                 .filter(|t| t.abs() < Decimal::from(1_000_000_000_000_000i64))
-                .ok_or_else(|| {
-                    AppError::Conflict("The total of these terms is too large to record.".into())
-                })?;
+                .ok_or_else(|| AppError::conflict("total_too_large"))?;
             Some(total)
         }
         _ => None,
@@ -99,11 +100,11 @@ pub fn insert(conn: &mut PgConnection, mut new: NewExchange) -> AppResult<Exchan
         .values(&new)
         .returning(Exchange::as_returning())
         .get_result(conn)?;
-    super::ledger::record_transition(
+    record_transition(
         conn,
         created.id,
         None,
-        crate::domain::ledger::ExchangeStatus::Agreed,
+        ExchangeStatus::Agreed,
         "",
         created.created_by,
     )?;
@@ -117,13 +118,11 @@ fn commit_from_offer(
     offer: &Listing,
     wanted: Option<(Decimal, Unit)>,
 ) -> AppResult<Option<(Decimal, Unit)>> {
-    let (Some(remaining), Some(unit)) = (offer.remaining(), offer.unit()) else {
+    let (Some(remaining), Some(unit)) = (offer.remaining(), offer.unit) else {
         return Ok(wanted);
     };
     if remaining <= Decimal::ZERO {
-        return Err(AppError::Conflict(
-            "The offer has nothing left to give.".into(),
-        ));
+        return Err(AppError::conflict("offer_exhausted"));
     }
     let wanted_in_offer_unit = wanted.and_then(|(q, u)| u.convert(q, unit));
     // Converted quantities keep the 6 decimals the columns store.
@@ -131,13 +130,11 @@ fn commit_from_offer(
         .map_or(remaining, |w| w.min(remaining))
         .round_dp(6);
     if committed <= Decimal::ZERO {
-        return Err(AppError::Conflict(
-            "The quantity wanted rounds to zero in the offer's unit.".into(),
-        ));
+        return Err(AppError::conflict("quantity_rounds_to_zero"));
     }
     let updated = listing::commit_quantity(conn, offer.id, committed)?;
     if updated.remaining().is_some_and(|r| r <= Decimal::ZERO) {
-        listing::close(conn, offer.id, "fulfilled")?;
+        listing::close(conn, offer.id, CloseReason::Fulfilled)?;
         matching::withdraw_for_listing(conn, offer.id)?;
     }
     Ok(Some((committed, unit)))
@@ -152,13 +149,13 @@ pub fn create_from_match(
 ) -> AppResult<Exchange> {
     let offer = listing::find_for_update(conn, found.offer_id)?;
     let need = listing::find(conn, found.need_id)?;
-    let wanted = need.quantity.zip(need.unit());
+    let wanted = need.quantity.zip(need.unit);
     let committed = commit_from_offer(conn, &offer, wanted)?;
     let unit_price = match (offer.unit_price, committed) {
         (Some(price), _) => Some(price),
         (None, Some((_, unit))) => need
             .unit_price
-            .zip(need.unit())
+            .zip(need.unit)
             .and_then(|(price, need_unit)| need_unit.convert_price(price, unit)),
         (None, None) => None,
     };
@@ -169,12 +166,12 @@ pub fn create_from_match(
             beneficiary_enterprise_id: need.enterprise_id,
             provider_pole_id: None,
             beneficiary_pole_id: None,
-            category: offer.category.clone(),
+            category: offer.category,
             title: offer.title.clone(),
             offer_listing_id: Some(offer.id),
             need_listing_id: Some(need.id),
             quantity: committed.map(|(q, _)| q),
-            unit: committed.map(|(_, u)| u.as_str().to_string()),
+            unit: committed.map(|(_, u)| u),
             unit_price,
             total_amount: None,
             created_by: Some(account),
@@ -194,9 +191,9 @@ pub struct Proposal {
     pub enterprise_id: EnterpriseId,
     pub message: String,
     pub quantity: Option<Decimal>,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub unit_price: Option<Decimal>,
-    pub status: String,
+    pub status: ProposalStatus,
     pub created_by: AccountId,
     pub decided_by: Option<AccountId>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -211,7 +208,7 @@ pub struct NewProposal {
     pub enterprise_id: EnterpriseId,
     pub message: String,
     pub quantity: Option<Decimal>,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub unit_price: Option<Decimal>,
     pub created_by: AccountId,
 }
@@ -247,11 +244,11 @@ pub fn decide_proposal(
     accepted: bool,
     account: AccountId,
 ) -> AppResult<Proposal> {
-    if proposal.status != "pending" {
-        return Err(AppError::Conflict(format!(
-            "This proposal is {} already.",
-            proposal.status
-        )));
+    if proposal.status != ProposalStatus::Pending {
+        return Err(AppError::Conflict(
+            crate::error::Refusal::new("proposal_already_decided")
+                .with("status", proposal.status.as_str()),
+        ));
     }
     let exchange_id = if accepted {
         let need = listing::find(conn, proposal.need_id)?;
@@ -262,12 +259,12 @@ pub fn decide_proposal(
                 beneficiary_enterprise_id: need.enterprise_id,
                 provider_pole_id: None,
                 beneficiary_pole_id: None,
-                category: need.category.clone(),
+                category: need.category,
                 title: need.title.clone(),
                 offer_listing_id: None,
                 need_listing_id: Some(need.id),
                 quantity: proposal.quantity,
-                unit: proposal.unit.clone(),
+                unit: proposal.unit,
                 unit_price: proposal.unit_price,
                 total_amount: None,
                 created_by: Some(account),
@@ -281,11 +278,141 @@ pub fn decide_proposal(
     };
     Ok(diesel::update(proposals::table.find(proposal.id))
         .set((
-            proposals::status.eq(if accepted { "accepted" } else { "declined" }),
+            proposals::status.eq(if accepted {
+                ProposalStatus::Accepted
+            } else {
+                ProposalStatus::Declined
+            }),
             proposals::decided_by.eq(account),
             proposals::decided_at.eq(diesel::dsl::now),
             proposals::exchange_id.eq(exchange_id),
         ))
         .returning(Proposal::as_returning())
         .get_result(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = exchange_transitions)]
+pub struct Transition {
+    pub id: i64,
+    pub exchange_id: ExchangeId,
+    pub from_status: Option<ExchangeStatus>,
+    pub to_status: ExchangeStatus,
+    pub note: String,
+    pub account_id: Option<AccountId>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn record_transition(
+    conn: &mut PgConnection,
+    exchange: ExchangeId,
+    from: Option<ExchangeStatus>,
+    to: ExchangeStatus,
+    note: &str,
+    account: Option<AccountId>,
+) -> QueryResult<usize> {
+    diesel::insert_into(exchange_transitions::table)
+        .values((
+            exchange_transitions::exchange_id.eq(exchange),
+            exchange_transitions::from_status.eq(from),
+            exchange_transitions::to_status.eq(to),
+            exchange_transitions::note.eq(note),
+            exchange_transitions::account_id.eq(account),
+        ))
+        .execute(conn)
+}
+
+pub fn transitions_of(
+    conn: &mut PgConnection,
+    exchange: ExchangeId,
+) -> QueryResult<Vec<Transition>> {
+    exchange_transitions::table
+        .filter(exchange_transitions::exchange_id.eq(exchange))
+        .select(Transition::as_select())
+        .order(exchange_transitions::id)
+        .load(conn)
+}
+
+pub fn find_for_update(conn: &mut PgConnection, id: ExchangeId) -> QueryResult<Exchange> {
+    exchanges::table
+        .find(id)
+        .select(Exchange::as_select())
+        .for_no_key_update()
+        .first(conn)
+}
+
+/// Moves an exchange to `to` and records who, when and why.
+pub fn transition(
+    conn: &mut PgConnection,
+    exchange: &Exchange,
+    to: ExchangeStatus,
+    note: &str,
+    account: AccountId,
+    now: DateTime<Utc>,
+) -> QueryResult<Exchange> {
+    record_transition(
+        conn,
+        exchange.id,
+        Some(exchange.status),
+        to,
+        note,
+        Some(account),
+    )?;
+    let completed_at = (to == ExchangeStatus::Completed).then_some(now);
+    diesel::update(exchanges::table.find(exchange.id))
+        .set((
+            exchanges::status.eq(to),
+            exchanges::completed_at.eq(completed_at),
+            exchanges::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Exchange::as_returning())
+        .get_result(conn)
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = exchanges, treat_none_as_null = true)]
+pub struct Impact {
+    pub jobs_created: Option<i32>,
+    pub jobs_kept: Option<i32>,
+    pub tonnes_diverted: Option<Decimal>,
+    pub km_avoided: Option<Decimal>,
+    pub impact_note: Option<String>,
+}
+
+pub fn set_impact(
+    conn: &mut PgConnection,
+    id: ExchangeId,
+    impact: &Impact,
+) -> QueryResult<Exchange> {
+    diesel::update(exchanges::table.find(id))
+        .set((impact, exchanges::updated_at.eq(diesel::dsl::now)))
+        .returning(Exchange::as_returning())
+        .get_result(conn)
+}
+
+/// Exchanges one of `enterprises` takes part in, or that involve one of `poles`; all of
+/// them for `everything` (admins). Newest first.
+pub fn visible(
+    conn: &mut PgConnection,
+    enterprises: &[EnterpriseId],
+    poles: &[PoleId],
+    everything: bool,
+    status: Option<ExchangeStatus>,
+) -> QueryResult<Vec<Exchange>> {
+    let mut query = exchanges::table.select(Exchange::as_select()).into_boxed();
+    if !everything {
+        query = query.filter(
+            exchanges::provider_enterprise_id
+                .eq_any(enterprises.to_vec())
+                .or(exchanges::beneficiary_enterprise_id.eq_any(enterprises.to_vec()))
+                .or(exchanges::provider_pole_id
+                    .eq_any(poles.iter().map(|p| Some(*p)).collect::<Vec<_>>()))
+                .or(exchanges::beneficiary_pole_id
+                    .eq_any(poles.iter().map(|p| Some(*p)).collect::<Vec<_>>())),
+        );
+    }
+    if let Some(status) = status {
+        query = query.filter(exchanges::status.eq(status));
+    }
+    query.order(exchanges::id.desc()).limit(500).load(conn)
 }

@@ -49,4 +49,5 @@ id_type!(
     TransactionId,
     AlertId,
     DigestItemId,
+    ContactRequestId,
 );

@@ -1,5 +1,4 @@
-//! The exchange lifecycle and the append-only ledger of transactions, with the reports
-//! computed from it in NUMERIC.
+//! The append-only ledger of transactions, with the reports computed from it in NUMERIC.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -7,128 +6,9 @@ use diesel::sql_types::{Array, BigInt, Date, Nullable, Numeric, Text};
 use rust_decimal::Decimal;
 
 use super::exchange::Exchange;
-use super::ids::{AccountId, EnterpriseId, ExchangeId, PoleId, TransactionId};
-use crate::domain::ledger::{ExchangeStatus, Money};
-use crate::schema::{exchange_transitions, exchanges, transactions};
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = exchange_transitions)]
-pub struct Transition {
-    pub id: i64,
-    pub exchange_id: ExchangeId,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub note: String,
-    pub account_id: Option<AccountId>,
-    pub created_at: DateTime<Utc>,
-}
-
-pub fn record_transition(
-    conn: &mut PgConnection,
-    exchange: ExchangeId,
-    from: Option<ExchangeStatus>,
-    to: ExchangeStatus,
-    note: &str,
-    account: Option<AccountId>,
-) -> QueryResult<usize> {
-    diesel::insert_into(exchange_transitions::table)
-        .values((
-            exchange_transitions::exchange_id.eq(exchange),
-            exchange_transitions::from_status.eq(from.map(|s| s.as_str())),
-            exchange_transitions::to_status.eq(to.as_str()),
-            exchange_transitions::note.eq(note),
-            exchange_transitions::account_id.eq(account),
-        ))
-        .execute(conn)
-}
-
-pub fn transitions_of(
-    conn: &mut PgConnection,
-    exchange: ExchangeId,
-) -> QueryResult<Vec<Transition>> {
-    exchange_transitions::table
-        .filter(exchange_transitions::exchange_id.eq(exchange))
-        .select(Transition::as_select())
-        .order(exchange_transitions::id)
-        .load(conn)
-}
-
-pub fn find_for_update(conn: &mut PgConnection, id: ExchangeId) -> QueryResult<Exchange> {
-    exchanges::table
-        .find(id)
-        .select(Exchange::as_select())
-        .for_no_key_update()
-        .first(conn)
-}
-
-/// Moves an exchange to `to` and records who, when and why.
-pub fn transition(
-    conn: &mut PgConnection,
-    exchange: &Exchange,
-    to: ExchangeStatus,
-    note: &str,
-    account: AccountId,
-) -> QueryResult<Exchange> {
-    let from = ExchangeStatus::from_db(&exchange.status);
-    record_transition(conn, exchange.id, Some(from), to, note, Some(account))?;
-    let completed_at = (to == ExchangeStatus::Completed).then(Utc::now);
-    diesel::update(exchanges::table.find(exchange.id))
-        .set((
-            exchanges::status.eq(to.as_str()),
-            exchanges::completed_at.eq(completed_at),
-            exchanges::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Exchange::as_returning())
-        .get_result(conn)
-}
-
-#[derive(Debug, Default, AsChangeset)]
-#[diesel(table_name = exchanges, treat_none_as_null = true)]
-pub struct Impact {
-    pub jobs_created: Option<i32>,
-    pub jobs_kept: Option<i32>,
-    pub tonnes_diverted: Option<Decimal>,
-    pub km_avoided: Option<Decimal>,
-    pub impact_note: Option<String>,
-}
-
-pub fn set_impact(
-    conn: &mut PgConnection,
-    id: ExchangeId,
-    impact: &Impact,
-) -> QueryResult<Exchange> {
-    diesel::update(exchanges::table.find(id))
-        .set((impact, exchanges::updated_at.eq(diesel::dsl::now)))
-        .returning(Exchange::as_returning())
-        .get_result(conn)
-}
-
-/// Exchanges one of `enterprises` takes part in, or that involve one of `poles`; all of
-/// them for `everything` (admins). Newest first.
-pub fn visible(
-    conn: &mut PgConnection,
-    enterprises: &[EnterpriseId],
-    poles: &[PoleId],
-    everything: bool,
-    status: Option<ExchangeStatus>,
-) -> QueryResult<Vec<Exchange>> {
-    let mut query = exchanges::table.select(Exchange::as_select()).into_boxed();
-    if !everything {
-        query = query.filter(
-            exchanges::provider_enterprise_id
-                .eq_any(enterprises.to_vec())
-                .or(exchanges::beneficiary_enterprise_id.eq_any(enterprises.to_vec()))
-                .or(exchanges::provider_pole_id
-                    .eq_any(poles.iter().map(|p| Some(*p)).collect::<Vec<_>>()))
-                .or(exchanges::beneficiary_pole_id
-                    .eq_any(poles.iter().map(|p| Some(*p)).collect::<Vec<_>>())),
-        );
-    }
-    if let Some(status) = status {
-        query = query.filter(exchanges::status.eq(status.as_str()));
-    }
-    query.order(exchanges::id.desc()).limit(500).load(conn)
-}
+use super::ids::{AccountId, ExchangeId, PoleId, TransactionId};
+use crate::domain::ledger::TransactionAmounts;
+use crate::schema::transactions;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = transactions)]
@@ -152,7 +32,7 @@ pub struct Transaction {
 
 pub struct NewTransaction<'a> {
     pub exchange: &'a Exchange,
-    pub money: Money,
+    pub money: TransactionAmounts,
     pub quantity: Option<Decimal>,
     pub unit_price: Option<Decimal>,
     pub occurred_on: NaiveDate,

@@ -3,11 +3,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
+
+use crate::domain::enterprise::MembershipStatus;
 use diesel::sql_types::{Bool, Double, Float4, Nullable, Text};
 use rust_decimal::Decimal;
 
 use super::ids::{AccountId, EnterpriseId, ListingId, PoleId};
-use crate::domain::listing::{Category, Kind, Status};
+use crate::domain::listing::{Category, CloseReason, Kind, Status, Visibility};
 use crate::domain::matching::{Reach, Side};
 use crate::domain::naf::NafCode;
 use crate::domain::units::Unit;
@@ -18,8 +20,8 @@ use crate::schema::{enterprise_accounts, listings, memberships, pole_coordinator
 pub struct Listing {
     pub id: ListingId,
     pub enterprise_id: EnterpriseId,
-    pub kind: String,
-    pub category: String,
+    pub kind: Kind,
+    pub category: Category,
     pub title: String,
     pub description: String,
     pub naf_code: String,
@@ -33,38 +35,27 @@ pub struct Listing {
     pub national: bool,
     pub quantity: Option<Decimal>,
     pub quantity_committed: Decimal,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub unit_price: Option<Decimal>,
     pub available_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub details: serde_json::Value,
-    pub visibility: String,
-    pub status: String,
-    pub close_reason: Option<String>,
+    pub visibility: Visibility,
+    pub status: Status,
+    pub close_reason: Option<CloseReason>,
     pub created_by: AccountId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub listed_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// What the public teaser of a takeover shows (see `domain::takeover`).
+    pub teaser_naf: Option<String>,
+    pub teaser_departement: Option<String>,
+    pub teaser_region: Option<String>,
+    pub teaser_headcount_band: bool,
 }
 
 impl Listing {
-    pub fn kind(&self) -> Kind {
-        Kind::from_db(&self.kind)
-    }
-
-    pub fn category(&self) -> Category {
-        Category::from_db(&self.category)
-    }
-
-    pub fn status(&self) -> Status {
-        Status::from_db(&self.status)
-    }
-
-    pub fn unit(&self) -> Option<Unit> {
-        self.unit.as_deref().and_then(Unit::parse)
-    }
-
     /// What an offer still has to give (its quantity less what exchanges took).
     pub fn remaining(&self) -> Option<Decimal> {
         self.quantity.map(|q| q - self.quantity_committed)
@@ -78,7 +69,7 @@ impl Listing {
     pub fn side(&self) -> Option<Side> {
         MatchFacts {
             id: self.id,
-            kind: self.kind.clone(),
+            kind: self.kind,
             naf_code: self.naf_code.clone(),
             commune_code: self.commune_code.clone(),
             lat: self.lat,
@@ -87,7 +78,7 @@ impl Listing {
             national: self.national,
             quantity: self.quantity,
             quantity_committed: self.quantity_committed,
-            unit: self.unit.clone(),
+            unit: self.unit,
             unit_price: self.unit_price,
             available_from: self.available_from,
             valid_until: self.valid_until,
@@ -102,7 +93,7 @@ impl Listing {
 #[diesel(table_name = listings)]
 pub struct MatchFacts {
     pub id: ListingId,
-    pub kind: String,
+    pub kind: Kind,
     pub naf_code: String,
     pub commune_code: String,
     pub lat: Option<f64>,
@@ -111,7 +102,7 @@ pub struct MatchFacts {
     pub national: bool,
     pub quantity: Option<Decimal>,
     pub quantity_committed: Decimal,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub unit_price: Option<Decimal>,
     pub available_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
@@ -119,8 +110,8 @@ pub struct MatchFacts {
 
 impl MatchFacts {
     pub fn side(&self) -> Option<Side> {
-        let unit = self.unit.as_deref().and_then(Unit::parse);
-        let quantity = match Kind::from_db(&self.kind) {
+        let unit = self.unit;
+        let quantity = match self.kind {
             Kind::Offer => self.quantity.map(|q| q - self.quantity_committed),
             Kind::Need => self.quantity,
         };
@@ -144,8 +135,8 @@ impl MatchFacts {
 #[diesel(table_name = listings)]
 pub struct NewListing {
     pub enterprise_id: EnterpriseId,
-    pub kind: String,
-    pub category: String,
+    pub kind: Kind,
+    pub category: Category,
     pub title: String,
     pub description: String,
     pub naf_code: String,
@@ -158,15 +149,15 @@ pub struct NewListing {
     pub radius_km: Option<i32>,
     pub national: bool,
     pub quantity: Option<Decimal>,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub unit_price: Option<Decimal>,
     pub available_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub details: serde_json::Value,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub created_by: AccountId,
     /// `draft`, or `open` to publish at once.
-    pub status: String,
+    pub status: Status,
 }
 
 /// Every editable column; `None` leaves a column as it is. Nullable columns take
@@ -186,12 +177,12 @@ pub struct ListingChanges {
     pub radius_km: Option<Option<i32>>,
     pub national: Option<bool>,
     pub quantity: Option<Option<Decimal>>,
-    pub unit: Option<Option<String>>,
+    pub unit: Option<Option<Unit>>,
     pub unit_price: Option<Option<Decimal>>,
     pub available_from: Option<Option<NaiveDate>>,
     pub valid_until: Option<Option<NaiveDate>>,
     pub details: Option<serde_json::Value>,
-    pub visibility: Option<String>,
+    pub visibility: Option<Visibility>,
 }
 
 pub fn insert(conn: &mut PgConnection, new: &NewListing) -> QueryResult<Listing> {
@@ -238,7 +229,7 @@ pub fn update(
 pub fn open(conn: &mut PgConnection, id: ListingId) -> QueryResult<Listing> {
     diesel::update(listings::table.find(id))
         .set((
-            listings::status.eq(Status::Open.as_str()),
+            listings::status.eq(Status::Open),
             listings::listed_at.eq(diesel::dsl::now),
             listings::updated_at.eq(diesel::dsl::now),
         ))
@@ -246,10 +237,10 @@ pub fn open(conn: &mut PgConnection, id: ListingId) -> QueryResult<Listing> {
         .get_result(conn)
 }
 
-pub fn close(conn: &mut PgConnection, id: ListingId, reason: &str) -> QueryResult<Listing> {
+pub fn close(conn: &mut PgConnection, id: ListingId, reason: CloseReason) -> QueryResult<Listing> {
     diesel::update(listings::table.find(id))
         .set((
-            listings::status.eq(Status::Closed.as_str()),
+            listings::status.eq(Status::Closed),
             listings::close_reason.eq(reason),
             listings::closed_at.eq(diesel::dsl::now),
             listings::updated_at.eq(diesel::dsl::now),
@@ -278,11 +269,11 @@ pub fn commit_quantity(
 pub fn expire_due(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<Vec<ListingId>> {
     diesel::update(
         listings::table
-            .filter(listings::status.eq(Status::Open.as_str()))
+            .filter(listings::status.eq(Status::Open))
             .filter(listings::valid_until.lt(today)),
     )
     .set((
-        listings::status.eq(Status::Expired.as_str()),
+        listings::status.eq(Status::Expired),
         listings::closed_at.eq(diesel::dsl::now),
         listings::updated_at.eq(diesel::dsl::now),
     ))
@@ -299,7 +290,7 @@ pub fn expiring_unwarned(
 ) -> QueryResult<Vec<Listing>> {
     let last = today + chrono::Days::new(days);
     listings::table
-        .filter(listings::status.eq(Status::Open.as_str()))
+        .filter(listings::status.eq(Status::Open))
         .filter(listings::valid_until.between(today, last))
         .filter(listings::expiry_warned_for.is_distinct_from(listings::valid_until))
         .select(Listing::as_select())
@@ -323,7 +314,7 @@ pub fn open_of_enterprise(
 ) -> QueryResult<Vec<Listing>> {
     listings::table
         .filter(listings::enterprise_id.eq(enterprise))
-        .filter(listings::status.eq(Status::Open.as_str()))
+        .filter(listings::status.eq(Status::Open))
         .select(Listing::as_select())
         .load(conn)
 }
@@ -337,7 +328,7 @@ pub fn enterprise_is_approved(
     diesel::select(diesel::dsl::exists(
         memberships::table
             .filter(memberships::enterprise_id.eq(enterprise))
-            .filter(memberships::status.eq("approved")),
+            .filter(memberships::status.eq(MembershipStatus::Approved)),
     ))
     .get_result(conn)
 }
@@ -346,7 +337,7 @@ pub fn enterprise_is_approved(
 pub fn home_pole(conn: &mut PgConnection, enterprise: EnterpriseId) -> QueryResult<Option<PoleId>> {
     memberships::table
         .filter(memberships::enterprise_id.eq(enterprise))
-        .filter(memberships::status.eq("approved"))
+        .filter(memberships::status.eq(MembershipStatus::Approved))
         .select(memberships::pole_id)
         .order(memberships::pole_id)
         .first(conn)
@@ -413,6 +404,8 @@ pub struct SearchFilters {
     pub naf_prefix: Option<String>,
     pub departement: Option<String>,
     pub region: Option<String>,
+    /// EPCI (intercommunalité) SIREN code: listings in its communes.
+    pub epci: Option<String>,
     /// Centre and radius in km.
     pub near: Option<((f64, f64), f64)>,
     pub text: Option<String>,
@@ -424,7 +417,10 @@ pub struct SearchFilters {
 impl SearchFilters {
     /// Filters that would reveal who or where a confidential takeover is, by elimination.
     pub fn narrows_identity(&self) -> bool {
-        self.enterprise.is_some() || self.pole.is_some() || self.near.is_some()
+        self.enterprise.is_some()
+            || self.pole.is_some()
+            || self.near.is_some()
+            || self.epci.is_some()
     }
 }
 
@@ -472,7 +468,7 @@ pub fn search(
         if viewer.signed_in {
             Box::new(approved)
         } else {
-            Box::new(approved.and(listings::visibility.eq("public")))
+            Box::new(approved.and(listings::visibility.eq(Visibility::Public)))
         }
     } else {
         Box::new(sql::<Bool>("false"))
@@ -483,26 +479,61 @@ pub fn search(
         // Takeovers are found by sector and territory only, unless they are the viewer's.
         query = query.filter(
             listings::category
-                .ne(crate::domain::listing::Category::BusinessTakeover.as_str())
+                .ne(crate::domain::listing::Category::BusinessTakeover)
                 .or(listings::enterprise_id.eq_any(viewer.managed.clone())),
         );
     }
     if let Some(kind) = filters.kind {
-        query = query.filter(listings::kind.eq(kind.as_str()));
+        query = query.filter(listings::kind.eq(kind));
     }
     if let Some(category) = filters.category {
-        query = query.filter(listings::category.eq(category.as_str()));
+        query = query.filter(listings::category.eq(category));
     }
+    // A stranger finds a takeover by what its teaser shows, never more precisely: for
+    // takeovers not the viewer's, the sector and place filters read the teaser's columns.
+    // Written as two index-friendly branches rather than one CASE.
+    let managed: Vec<i64> = viewer.managed.iter().map(|e| e.0).collect();
+    let teaser_aware = |column: &str, teaser_column: &str, operator: &str, value: String| {
+        sql::<Bool>(&format!(
+            "((listings.{column} {operator} "
+        ))
+        .bind::<Text, _>(value.clone())
+        .sql(" AND (listings.category <> 'business_takeover' OR listings.enterprise_id = ANY(")
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(managed.clone())
+        .sql(&format!(
+            "))) OR (listings.category = 'business_takeover' AND listings.{teaser_column} {operator} "
+        ))
+        .bind::<Text, _>(value)
+        .sql("))")
+    };
     if let Some(prefix) = &filters.naf_prefix {
-        query = query.filter(
-            listings::naf_code.like(format!("{}%", crate::domain::text::escape_like(prefix))),
-        );
+        let pattern = format!("{}%", crate::domain::text::escape_like(prefix));
+        query = query.filter(teaser_aware("naf_code", "teaser_naf", "LIKE", pattern));
     }
     if let Some(departement) = &filters.departement {
-        query = query.filter(listings::departement_code.eq(departement.clone()));
+        query = query.filter(teaser_aware(
+            "departement_code",
+            "teaser_departement",
+            "=",
+            departement.clone(),
+        ));
     }
     if let Some(region) = &filters.region {
-        query = query.filter(listings::region_code.eq(region.clone()));
+        query = query.filter(teaser_aware(
+            "region_code",
+            "teaser_region",
+            "=",
+            region.clone(),
+        ));
+    }
+    if let Some(epci) = &filters.epci {
+        query = query.filter(
+            sql::<Bool>(
+                "listings.commune_code IN (SELECT c.code FROM communes c WHERE c.epci_code = ",
+            )
+            .bind::<Text, _>(epci.clone())
+            .sql(")"),
+        );
     }
     if let Some(enterprise) = filters.enterprise {
         query = query.filter(listings::enterprise_id.eq(enterprise));
@@ -634,8 +665,8 @@ pub fn search(
     }
 }
 
-/// Is one of `enterprises` the counterpart of an accepted match or proposal on this
-/// listing? Such a counterpart sees a confidential takeover in full.
+/// Is one of `enterprises` the counterpart of an accepted match, proposal or contact
+/// request on this listing? Such a counterpart sees a confidential takeover in full.
 pub fn has_accepted_counterpart(
     conn: &mut PgConnection,
     listing: ListingId,
@@ -660,6 +691,9 @@ pub fn has_accepted_counterpart(
          ) OR EXISTS (
              SELECT 1 FROM proposals p
              WHERE p.need_id = $1 AND p.status = 'accepted' AND p.enterprise_id = ANY($2)
+         ) OR EXISTS (
+             SELECT 1 FROM contact_requests c
+             WHERE c.listing_id = $1 AND c.status = 'accepted' AND c.enterprise_id = ANY($2)
          ) AS found",
     )
     .bind::<diesel::sql_types::BigInt, _>(listing.0)
@@ -678,5 +712,30 @@ pub fn of_enterprises(
         .select(Listing::as_select())
         .order((listings::created_at.desc(), listings::id.desc()))
         .limit(200)
+        .load(conn)
+}
+
+/// Records what a takeover's teaser shows.
+pub fn set_teaser(
+    conn: &mut PgConnection,
+    id: ListingId,
+    shown: &crate::domain::takeover::TeaserShown,
+) -> QueryResult<usize> {
+    diesel::update(listings::table.find(id))
+        .set((
+            listings::teaser_naf.eq(shown.naf.clone()),
+            listings::teaser_departement.eq(shown.departement.clone()),
+            listings::teaser_region.eq(shown.region.clone()),
+            listings::teaser_headcount_band.eq(shown.headcount_band),
+        ))
+        .execute(conn)
+}
+
+/// Open takeovers, whose teasers the upkeep keeps up to date with the directory.
+pub fn open_takeovers(conn: &mut PgConnection) -> QueryResult<Vec<Listing>> {
+    listings::table
+        .filter(listings::status.eq(Status::Open))
+        .filter(listings::category.eq(Category::BusinessTakeover))
+        .select(Listing::as_select())
         .load(conn)
 }

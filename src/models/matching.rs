@@ -11,7 +11,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Double, Float8, Int2, Integer, Json
 use super::ids::{AccountId, ExchangeId, ListingId, MatchId};
 use super::listing::{self, Listing, MatchFacts};
 use crate::domain::listing::{Kind, Status, MAX_RADIUS_KM};
-use crate::domain::matching::{common_code, evaluate, Evaluation};
+use crate::domain::matching::{common_code, evaluate, Decision, Evaluation, MatchStatus};
 use crate::schema::{listings, matches, naf_codes};
 
 /// At most this many matches are kept per publication, best first: enough to choose from,
@@ -30,11 +30,11 @@ pub struct Match {
     pub score: i16,
     pub explanation: serde_json::Value,
     pub distance_km: Option<f64>,
-    pub status: String,
-    pub offer_decision: Option<String>,
+    pub status: MatchStatus,
+    pub offer_decision: Option<Decision>,
     pub offer_decided_by: Option<AccountId>,
     pub offer_decided_at: Option<DateTime<Utc>>,
-    pub need_decision: Option<String>,
+    pub need_decision: Option<Decision>,
     pub need_decided_by: Option<AccountId>,
     pub need_decided_at: Option<DateTime<Utc>>,
     pub exchange_id: Option<ExchangeId>,
@@ -48,9 +48,9 @@ pub struct Match {
 pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<MatchFacts>> {
     let base = || {
         listings::table
-            .filter(listings::status.eq(Status::Open.as_str()))
-            .filter(listings::category.eq(listing.category.clone()))
-            .filter(listings::kind.eq(listing.kind().opposite().as_str()))
+            .filter(listings::status.eq(Status::Open))
+            .filter(listings::category.eq(listing.category))
+            .filter(listings::kind.eq(listing.kind.opposite()))
             .filter(listings::naf_division.eq(listing.naf_division.clone()))
             .filter(listings::enterprise_id.ne(listing.enterprise_id))
             .filter(sql::<Bool>(
@@ -134,7 +134,7 @@ pub fn evaluate_candidates(
         let Some(other) = candidate.side() else {
             continue;
         };
-        let (offer, need, offer_id, need_id) = match listing.kind() {
+        let (offer, need, offer_id, need_id) = match listing.kind {
             Kind::Offer => (&me, &other, listing.id, candidate.id),
             Kind::Need => (&other, &me, candidate.id, listing.id),
         };
@@ -163,7 +163,7 @@ pub fn evaluate_candidates(
 /// withdraws those that no longer hold. Returns the ids of the new matches.
 /// Call it inside the transaction that opened or changed the listing.
 pub fn refresh(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<MatchId>> {
-    let eligible = listing.status() == Status::Open
+    let eligible = listing.status == Status::Open
         && listing::enterprise_is_approved(conn, listing.enterprise_id)?;
     if !eligible {
         withdraw_for_listing(conn, listing.id)?;
@@ -252,13 +252,13 @@ pub fn reset_answers(conn: &mut PgConnection, listing: ListingId) -> QueryResult
                     .eq(listing)
                     .or(matches::need_id.eq(listing)),
             )
-            .filter(matches::status.eq("proposed")),
+            .filter(matches::status.eq(MatchStatus::Proposed)),
     )
     .set((
-        matches::offer_decision.eq(None::<String>),
+        matches::offer_decision.eq(None::<Decision>),
         matches::offer_decided_by.eq(None::<AccountId>),
         matches::offer_decided_at.eq(None::<DateTime<Utc>>),
-        matches::need_decision.eq(None::<String>),
+        matches::need_decision.eq(None::<Decision>),
         matches::need_decided_by.eq(None::<AccountId>),
         matches::need_decided_at.eq(None::<DateTime<Utc>>),
         matches::updated_at.eq(diesel::dsl::now),
@@ -275,10 +275,10 @@ pub fn withdraw_for_listing(conn: &mut PgConnection, listing: ListingId) -> Quer
                     .eq(listing)
                     .or(matches::need_id.eq(listing)),
             )
-            .filter(matches::status.eq("proposed")),
+            .filter(matches::status.eq(MatchStatus::Proposed)),
     )
     .set((
-        matches::status.eq("withdrawn"),
+        matches::status.eq(MatchStatus::Withdrawn),
         matches::updated_at.eq(diesel::dsl::now),
     ))
     .execute(conn)
@@ -307,7 +307,7 @@ pub fn of_listing(conn: &mut PgConnection, listing: ListingId) -> QueryResult<Ve
                 .eq(listing)
                 .or(matches::need_id.eq(listing)),
         )
-        .filter(matches::status.ne("withdrawn"))
+        .filter(matches::status.ne(MatchStatus::Withdrawn))
         .select(Match::as_select())
         .order((matches::score.desc(), matches::id))
         .load(conn)
@@ -317,7 +317,7 @@ pub fn of_listing(conn: &mut PgConnection, listing: ListingId) -> QueryResult<Ve
 pub fn of_listings(
     conn: &mut PgConnection,
     ids: &[ListingId],
-    status: Option<&str>,
+    status: Option<MatchStatus>,
     limit: i64,
 ) -> QueryResult<Vec<Match>> {
     let mut query = matches::table
@@ -329,8 +329,8 @@ pub fn of_listings(
         .select(Match::as_select())
         .into_boxed();
     query = match status {
-        Some(status) => query.filter(matches::status.eq(status.to_string())),
-        None => query.filter(matches::status.ne("withdrawn")),
+        Some(status) => query.filter(matches::status.eq(status)),
+        None => query.filter(matches::status.ne(MatchStatus::Withdrawn)),
     };
     query
         .order((matches::score.desc(), matches::id))
@@ -357,7 +357,11 @@ pub fn record_decision(
     accepted: bool,
     account: AccountId,
 ) -> QueryResult<Match> {
-    let decision = if accepted { "accepted" } else { "declined" };
+    let decision = if accepted {
+        Decision::Accepted
+    } else {
+        Decision::Declined
+    };
     let now = Utc::now();
     let query = diesel::update(matches::table.find(id));
     let updated = match side {
@@ -382,7 +386,7 @@ pub fn record_decision(
     };
     if !accepted {
         return diesel::update(matches::table.find(id))
-            .set(matches::status.eq("declined"))
+            .set(matches::status.eq(MatchStatus::Declined))
             .returning(Match::as_returning())
             .get_result(conn);
     }
@@ -396,7 +400,7 @@ pub fn mark_accepted(
 ) -> QueryResult<Match> {
     diesel::update(matches::table.find(id))
         .set((
-            matches::status.eq("accepted"),
+            matches::status.eq(MatchStatus::Accepted),
             matches::exchange_id.eq(exchange),
             matches::updated_at.eq(diesel::dsl::now),
         ))

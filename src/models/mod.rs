@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod alert;
+pub mod columns;
+pub mod contact_request;
 pub mod digest;
 pub mod enterprise;
 pub mod exchange;
@@ -12,4 +14,11 @@ pub mod listing;
 pub mod matching;
 pub mod outbox;
 pub mod pole;
+pub mod rate_limit;
 pub mod reference;
+
+/// A round trip to the database (readiness checks).
+pub fn ping(conn: &mut diesel::PgConnection) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::domain::enterprise::MembershipStatus;
+
 use super::ids::{AccountId, EnterpriseId, PoleId};
 use crate::schema::{
     accounts, enterprises, memberships, pole_coordinators, pole_departements, poles,
@@ -114,7 +116,7 @@ fn details_for(conn: &mut PgConnection, poles_found: Vec<Pole>) -> QueryResult<V
         .load(conn)?;
     let counts: Vec<(PoleId, i64)> = memberships::table
         .filter(memberships::pole_id.eq_any(&ids))
-        .filter(memberships::status.eq("approved"))
+        .filter(memberships::status.eq(MembershipStatus::Approved))
         .group_by(memberships::pole_id)
         .select((memberships::pole_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -187,7 +189,7 @@ pub fn approved_members(
     memberships::table
         .inner_join(enterprises::table)
         .filter(memberships::pole_id.eq(pole))
-        .filter(memberships::status.eq("approved"))
+        .filter(memberships::status.eq(MembershipStatus::Approved))
         .select((
             enterprises::id,
             enterprises::name,
@@ -220,7 +222,7 @@ pub fn pending_members(
         .inner_join(enterprises::table)
         .inner_join(poles::table)
         .filter(memberships::pole_id.eq_any(poles_of))
-        .filter(memberships::status.eq("pending"))
+        .filter(memberships::status.eq(MembershipStatus::Pending))
         .select((
             poles::slug,
             poles::name,
@@ -252,8 +254,13 @@ pub fn approved_directory(
     memberships::table
         .inner_join(enterprises::table)
         .inner_join(poles::table)
-        .filter(memberships::status.eq("approved"))
+        .filter(memberships::status.eq(MembershipStatus::Approved))
         .select((poles::name, enterprises::id, enterprises::name))
         .order((poles::name, enterprises::name, enterprises::id))
         .load(conn)
+}
+
+/// The slug of a pôle.
+pub fn slug_of(conn: &mut PgConnection, id: PoleId) -> QueryResult<String> {
+    poles::table.find(id).select(poles::slug).first(conn)
 }

@@ -9,7 +9,7 @@ use diesel::upsert::excluded;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::territory::commune_search_key;
+use crate::domain::territory::{commune_search_key, CommuneCode, LocatedCommune};
 use crate::domain::text::{escape_like, fold};
 use crate::schema::{communes, departements, epcis, naf_codes, reference_imports, regions};
 
@@ -102,6 +102,26 @@ impl Commune {
         let typed = commune_search_key(name);
         !typed.is_empty() && self.search_name.starts_with(&typed)
     }
+}
+
+impl Commune {
+    /// The commune as the domain sees it (`None` only for a malformed reference row).
+    pub fn located(self) -> Option<LocatedCommune> {
+        Some(LocatedCommune {
+            point: self.lat.zip(self.lon),
+            code: CommuneCode::parse(&self.code).ok()?,
+            name: self.name,
+            departement: self.departement_code,
+            region: self.region_code,
+            epci: self.epci_code,
+            parent: self.parent_code,
+        })
+    }
+}
+
+/// The commune (or arrondissement) of an INSEE code, located.
+pub fn locate(conn: &mut PgConnection, code: &CommuneCode) -> QueryResult<Option<LocatedCommune>> {
+    Ok(find_commune(conn, code.as_str())?.and_then(Commune::located))
 }
 
 /// "Valence (26)" → ("Valence", Some("26")); "Valence" → ("Valence", None).
@@ -674,4 +694,12 @@ pub fn search_naf(conn: &mut PgConnection, query: &str, limit: i64) -> QueryResu
         }
     }
     select.order(naf_codes::code).limit(limit).load(conn)
+}
+
+/// Is there an EPCI with this SIREN code?
+pub fn epci_exists(conn: &mut PgConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        epcis::table.filter(epcis::code.eq(code)),
+    ))
+    .get_result(conn)
 }

@@ -4,11 +4,10 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::listings::resolve_commune;
-use super::{api_json, see_other, Ctx, FormErrors, Posted, Web};
-use crate::api::json::Json;
-use crate::api::poles::{self as api_poles, PoleList, PoleView};
-use crate::error::{AppError, AppResult};
+use super::{commune, see_other, Ctx, FormErrors, Posted, Web};
+use crate::error::AppResult;
+use crate::ops::poles::{self, NewPoleCommand};
+use crate::views::poles::PoleView;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(page))
@@ -23,6 +22,7 @@ struct PoleForm {
     name: String,
     description: String,
     commune: String,
+    commune_code: String,
     departements: String,
 }
 
@@ -53,11 +53,11 @@ async fn render(
 ) -> AppResult<HttpResponse> {
     let caller = web.require()?;
     caller.require_admin()?;
-    let list: PoleList = api_json(api_poles::list(web.state.clone()).await).await?;
-    let status = if pole_errors.any() || appoint_errors.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    let list = web.run(|conn, _| poles::list(conn)).await?;
+    let status = if pole_errors.any() {
+        pole_errors.status()
     } else {
-        actix_web::http::StatusCode::OK
+        appoint_errors.status()
     };
     web.page_with(
         status,
@@ -87,25 +87,52 @@ async fn create_pole(posted: Posted<PoleForm>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
     caller.require_admin()?;
-    let commune = resolve_commune(&web, &form.commune).await?;
-    let departements = form
-        .departements
-        .split([',', ' ', ';'])
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(String::from)
-        .collect();
-    let request = api_poles::CreatePoleRequest {
+    let mut errors = FormErrors::default();
+    let commune = commune::resolve(
+        &web,
+        &mut errors,
+        "commune",
+        &form.commune,
+        &form.commune_code,
+    )
+    .await?;
+    let Some(commune) = commune.filter(|_| errors.is_empty()) else {
+        if errors.is_empty() {
+            errors.add(
+                "commune",
+                crate::domain::Invalid::new("required"),
+                web.words(),
+            );
+        }
+        return render(
+            &web,
+            form,
+            errors,
+            AppointForm::default(),
+            FormErrors::default(),
+        )
+        .await;
+    };
+    let command = NewPoleCommand {
         slug: form.slug.trim().to_string(),
         name: form.name.clone(),
         description: form.description.clone(),
         commune,
-        departements,
+        departements: form
+            .departements
+            .split([',', ' ', ';'])
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(String::from)
+            .collect(),
     };
-    match api_poles::create(web.state.clone(), caller, Json(request)).await {
-        Ok(_) => Ok(see_other(&format!("/poles/{}", form.slug.trim()))),
+    match web
+        .run(move |conn, _| poles::create(conn, &caller, command))
+        .await
+    {
+        Ok(created) => Ok(see_other(&format!("/poles/{}", created.slug))),
         Err(error) => {
-            let errors = FormErrors::from_error(error, web.tr())?;
+            let errors = FormErrors::from_error(error, web.words())?;
             render(
                 &web,
                 form,
@@ -122,37 +149,14 @@ async fn appoint(posted: Posted<AppointForm>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
     caller.require_admin()?;
-    let answer = api_poles::appoint_coordinator(
-        web.state.clone(),
-        caller,
-        web::Path::from(form.pole.clone()),
-        Json(api_poles::AppointRequest {
-            email: form.email.clone(),
-        }),
-    )
-    .await;
-    match answer {
-        Ok(_) => Ok(see_other(&format!("/poles/{}", form.pole))),
-        Err(AppError::NotFound) => {
-            let errors = FormErrors {
-                general: Some(web.tr().form_has_errors.into()),
-                fields: vec![crate::error::FieldError {
-                    field: "email".into(),
-                    code: "not_found".into(),
-                    message: web.tr().no_such_account.into(),
-                }],
-            };
-            render(
-                &web,
-                PoleForm::default(),
-                FormErrors::default(),
-                form,
-                errors,
-            )
-            .await
-        }
+    let (slug, email) = (form.pole.clone(), form.email.clone());
+    match web
+        .run(move |conn, _| poles::appoint_coordinator(conn, &caller, &slug, &email))
+        .await
+    {
+        Ok(pole) => Ok(see_other(&format!("/poles/{}", pole.slug))),
         Err(error) => {
-            let errors = FormErrors::from_error(error, web.tr())?;
+            let errors = FormErrors::from_error(error, web.words())?;
             render(
                 &web,
                 PoleForm::default(),

@@ -7,20 +7,25 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use super::charts::{self, Flow};
-use super::listings::{invalid, parse_decimal};
-use super::{api_done, api_json, see_other, Ctx, FormErrors, NoFields, Posted, Web};
-use crate::api::enterprises as api_enterprises;
-use crate::api::exchanges::{self as api_exchanges, ExchangeList, ExchangeView};
-use crate::api::json::HashedJson;
-use crate::api::reports::{self as api_reports, CountView, FlowReport, PoleReport, ReportQuery};
-use crate::db;
+use super::forms::FormReader;
+use super::{see_other, Ctx, FormErrors, NoFields, Posted, Web};
+use crate::domain::ledger::ExchangeStatus;
 use crate::domain::listing::Category;
 use crate::domain::units::Unit;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
+use crate::format;
 use crate::models::ids::EnterpriseId;
-use crate::models::pole::{self, PendingMember};
+use crate::models::pole::PendingMember;
+use crate::ops::exchanges::{self as exchange_ops, IdempotencyKey, NewExchangeCommand};
+use crate::ops::reports::{self, CsvFormat, ReportQuery};
+use crate::ops::{enterprises, poles};
+use crate::views;
+use crate::views::exchanges::ExchangeView;
+use crate::views::poles::MemberGroup;
+use crate::views::reports::{CountView, FlowReport, PoleReport};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/coordinator", web::get().to(dashboard))
@@ -48,12 +53,12 @@ struct CoordinatorPage {
 }
 
 impl CoordinatorPage {
-    fn next(&self, x: &ExchangeView) -> Vec<&'static str> {
+    fn next(&self, x: &ExchangeView) -> Vec<ExchangeStatus> {
         super::exchanges::next_statuses(x.status)
     }
 
-    fn impact_label(&self, key: &str) -> &'static str {
-        super::i18n::impact_label(self.ctx.tr, key)
+    fn impact_label(&self, key: &str) -> String {
+        self.ctx.t(&format!("impact-{key}"))
     }
 
     fn impact_value(&self, c: &CountView) -> String {
@@ -61,15 +66,19 @@ impl CoordinatorPage {
     }
 
     fn pole_name(&self, slug: &Option<String>) -> String {
-        match slug {
-            Some(s) => self
-                .poles
-                .iter()
-                .find(|p| &p.0 == s)
-                .map(|p| p.1.clone())
-                .unwrap_or_else(|| s.clone()),
-            None => "—".into(),
-        }
+        name_of(&self.poles, slug, &self.ctx)
+    }
+}
+
+/// A pôle's name from its slug; "no pôle" for exchanges outside any.
+fn name_of(poles: &[(String, String)], slug: &Option<String>, ctx: &Ctx) -> String {
+    match slug {
+        Some(s) => poles
+            .iter()
+            .find(|p| &p.0 == s)
+            .map(|p| p.1.clone())
+            .unwrap_or_else(|| s.clone()),
+        None => ctx.t("no-pole"),
     }
 }
 
@@ -79,85 +88,48 @@ struct PoleQuery {
     pole: String,
 }
 
-fn no_filter() -> ReportQuery {
-    ReportQuery {
-        from: None,
-        to: None,
-        category: None,
-        format: None,
-    }
+/// Everything the coordinator's dashboard reads, in one trip to the blocking pool.
+struct Dashboard {
+    poles: Vec<(String, String)>,
+    pending: Vec<PendingMember>,
+    exchanges: Vec<ExchangeView>,
+    flows: FlowReport,
+    report: Option<PoleReport>,
+    current: Option<(String, String)>,
 }
 
 async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResponse> {
     let caller = web.require()?;
-    let account = caller.id();
-    let admin = caller.is_admin();
-    let (poles, pending) = db::run(&web.state.pool, move |conn| {
-        let ids = if admin {
-            pole::list(conn)?.into_iter().map(|d| d.pole.id).collect()
-        } else {
-            pole::coordinated_by(conn, account)?
-        };
-        Ok((
-            pole::names_of(conn, &ids)?,
-            pole::pending_members(conn, &ids)?,
-        ))
-    })
-    .await?;
-    if poles.is_empty() {
-        return Err(AppError::Forbidden(
-            "The coordinator's dashboard is for pôle coordinators and admins.",
-        ));
-    }
-    let exchanges: ExchangeList = api_json(
-        api_exchanges::list(
-            web.state.clone(),
-            caller.clone(),
-            web::Query(api_exchanges::ExchangeQuery { status: None }),
-        )
-        .await,
-    )
-    .await?;
-    let flows: FlowReport = api_json(
-        api_reports::flows(web.state.clone(), caller.clone(), web::Query(no_filter())).await,
-    )
-    .await?;
-    let current = poles
-        .iter()
-        .find(|p| p.0 == query.pole)
-        .or_else(|| poles.first())
-        .cloned();
-    let report: Option<PoleReport> = match &current {
-        Some((slug, _)) => Some(
-            api_json(
-                api_reports::pole_report(
-                    web.state.clone(),
-                    caller,
-                    web::Path::from(slug.clone()),
-                    web::Query(no_filter()),
-                )
-                .await,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    let lang = web.ctx.lang;
-    let tr = web.tr();
-    let name_of = |slug: &Option<String>| -> String {
-        match slug {
-            Some(s) => poles
+    let wanted = query.into_inner().pole;
+    let c = web
+        .run(move |conn, _| {
+            let views::poles::Coordination { poles, pending } = poles::coordination(conn, &caller)?;
+            let everything = ReportQuery::default();
+            let current = poles
                 .iter()
-                .find(|p| &p.0 == s)
-                .map(|p| p.1.clone())
-                .unwrap_or_else(|| s.clone()),
-            None => tr.no_pole.to_string(),
-        }
-    };
+                .find(|p| p.0 == wanted)
+                .or_else(|| poles.first())
+                .cloned();
+            let report = match &current {
+                Some((slug, _)) => Some(reports::pole_report(conn, &caller, slug, &everything)?),
+                None => None,
+            };
+            Ok(Dashboard {
+                exchanges: exchange_ops::list(conn, &caller, None)?.items,
+                flows: reports::flows(conn, &caller, &everything)?,
+                poles,
+                pending,
+                report,
+                current,
+            })
+        })
+        .await?;
+    let lang = web.ctx.lang;
     let mut labels: Vec<String> = Vec::new();
     let mut cells = Vec::new();
-    for f in &flows.items {
-        let (from, to) = (name_of(&f.provider_pole), name_of(&f.beneficiary_pole));
+    for f in &c.flows.items {
+        let from = name_of(&c.poles, &f.provider_pole, &web.ctx);
+        let to = name_of(&c.poles, &f.beneficiary_pole, &web.ctx);
         for label in [&from, &to] {
             if !labels.contains(label) {
                 labels.push(label.clone());
@@ -172,52 +144,52 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
     }
     let heatmap = charts::heatmap(
         "flows",
-        tr.flows_title,
-        tr.flows_desc,
+        &web.t("flows-title"),
+        &web.t("flows-desc"),
         &labels,
         &cells,
-        |d| super::format::money(d, lang),
+        |d| format::money(d, lang),
     );
-    let points: Vec<(String, Decimal)> = report
+    let points: Vec<(String, Decimal)> = c
+        .report
         .as_ref()
         .map(|r| {
             r.volume_by_month
                 .iter()
-                .map(|c| (c.key.clone(), c.amount.0))
+                .map(|m| (m.key.clone(), m.amount.0))
                 .collect()
         })
         .unwrap_or_default();
-    let bars = charts::bars("volume", tr.volume_title, tr.volume_desc, &points, |d| {
-        super::format::money(d, lang)
-    });
+    let bars = charts::bars(
+        "volume",
+        &web.t("volume-title"),
+        &web.t("volume-desc"),
+        &points,
+        |d| format::money(d, lang),
+    );
     web.page(&CoordinatorPage {
         ctx: web.ctx.clone(),
-        poles,
-        current,
-        pending,
-        exchanges: exchanges.items,
-        flows,
+        poles: c.poles,
+        current: c.current,
+        pending: c.pending,
+        exchanges: c.exchanges,
+        flows: c.flows,
         heatmap,
-        report,
+        report: c.report,
         bars,
     })
 }
 
 async fn approve(
     posted: Posted<NoFields>,
-    path: web::Path<(String, i64)>,
+    path: web::Path<(String, EnterpriseId)>,
 ) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
     let (slug, enterprise) = path.into_inner();
-    api_done(
-        api_enterprises::approve(
-            posted.web.state.clone(),
-            caller,
-            web::Path::from((slug, enterprise)),
-        )
-        .await,
-    )
-    .await?;
+    posted
+        .web
+        .run(move |conn, env| enterprises::approve(conn, env, &caller, &slug, enterprise))
+        .await?;
     Ok(see_other("/coordinator#memberships"))
 }
 
@@ -233,17 +205,16 @@ struct CsvQuery {
 async fn csv(web: Web, query: web::Query<CsvQuery>) -> AppResult<HttpResponse> {
     let caller = web.require()?;
     let query = query.into_inner();
-    api_reports::transactions_csv(
-        web.state.clone(),
-        caller,
-        web::Query(ReportQuery {
-            from: query.from,
-            to: query.to,
-            category: query.category,
-            format: query.format,
-        }),
-    )
-    .await
+    let format = CsvFormat::parse(query.format.as_deref())?;
+    let filters = ReportQuery {
+        from: query.from,
+        to: query.to,
+        category: query.category,
+    };
+    let body = web
+        .run(move |conn, _| reports::transactions_csv(conn, &caller, &filters, format))
+        .await?;
+    Ok(crate::http::csv_download(body))
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -264,10 +235,9 @@ struct ExchangeForm {
 #[template(path = "coordinator_exchange.html")]
 struct NewExchangePage {
     ctx: Ctx,
-    /// (pôle name, its approved members as (id, name)).
-    groups: Vec<(String, Vec<(i64, String)>)>,
-    categories: Vec<(&'static str, &'static str)>,
-    units: Vec<(&'static str, &'static str)>,
+    groups: Vec<MemberGroup>,
+    categories: Vec<(&'static str, String)>,
+    units: Vec<(&'static str, String)>,
     form: ExchangeForm,
     errors: FormErrors,
 }
@@ -286,27 +256,11 @@ async fn exchange_form_page(
     errors: FormErrors,
 ) -> AppResult<HttpResponse> {
     let caller = web.require()?;
-    let account = caller.id();
-    let admin = caller.is_admin();
-    let directory = db::run(&web.state.pool, move |conn| {
-        if !admin && pole::coordinated_by(conn, account)?.is_empty() {
-            return Err(AppError::Forbidden(
-                "Only pôle coordinators and admins record exchanges.",
-            ));
-        }
-        Ok(pole::approved_directory(conn)?)
-    })
-    .await?;
-    let mut groups: Vec<(String, Vec<(i64, String)>)> = Vec::new();
-    for (pole_name, id, name) in directory {
-        match groups.last_mut() {
-            Some((last, members)) if *last == pole_name => members.push((id.0, name)),
-            _ => groups.push((pole_name, vec![(id.0, name)])),
-        }
-    }
-    let status = errors.status();
+    let groups = web
+        .run(move |conn, _| poles::member_directory(conn, &caller))
+        .await?;
     web.page_with(
-        status,
+        errors.status(),
         &NewExchangePage {
             ctx: web.ctx.clone(),
             groups,
@@ -314,7 +268,10 @@ async fn exchange_form_page(
                 .iter()
                 .map(|c| (c.as_str(), web.ctx.category(c)))
                 .collect(),
-            units: Unit::ALL.iter().map(|u| (u.as_str(), u.label())).collect(),
+            units: Unit::ALL
+                .iter()
+                .map(|u| (u.as_str(), web.ctx.unit(&Some(*u))))
+                .collect(),
             form,
             errors,
         },
@@ -324,85 +281,58 @@ async fn exchange_form_page(
 async fn create_exchange(posted: Posted<ExchangeForm>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
-    let mut errors: Vec<FieldError> = Vec::new();
-    let provider = form.provider.parse::<i64>().ok();
-    if provider.is_none() {
-        invalid(
-            &mut errors,
-            "provider_enterprise_id",
-            "required",
-            "Choose the provider.",
-        );
-    }
-    let beneficiary = form.beneficiary.parse::<i64>().ok();
-    if beneficiary.is_none() {
-        invalid(
-            &mut errors,
-            "beneficiary_enterprise_id",
-            "required",
-            "Choose the beneficiary.",
-        );
-    }
-    let category = Category::ALL
-        .into_iter()
-        .find(|c| c.as_str() == form.category);
-    if category.is_none() {
-        invalid(&mut errors, "category", "required", "Choose a category.");
-    }
-    let unit = Unit::parse(&form.unit);
-    if unit.is_none() && !form.unit.is_empty() {
-        invalid(
-            &mut errors,
-            "unit",
-            "invalid_value",
-            "Choose a unit from the list.",
-        );
-    }
-    let quantity = parse_decimal(&mut errors, "quantity", &form.quantity);
-    let unit_price = parse_decimal(&mut errors, "unit_price", &form.unit_price);
-    let refused = match (provider, beneficiary, category) {
-        (Some(provider), Some(beneficiary), Some(category)) if errors.is_empty() => {
-            let body = api_exchanges::CreateExchangeRequest {
-                provider_enterprise_id: EnterpriseId(provider),
-                beneficiary_enterprise_id: EnterpriseId(beneficiary),
-                category,
-                title: form.title.clone(),
-                quantity,
-                unit,
-                unit_price,
-            };
-            // The form's one-time key makes a double submission create one exchange; the
-            // hash binds the key to what was chosen.
-            let key = Some(form.key.trim().to_string()).filter(|k| (1..=200).contains(&k.len()));
-            let hash = {
-                use sha2::Digest;
-                sha2::Sha256::digest(format!("{form:?}").as_bytes()).to_vec()
-            };
-            let answer = api_exchanges::create_keyed(
-                web.state.clone(),
-                caller,
-                key.map(|k| format!("web:{k}")),
-                HashedJson { value: body, hash },
-            )
-            .await;
-            match answer {
-                Ok(response) => {
-                    let created: ExchangeView = api_json(Ok(response)).await?;
-                    return Ok(see_other(&format!("/exchanges/{}", created.id)));
-                }
-                Err(error) => error,
-            }
-        }
-        _ => AppError::Validation(errors),
+    let mut reader = FormReader::new(web.words());
+    let provider = reader.whole::<i64>("provider_enterprise_id", &form.provider);
+    let provider = reader.required("provider_enterprise_id", provider);
+    let beneficiary = reader.whole::<i64>("beneficiary_enterprise_id", &form.beneficiary);
+    let beneficiary = reader.required("beneficiary_enterprise_id", beneficiary);
+    let category = reader.choice::<Category>("category", &form.category);
+    let category = reader.required("category", category);
+    let unit = reader.choice::<Unit>("unit", &form.unit);
+    let quantity = reader.decimal("quantity", &form.quantity);
+    let unit_price = reader.decimal("unit_price", &form.unit_price);
+    let (Some(provider), Some(beneficiary), Some(category), true) =
+        (provider, beneficiary, category, reader.errors.is_empty())
+    else {
+        return exchange_form_page(&web, form, reader.errors).await;
     };
-    let mut form = form;
+    let command = NewExchangeCommand {
+        provider_enterprise_id: EnterpriseId(provider),
+        beneficiary_enterprise_id: EnterpriseId(beneficiary),
+        category,
+        title: form.title.clone(),
+        quantity,
+        unit,
+        unit_price,
+    };
+    // The form's one-time key makes a double submission create one exchange; the hash
+    // binds the key to what was chosen.
+    let hash = Sha256::digest(format!("{form:?}").as_bytes()).to_vec();
+    let key = IdempotencyKey::new(&format!("web:{}", form.key.trim()), hash).ok();
+    let answer = web
+        .run(move |conn, env| exchange_ops::create(conn, env, &caller, key, command))
+        .await;
+    let refused = match answer {
+        Ok(created) => {
+            return Ok(see_other(&format!(
+                "/exchanges/{}",
+                created.into_inner().id
+            )))
+        }
+        Err(error) => error,
+    };
     let shown = match refused {
         // Neither enterprise is in a pôle the caller coordinates: said on the form.
-        AppError::Forbidden(_) => FormErrors {
-            fields: Vec::new(),
-            general: Some(web.tr().not_your_pole.to_string()),
+        AppError::Forbidden(refusal) if refusal.code != "csrf_refused" => FormErrors {
+            general: Some(web.t("not-your-pole")),
+            ..FormErrors::default()
         },
-        other => super::FormErrors::from_keyed_error(other, web.tr(), &mut form.key)?,
+        other => FormErrors::from_error(other, web.words())?.lift("Idempotency-Key"),
+    };
+    // A corrected form is a new request: it gets a new key.
+    let form = ExchangeForm {
+        key: super::csrf::random_key(),
+        ..form
     };
     exchange_form_page(&web, form, shown).await
 }

@@ -10,8 +10,8 @@ use rand::RngCore;
 use secrecy::ExposeSecret;
 use sha2::Sha256;
 
-use crate::api::auth::CurrentAccount;
-use crate::api::AppState;
+use crate::auth::Caller;
+use crate::state::AppState;
 
 /// The detail of the 403 a refused token gets (the error page explains it).
 pub const REFUSED: &str = "csrf";
@@ -28,7 +28,7 @@ pub fn sign(state: &AppState, purpose: &str, message: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn session_token(state: &AppState, caller: &CurrentAccount) -> String {
+fn session_token(state: &AppState, caller: &Caller) -> String {
     sign(state, "csrf-session", &caller.token_id.to_string())
 }
 
@@ -42,7 +42,7 @@ fn anon_value(req: &HttpRequest) -> Option<String> {
 pub fn token_for(
     state: &AppState,
     req: &HttpRequest,
-    caller: Option<&CurrentAccount>,
+    caller: Option<&Caller>,
 ) -> (String, Option<String>) {
     if let Some(caller) = caller {
         return (session_token(state, caller), None);
@@ -57,12 +57,7 @@ pub fn token_for(
 }
 
 /// Is `sent` the token of this session, or of this browser's anonymous cookie?
-pub fn verify(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: Option<&CurrentAccount>,
-    sent: &str,
-) -> bool {
+pub fn verify(state: &AppState, req: &HttpRequest, caller: Option<&Caller>, sent: &str) -> bool {
     if sent.is_empty() {
         return false;
     }

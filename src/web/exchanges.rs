@@ -1,19 +1,22 @@
 //! An exchange's page: parties, status and the allowed next statuses, transactions with
 //! their exact totals, recording one and reversing one, and its impact figures.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::listings::{parse_decimal, parse_int};
-use super::{api_done, api_json, see_other, Ctx, FormErrors, Posted, Web};
-use crate::api::exchanges::{self as api_exchanges, ExchangeView, ImpactView, TransactionList};
-use crate::api::json::{HashedJson, Json};
+use super::forms::FormReader;
+use super::{see_other, Ctx, FormErrors, NoFields, Posted, Web};
 use crate::domain::account::Locale;
 use crate::domain::decimal::ExactDecimal;
 use crate::domain::ledger::ExchangeStatus;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
+use crate::models::ids::{ExchangeId, TransactionId};
+use crate::ops::exchanges::{self as ops, IdempotencyKey};
+use crate::ops::transactions::{self, NewTransactionCommand};
+use crate::views::exchanges::{ExchangeView, ImpactView, TransactionList};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/exchanges/{id}", web::get().to(show))
@@ -24,7 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The statuses an exchange may move to next.
-pub fn next_statuses(status: ExchangeStatus) -> Vec<&'static str> {
+pub fn next_statuses(status: ExchangeStatus) -> Vec<ExchangeStatus> {
     [
         ExchangeStatus::InProgress,
         ExchangeStatus::Completed,
@@ -32,14 +35,13 @@ pub fn next_statuses(status: ExchangeStatus) -> Vec<&'static str> {
     ]
     .into_iter()
     .filter(|next| status.can_become(*next))
-    .map(|s| s.as_str())
     .collect()
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct TransactionForm {
-    /// A random key per rendering of the form (idempotency).
+    /// A random key per rendering of the form: a double submission records once.
     pub key: String,
     pub quantity: String,
     pub unit_price: String,
@@ -63,7 +65,6 @@ pub struct ImpactForm {
 impl ImpactForm {
     /// The saved figures, written as the reader types them (a decimal comma in French).
     fn of(impact: &ImpactView, lang: Locale) -> ImpactForm {
-        let text = |v: Option<String>| v.unwrap_or_default();
         let decimal = |v: &ExactDecimal| {
             let plain = v.0.normalize().to_string();
             match lang {
@@ -72,11 +73,18 @@ impl ImpactForm {
             }
         };
         ImpactForm {
-            jobs_created: text(impact.jobs_created.map(|v| v.to_string())),
-            jobs_kept: text(impact.jobs_kept.map(|v| v.to_string())),
-            tonnes_diverted: text(impact.tonnes_diverted.as_ref().map(decimal)),
-            km_avoided: text(impact.km_avoided.as_ref().map(decimal)),
-            note: text(impact.note.clone()),
+            jobs_created: impact
+                .jobs_created
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            jobs_kept: impact.jobs_kept.map(|v| v.to_string()).unwrap_or_default(),
+            tonnes_diverted: impact
+                .tonnes_diverted
+                .as_ref()
+                .map(decimal)
+                .unwrap_or_default(),
+            km_avoided: impact.km_avoided.as_ref().map(decimal).unwrap_or_default(),
+            note: impact.note.clone().unwrap_or_default(),
         }
     }
 }
@@ -94,7 +102,7 @@ struct ExchangePage {
     ctx: Ctx,
     x: ExchangeView,
     tx: TransactionList,
-    next: Vec<&'static str>,
+    next: Vec<ExchangeStatus>,
     form: TransactionForm,
     errors: FormErrors,
     impact: ImpactForm,
@@ -104,41 +112,40 @@ struct ExchangePage {
 
 impl ExchangePage {
     /// Impact figures are filled in on exchanges not cancelled, until 30 days after
-    /// completion (the API's rule; the form is not shown when the API would refuse it).
+    /// completion (the operation's rule; the form is not shown when it would refuse).
     fn accepts_impact(&self) -> bool {
         let too_late = !crate::domain::ledger::impact_window_open(self.x.completed_at, self.now);
         self.x.status != ExchangeStatus::Cancelled && !too_late
     }
 
     /// The figures recorded, as (label, value).
-    fn impact_figures(&self) -> Vec<(&'static str, String)> {
+    fn impact_figures(&self) -> Vec<(String, String)> {
         let i = &self.x.impact;
-        let label = |key| super::i18n::impact_label(self.ctx.tr, key);
         let mut out = Vec::new();
         if let Some(v) = i.jobs_created {
-            out.push((label("jobs_created"), v.to_string()));
+            out.push((self.impact_label("jobs_created"), v.to_string()));
         }
         if let Some(v) = i.jobs_kept {
-            out.push((label("jobs_kept"), v.to_string()));
+            out.push((self.impact_label("jobs_kept"), v.to_string()));
         }
         if let Some(v) = &i.tonnes_diverted {
-            out.push((label("tonnes_diverted"), self.ctx.num(v)));
+            out.push((self.impact_label("tonnes_diverted"), self.ctx.num(v)));
         }
         if let Some(v) = &i.km_avoided {
-            out.push((label("km_avoided"), self.ctx.num(v)));
+            out.push((self.impact_label("km_avoided"), self.ctx.num(v)));
         }
         out
     }
 
-    fn impact_label(&self, key: &str) -> &'static str {
-        super::i18n::impact_label(self.ctx.tr, key)
+    fn impact_label(&self, key: &str) -> String {
+        self.ctx.t(&format!("impact-{key}"))
     }
 
     fn accepts_transactions(&self) -> bool {
         self.x.status.accepts_transactions()
     }
 
-    fn reversed(&self, id: &crate::models::ids::TransactionId) -> bool {
+    fn reversed(&self, id: &TransactionId) -> bool {
         self.tx
             .items
             .iter()
@@ -154,31 +161,37 @@ fn fresh_transaction_form() -> TransactionForm {
     }
 }
 
-async fn page(web: &Web, id: i64, refused: Refused) -> AppResult<HttpResponse> {
+async fn page(web: &Web, id: ExchangeId, refused: Refused) -> AppResult<HttpResponse> {
     let caller = web.require()?;
-    let x: ExchangeView =
-        api_json(api_exchanges::show(web.state.clone(), caller.clone(), web::Path::from(id)).await)
-            .await?;
-    let tx: TransactionList =
-        api_json(api_exchanges::transactions(web.state.clone(), caller, web::Path::from(id)).await)
-            .await?;
+    let (x, tx) = web
+        .run(move |conn, _| {
+            Ok((
+                ops::show(conn, &caller, id)?,
+                transactions::list(conn, &caller, id)?,
+            ))
+        })
+        .await?;
     let (status, form, errors, impact, impact_errors) = match refused {
         Refused::Nothing => (
-            actix_web::http::StatusCode::OK,
+            StatusCode::OK,
             fresh_transaction_form(),
             FormErrors::default(),
             ImpactForm::of(&x.impact, web.ctx.lang),
             FormErrors::default(),
         ),
         Refused::Transaction(form, errors) => (
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            form,
+            errors.status(),
+            // A corrected form is a new request: it gets a new key.
+            TransactionForm {
+                key: super::csrf::random_key(),
+                ..form
+            },
             errors,
             ImpactForm::of(&x.impact, web.ctx.lang),
             FormErrors::default(),
         ),
         Refused::Impact(impact, errors) => (
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            errors.status(),
             fresh_transaction_form(),
             FormErrors::default(),
             impact,
@@ -202,7 +215,7 @@ async fn page(web: &Web, id: i64, refused: Refused) -> AppResult<HttpResponse> {
     )
 }
 
-async fn show(web: Web, id: web::Path<i64>) -> AppResult<HttpResponse> {
+async fn show(web: Web, id: web::Path<ExchangeId>) -> AppResult<HttpResponse> {
     page(&web, id.into_inner(), Refused::Nothing).await
 }
 
@@ -216,25 +229,19 @@ struct TransitionForm {
     back: String,
 }
 
-async fn transition(posted: Posted<TransitionForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+async fn transition(
+    posted: Posted<TransitionForm>,
+    id: web::Path<ExchangeId>,
+) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
     let id = id.into_inner();
-    let to =
-        serde_json::from_value::<ExchangeStatus>(serde_json::Value::String(posted.form.to.clone()))
-            .map_err(|_| AppError::BadRequest("Unknown status.".into()))?;
-    api_done(
-        api_exchanges::transition(
-            posted.web.state.clone(),
-            caller,
-            web::Path::from(id),
-            Json(api_exchanges::TransitionRequest {
-                to,
-                note: posted.form.note.clone(),
-            }),
-        )
-        .await,
-    )
-    .await?;
+    let to = ExchangeStatus::parse(&posted.form.to)
+        .ok_or_else(|| AppError::bad_request("unknown_status"))?;
+    let note = posted.form.note.clone();
+    posted
+        .web
+        .run(move |conn, env| ops::transition(conn, env, &caller, id, to, &note))
+        .await?;
     let back = if posted.form.back == "coordinator" {
         format!("/coordinator#exchange-{id}")
     } else {
@@ -243,41 +250,24 @@ async fn transition(posted: Posted<TransitionForm>, id: web::Path<i64>) -> AppRe
     Ok(see_other(&back))
 }
 
-async fn record(posted: Posted<TransactionForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+async fn record(
+    posted: Posted<TransactionForm>,
+    id: web::Path<ExchangeId>,
+) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
     let id = id.into_inner();
-    let mut errors: Vec<FieldError> = Vec::new();
-    let quantity = parse_decimal(&mut errors, "quantity", &form.quantity);
-    let unit_price = parse_decimal(&mut errors, "unit_price", &form.unit_price);
-    let amount = parse_decimal(&mut errors, "amount", &form.amount);
-    let vat_rate = parse_decimal(&mut errors, "vat_rate", &form.vat_rate);
-    let occurred_on = match form.occurred_on.trim() {
-        "" => None,
-        text => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError {
-                    field: "occurred_on".into(),
-                    code: "invalid_date".into(),
-                    message: "Give a date such as 2026-03-31.".into(),
-                });
-                None
-            }
-        },
+    let mut reader = FormReader::new(web.words());
+    let quantity = reader.decimal("quantity", &form.quantity);
+    let unit_price = reader.decimal("unit_price", &form.unit_price);
+    let amount = reader.decimal("amount", &form.amount);
+    let vat_rate = reader.decimal("vat_rate", &form.vat_rate);
+    let vat_rate = reader.required("vat_rate", vat_rate);
+    let occurred_on = reader.date("occurred_on", &form.occurred_on);
+    let Some(vat_rate) = vat_rate.filter(|_| reader.errors.is_empty()) else {
+        return page(&web, id, Refused::Transaction(form, reader.errors)).await;
     };
-    let Some(vat_rate) = vat_rate.filter(|_| errors.is_empty()) else {
-        if errors.is_empty() {
-            errors.push(FieldError {
-                field: "vat_rate".into(),
-                code: "required".into(),
-                message: "Choose the VAT rate.".into(),
-            });
-        }
-        let errors = FormErrors::from_error(AppError::Validation(errors), web.tr())?;
-        return page(&web, id, Refused::Transaction(form, errors)).await;
-    };
-    let body = api_exchanges::CreateTransactionRequest {
+    let command = NewTransactionCommand {
         quantity,
         unit_price,
         amount,
@@ -287,70 +277,62 @@ async fn record(posted: Posted<TransactionForm>, id: web::Path<i64>) -> AppResul
     };
     // The form's one-time key makes a double submission record one transaction; the
     // hash binds the key to what was typed.
-    let key = Some(form.key.trim().to_string()).filter(|k| (1..=200).contains(&k.len()));
     let hash = Sha256::digest(format!("{id}\n{form:?}").as_bytes()).to_vec();
-    let answer = api_exchanges::record_transaction_keyed(
-        web.state.clone(),
-        caller,
-        key.map(|k| format!("web:{k}")),
-        web::Path::from(id),
-        HashedJson { value: body, hash },
-    )
-    .await;
+    let key = IdempotencyKey::new(&format!("web:{}", form.key.trim()), hash).ok();
+    let answer = web
+        .run(move |conn, env| transactions::record(conn, env, &caller, id, key, command))
+        .await;
     match answer {
         Ok(_) => Ok(see_other(&format!("/exchanges/{id}#transactions"))),
         Err(error) => {
-            let mut form = form;
-            let errors = FormErrors::from_keyed_error(error, web.tr(), &mut form.key)?;
+            let errors = FormErrors::from_error(error, web.words())?.lift("Idempotency-Key");
             page(&web, id, Refused::Transaction(form, errors)).await
         }
     }
 }
 
-#[derive(Deserialize)]
-struct ReverseForm {
-    #[serde(default)]
-    exchange: String,
-}
-
-async fn reverse(posted: Posted<ReverseForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+async fn reverse(
+    posted: Posted<NoFields>,
+    id: web::Path<TransactionId>,
+) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
-    api_done(
-        api_exchanges::reverse(
-            posted.web.state.clone(),
-            caller,
-            web::Path::from(id.into_inner()),
-            None,
-        )
-        .await,
-    )
-    .await?;
-    let exchange: i64 = posted.form.exchange.parse().unwrap_or(0);
-    Ok(see_other(&format!("/exchanges/{exchange}#transactions")))
+    let id = id.into_inner();
+    let reversal = posted
+        .web
+        .run(move |conn, env| transactions::reverse(conn, env, &caller, id, ""))
+        .await?;
+    Ok(see_other(&format!(
+        "/exchanges/{}#transactions",
+        reversal.exchange_id
+    )))
 }
 
-async fn impact(posted: Posted<ImpactForm>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+async fn impact(posted: Posted<ImpactForm>, id: web::Path<ExchangeId>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
     let id = id.into_inner();
-    let mut errors: Vec<FieldError> = Vec::new();
-    let body = ImpactView {
-        jobs_created: parse_int(&mut errors, "jobs_created", &form.jobs_created),
-        jobs_kept: parse_int(&mut errors, "jobs_kept", &form.jobs_kept),
-        tonnes_diverted: parse_decimal(&mut errors, "tonnes_diverted", &form.tonnes_diverted),
-        km_avoided: parse_decimal(&mut errors, "km_avoided", &form.km_avoided),
-        note: Some(form.note.trim().to_string()).filter(|n| !n.is_empty()),
+    let mut reader = FormReader::new(web.words());
+    let mut exact = |field: &str, value: &str| reader.decimal(field, value).map(ExactDecimal);
+    let tonnes_diverted = exact("tonnes_diverted", &form.tonnes_diverted);
+    let km_avoided = exact("km_avoided", &form.km_avoided);
+    let figures = ImpactView {
+        jobs_created: reader.whole("jobs_created", &form.jobs_created),
+        jobs_kept: reader.whole("jobs_kept", &form.jobs_kept),
+        tonnes_diverted,
+        km_avoided,
+        note: FormReader::text(&form.note),
     };
-    let refused = if errors.is_empty() {
-        match api_exchanges::set_impact(web.state.clone(), caller, web::Path::from(id), Json(body))
-            .await
-        {
-            Ok(_) => return Ok(see_other(&format!("/exchanges/{id}#impact"))),
-            Err(error) => error,
+    if !reader.errors.is_empty() {
+        return page(&web, id, Refused::Impact(form, reader.errors)).await;
+    }
+    match web
+        .run(move |conn, env| ops::set_impact(conn, env, &caller, id, figures))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/exchanges/{id}#impact"))),
+        Err(error) => {
+            let errors = FormErrors::from_error(error, web.words())?;
+            page(&web, id, Refused::Impact(form, errors)).await
         }
-    } else {
-        AppError::Validation(errors)
-    };
-    let errors = FormErrors::from_error(refused, web.tr())?;
-    page(&web, id, Refused::Impact(form, errors)).await
+    }
 }

@@ -1,17 +1,22 @@
 //! The server-rendered pages (askama templates), French first with an English switch,
-//! usable without JavaScript. Pages call the JSON API's handlers in process, so who may see
-//! or change what — access rules, validation, the teaser of a confidential takeover — is
-//! the API's by construction; this layer adds sessions, CSRF, forms and HTML.
+//! usable without JavaScript. A page turns its form into an operation's command, calls the
+//! same operation as the API (`crate::ops`), and renders the view it returns; refusals are
+//! said in the reader's language from their code. This layer adds sessions, CSRF, forms
+//! and HTML.
 
 pub mod admin;
 pub mod assets;
 pub mod charts;
+pub mod commune;
 pub mod coordinator;
 pub mod csrf;
 pub mod dashboard;
+pub mod enterprise_form;
 pub mod exchanges;
-pub mod format;
+pub mod forms;
 pub mod i18n;
+pub mod links;
+pub mod listing_form;
 pub mod listings;
 pub mod notifications;
 pub mod poles;
@@ -31,11 +36,15 @@ use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::de::DeserializeOwned;
 
-use crate::api::auth::{CurrentAccount, MaybeAccount};
-use crate::api::AppState;
+use crate::auth::{Caller, ClientAddress};
 use crate::domain::account::{Locale, Role};
+use crate::domain::{Arg, Invalid};
 use crate::error::{AppError, AppResult, FieldError};
-use i18n::Tr;
+use crate::format;
+use crate::i18n::{words, Words};
+use crate::ops::limits::Requester;
+use crate::ops::Env;
+use crate::state::AppState;
 
 /// The pages' routes, served at the root beside `/api`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -45,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/static/{file}", web::get().to(assets::serve))
             .route("/", web::get().to(search::home))
             .route("/lang/{code}", web::get().to(i18n::switch))
+            .configure(links::routes)
             .configure(session::routes)
             .configure(listings::routes)
             .configure(dashboard::routes)
@@ -69,11 +79,11 @@ pub struct UserBadge {
     pub admin: bool,
 }
 
-/// What every page's layout needs: language, strings, who is signed in, the CSRF token.
+/// What every page's layout needs: language, words, who is signed in, the CSRF token.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub lang: Locale,
-    pub tr: &'static Tr,
+    pub words: Words,
     pub user: Option<UserBadge>,
     pub csrf: String,
     /// Path and query of this page, for the language switch to come back to.
@@ -111,28 +121,115 @@ impl Ctx {
     pub fn here_encoded(&self) -> String {
         format::url_encode(&self.here)
     }
+
+    /// The words of `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.words.t(key)
+    }
+
+    /// The words of `key` with one argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        self.words
+            .t_args(key, &[(name, Arg::Text(value.to_string()))])
+    }
+
+    /// The words of `key` with a number argument.
+    pub fn tn(&self, key: &str, name: &'static str, value: i64) -> String {
+        self.words.t_args(key, &[(name, Arg::Number(value))])
+    }
+
+    pub fn money(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
+        format::money_of(value, self.lang)
+    }
+
+    pub fn money_opt(&self, value: &Option<crate::domain::decimal::ExactDecimal>) -> String {
+        value
+            .as_ref()
+            .map(|v| self.money(v))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    pub fn price(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
+        format::price(value, self.lang)
+    }
+
+    pub fn num(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
+        format::number(value.0, self.lang)
+    }
+
+    pub fn date(&self, value: &chrono::NaiveDate) -> String {
+        format::date(value, self.lang)
+    }
+
+    pub fn datetime(&self, value: &chrono::DateTime<chrono::Utc>) -> String {
+        format::datetime(value, self.lang)
+    }
+
+    pub fn km(&self, value: &f64) -> String {
+        format::km(*value, self.lang)
+    }
+
+    pub fn category(&self, value: &crate::domain::listing::Category) -> String {
+        self.t(&format!("category-{}", value.as_str()))
+    }
+
+    pub fn kind(&self, value: &crate::domain::listing::Kind) -> String {
+        self.t(&format!("kind-{}", value.as_str()))
+    }
+
+    pub fn unit(&self, value: &Option<crate::domain::units::Unit>) -> String {
+        value
+            .map(|u| self.t(&format!("unit-{}", u.as_str())))
+            .unwrap_or_default()
+    }
+
+    /// A status word (listing, match, exchange, membership, decision) in the page's
+    /// language, from its name.
+    pub fn status(&self, value: &str) -> String {
+        self.t(&format!("status-{value}"))
+    }
+
+    /// The label of one choice of a list (`option-<name>-<value>`).
+    pub fn option(&self, name: &str, value: &str) -> String {
+        self.t(&format!("option-{name}-{value}"))
+    }
 }
 
 /// A page request: the application, the caller (from the session cookie) and the layout.
 pub struct Web {
     pub state: web::Data<AppState>,
-    pub caller: Option<CurrentAccount>,
+    pub caller: Option<Caller>,
     pub ctx: Ctx,
     pub req: HttpRequest,
 }
 
 impl Web {
     /// The caller, or a 401 that the error pages turn into a redirect to the login form.
-    pub fn require(&self) -> AppResult<CurrentAccount> {
+    pub fn require(&self) -> AppResult<Caller> {
         self.caller.clone().ok_or(AppError::Unauthorized)
     }
 
-    pub fn maybe(&self) -> MaybeAccount {
-        MaybeAccount(self.caller.clone())
+    pub fn words(&self) -> Words {
+        self.ctx.words
     }
 
-    pub fn tr(&self) -> &'static Tr {
-        self.ctx.tr
+    pub fn t(&self, key: &str) -> String {
+        self.ctx.t(key)
+    }
+
+    /// Runs an operation, as the API does.
+    pub async fn run<T, F>(&self, operation: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut diesel::PgConnection, &Env) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.state.run(operation).await
+    }
+
+    /// Who this request counts against for abuse limits.
+    pub fn requester(&self) -> Requester {
+        let address = ClientAddress::of(&self.req, &self.state.settings.server.trusted_proxies);
+        Requester::at(address.limit_key())
     }
 
     /// Renders a page with status 200.
@@ -158,34 +255,42 @@ impl Web {
     }
 }
 
-async fn build_web(req: HttpRequest) -> AppResult<Web> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
-        .clone();
-    let caller = session::caller(&state, &req).await?;
-    let lang = i18n::locale_of(&req, caller.as_ref());
-    let (csrf, new_anon) = csrf::token_for(&state, &req, caller.as_ref());
-    let user = caller.as_ref().map(|c| UserBadge {
+fn ctx_for(req: &HttpRequest, state: Option<&AppState>, caller: Option<&Caller>) -> Ctx {
+    let lang = i18n::locale_of(req, caller);
+    let (csrf, new_anon) = match state {
+        Some(state) => csrf::token_for(state, req, caller),
+        None => (String::new(), None),
+    };
+    let user = caller.map(|c| UserBadge {
         display_name: c.account.display_name.clone(),
-        coordinator: c.account.role() == Role::Coordinator || c.is_admin(),
+        coordinator: c.role() == Role::Coordinator || c.is_admin(),
         admin: c.is_admin(),
     });
     let here = match req.uri().path_and_query() {
         Some(pq) => pq.as_str().to_string(),
         None => "/".into(),
     };
+    Ctx {
+        lang,
+        words: words(lang),
+        user,
+        csrf,
+        here,
+        css: assets::CSS_URL,
+        js: assets::JS_URL,
+        new_anon,
+    }
+}
+
+async fn build_web(req: HttpRequest) -> AppResult<Web> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
+        .clone();
+    let caller = session::caller(&state, &req).await?;
+    let ctx = ctx_for(&req, Some(&state), caller.as_ref());
     Ok(Web {
-        ctx: Ctx {
-            lang,
-            tr: i18n::tr(lang),
-            user,
-            csrf,
-            here,
-            css: assets::CSS_URL,
-            js: assets::JS_URL,
-            new_anon,
-        },
+        ctx,
         state,
         caller,
         req,
@@ -242,20 +347,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                 return Err(AppError::PayloadTooLarge);
             }
             if !is_form && !body.is_empty() {
-                return Err(AppError::BadRequest("Send the page's form.".into()));
+                return Err(AppError::bad_request("malformed_form"));
             }
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-                .map_err(|_| AppError::BadRequest("The form is malformed.".into()))?;
+                .map_err(|_| AppError::bad_request("malformed_form"))?;
             let sent = pairs
                 .iter()
                 .find(|(k, _)| k == "csrf")
                 .map(|(_, v)| v.as_str())
                 .unwrap_or_default();
             if !csrf::verify(&web.state, &req, web.caller.as_ref(), sent) {
-                return Err(AppError::Forbidden(csrf::REFUSED));
+                return Err(AppError::forbidden("csrf_refused"));
             }
             let form: T = serde_urlencoded::from_bytes(&body)
-                .map_err(|_| AppError::BadRequest("The form is malformed.".into()))?;
+                .map_err(|_| AppError::bad_request("malformed_form"))?;
             Ok(Posted { web, form, pairs })
         })
     }
@@ -271,70 +376,98 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Reads the JSON answer of an API handler called in process.
-pub async fn api_json<T: DeserializeOwned>(answer: AppResult<HttpResponse>) -> AppResult<T> {
-    let response = answer?;
-    let bytes = actix_web::body::to_bytes(response.into_body())
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading an API answer: {e}")))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("decoding an API answer: {e}")))
+/// One refused field as a page shows it.
+#[derive(Debug, Clone)]
+pub struct ShownError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
 }
 
-/// Runs an API write called in process; its answer body is not needed.
-pub async fn api_done(answer: AppResult<HttpResponse>) -> AppResult<()> {
-    answer.map(|_| ())
-}
-
-/// Field errors of a refused form, by field, ready for the template; other errors pass.
+/// Refusals of a form, in the reader's language, ready for the template.
 #[derive(Debug, Default, Clone)]
 pub struct FormErrors {
-    pub fields: Vec<FieldError>,
-    /// An error that is not about one field (conflict, refusal).
+    pub fields: Vec<ShownError>,
+    /// A refusal that is not about one field (conflict, refusal), or the summary.
     pub general: Option<String>,
+    /// The communes to choose from, when what was typed fits several (by field).
+    pub choices: Vec<(String, Vec<commune::Choice>)>,
 }
 
 impl FormErrors {
-    /// Keeps what a person can correct (422, 409, 401 at login); anything else is raised.
-    pub fn from_error(error: AppError, tr: &Tr) -> AppResult<FormErrors> {
+    /// Keeps what a person can correct (422, 409, 403 with a reason, 429, 400); anything
+    /// else is raised. Words come from the refusals' codes, in `words`.
+    pub fn from_error(error: AppError, words: Words) -> AppResult<FormErrors> {
         match error {
-            AppError::Validation(fields) => Ok(FormErrors {
-                general: Some(tr.form_has_errors.to_string()),
-                fields: fields
-                    .into_iter()
-                    .map(|mut f| {
-                        f.message = i18n::field_message(tr, &f.code, &f.message);
-                        f
-                    })
-                    .collect(),
+            AppError::Validation(fields) => {
+                let mut errors = FormErrors::default();
+                for field in fields {
+                    errors.push(&field, words);
+                }
+                errors.general = Some(words.t("form-has-errors"));
+                Ok(errors)
+            }
+            error @ (AppError::Conflict(_)
+            | AppError::BadRequest(_)
+            | AppError::TooManyRequests { .. }) => Ok(FormErrors {
+                general: Some(error.message(words)),
+                ..FormErrors::default()
             }),
-            AppError::Conflict(detail) => Ok(FormErrors {
-                fields: Vec::new(),
-                general: Some(i18n::conflict_message(tr, &detail)),
-            }),
-            AppError::BadRequest(_) => Ok(FormErrors {
-                fields: Vec::new(),
-                general: Some(tr.form_malformed.to_string()),
+            AppError::Forbidden(refusal) if refusal.code != "csrf_refused" => Ok(FormErrors {
+                general: Some(refusal.message(words)),
+                ..FormErrors::default()
             }),
             other => Err(other),
         }
     }
 
-    /// As [`FormErrors::from_error`], for a form carrying a one-time key: when the key was
-    /// used already with other input (the form was sent, then changed and sent again), the
-    /// person is told so and the form gets a fresh key, instead of an error on a field they
-    /// cannot see.
-    pub fn from_keyed_error(error: AppError, tr: &Tr, key: &mut String) -> AppResult<FormErrors> {
-        let reused = matches!(&error, AppError::Validation(fields)
-            if fields.iter().any(|f| f.code == "idempotency_key_reused"));
-        if reused {
-            *key = csrf::random_key();
-            return Ok(FormErrors {
-                fields: Vec::new(),
-                general: Some(tr.form_sent_already.to_string()),
-            });
+    fn push(&mut self, field: &FieldError, words: Words) {
+        self.fields.push(ShownError {
+            field: field.field.clone(),
+            code: field.code.clone(),
+            message: field.message_in(words),
+        });
+    }
+
+    /// Adds a refusal of one field found while reading the form.
+    pub fn add(&mut self, field: &str, invalid: Invalid, words: Words) {
+        self.push(&FieldError::new(field, invalid), words);
+        if self.general.is_none() {
+            self.general = Some(words.t("form-has-errors"));
         }
-        FormErrors::from_error(error, tr)
+    }
+
+    /// Adds the refusals of an operation to those found while reading the form, so that a
+    /// person sees every error of one submission at once.
+    pub fn merge(mut self, other: FormErrors) -> FormErrors {
+        for field in other.fields {
+            if !self
+                .fields
+                .iter()
+                .any(|f| f.field == field.field && f.code == field.code)
+            {
+                self.fields.push(field);
+            }
+        }
+        self.choices.extend(other.choices);
+        self.general = self.general.or(other.general);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.any()
+    }
+
+    /// Shows the refusals of a field the form has no input for (such as the
+    /// `Idempotency-Key` of a form sent twice with other values) in the general alert.
+    pub fn lift(mut self, field: &str) -> FormErrors {
+        let (lifted, kept): (Vec<_>, Vec<_>) =
+            self.fields.into_iter().partition(|f| f.field == field);
+        self.fields = kept;
+        if let Some(first) = lifted.into_iter().next() {
+            self.general = Some(first.message);
+        }
+        self
     }
 
     pub fn has(&self, field: &str) -> bool {
@@ -353,16 +486,25 @@ impl FormErrors {
             .join(" ")
     }
 
+    /// The communes to choose from for a field (empty when none).
+    pub fn choices_for(&self, field: &str) -> &[commune::Choice] {
+        self.choices
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, c)| c.as_slice())
+            .unwrap_or(&[])
+    }
+
     pub fn any(&self) -> bool {
         self.general.is_some() || !self.fields.is_empty()
     }
 
     /// A page that shows refused input answers 422, so that scripts and tests see it.
-    pub fn status(&self) -> actix_web::http::StatusCode {
+    pub fn status(&self) -> StatusCode {
         if self.any() {
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+            StatusCode::UNPROCESSABLE_ENTITY
         } else {
-            actix_web::http::StatusCode::OK
+            StatusCode::OK
         }
     }
 }
@@ -374,7 +516,7 @@ impl FormErrors {
 struct ErrorPage {
     ctx: Ctx,
     status: u16,
-    title: &'static str,
+    title: String,
     message: String,
 }
 
@@ -393,73 +535,69 @@ fn html_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
                 response.map_into_left_body(),
             ));
         }
-        let detail = response
+        let refusal = response
             .response()
             .error()
             .and_then(|e| e.as_error::<AppError>())
-            .map(|e| match e {
-                AppError::Forbidden(detail) => *detail,
-                _ => "",
-            })
-            .unwrap_or_default();
+            .and_then(|e| match e {
+                AppError::Forbidden(r) | AppError::Conflict(r) => Some(r.clone()),
+                _ => None,
+            });
         let (request, _) = response.into_parts();
-        let body = error_page(&request, status, detail);
+        let body = error_page(&request, status, refusal);
         let response: ServiceResponse<EitherBody<B, BoxBody>> =
             ServiceResponse::new(request, body).map_into_right_body();
         Ok(ErrorHandlerResponse::Response(response))
     })
 }
 
-fn error_page(req: &HttpRequest, status: StatusCode, detail: &str) -> HttpResponse<BoxBody> {
+fn error_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    refusal: Option<crate::error::Refusal>,
+) -> HttpResponse<BoxBody> {
     if status == StatusCode::UNAUTHORIZED {
-        let next = req
-            .uri()
-            .path_and_query()
-            .map(|pq| pq.as_str().to_string())
-            .unwrap_or_else(|| "/".into());
         let next = if req.method() == actix_web::http::Method::GET {
-            next
+            req.uri()
+                .path_and_query()
+                .map(|pq| pq.as_str().to_string())
+                .unwrap_or_else(|| "/".into())
         } else {
             "/dashboard".into()
         };
         return see_other(&format!("/login?next={}", format::url_encode(&next)));
     }
-    let lang = i18n::locale_of(req, None);
-    let tr = i18n::tr(lang);
-    let (title, message) = match status.as_u16() {
-        403 if detail == csrf::REFUSED => (tr.csrf_title, tr.csrf_text.to_string()),
-        403 => (tr.forbidden_title, tr.forbidden_text.to_string()),
-        404 => (tr.not_found_title, tr.not_found_text.to_string()),
-        409 => (tr.conflict_title, tr.conflict_text.to_string()),
-        413 => (tr.too_large_title, tr.too_large_text.to_string()),
-        400 | 405 | 415 | 422 => (tr.bad_request_title, tr.bad_request_text.to_string()),
-        503 => (tr.unavailable_title, tr.unavailable_text.to_string()),
-        _ => (tr.error_title, tr.error_text.to_string()),
-    };
     let state = req.app_data::<web::Data<AppState>>();
-    let (csrf, _) = match state {
-        Some(state) => csrf::token_for(state, req, None),
-        None => (String::new(), None),
+    let ctx = ctx_for(req, state.map(|s| s.get_ref()), None);
+    let key = match status.as_u16() {
+        403 if refusal.as_ref().is_some_and(|r| r.code == "csrf_refused") => "csrf",
+        403 => "forbidden",
+        404 => "not-found",
+        409 => "conflict",
+        413 => "too-large",
+        429 => "too-many",
+        400 | 405 | 415 | 422 => "bad-request",
+        503 => "unavailable",
+        _ => "error",
+    };
+    let title = ctx.t(&format!("{key}-title"));
+    let message = match (&refusal, status.as_u16()) {
+        (Some(r), 403 | 409) if r.code != "forbidden" => r.message(ctx.words),
+        _ => ctx.t(&format!("{key}-text")),
     };
     let page = ErrorPage {
-        ctx: Ctx {
-            lang,
-            tr,
-            user: None,
-            csrf,
-            here: req.path().to_string(),
-            css: assets::CSS_URL,
-            js: assets::JS_URL,
-            new_anon: None,
-        },
+        ctx,
         status: status.as_u16(),
-        title,
+        title: title.clone(),
         message,
     };
-    let html = page.render().unwrap_or_else(|_| title.to_string());
+    let html = page.render().unwrap_or(title);
     let mut response = HttpResponse::build(status);
     response.content_type("text/html; charset=utf-8");
     page_headers(&mut response);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.insert_header((header::RETRY_AFTER, "5"));
+    }
     response.body(html)
 }
 
@@ -478,11 +616,6 @@ fn page_headers(response: &mut actix_web::HttpResponseBuilder) {
         .insert_header((header::X_FRAME_OPTIONS, "DENY"));
 }
 
-/// For handlers that answer a refused form by rendering it again: `Ok(errors)` to show.
-pub fn form_errors(error: AppError, tr: &Tr) -> AppResult<FormErrors> {
-    FormErrors::from_error(error, tr)
-}
-
 /// A cookie helper shared by the session and CSRF modules.
 pub fn base_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
     let secure = state.settings.base_url().starts_with("https://");
@@ -497,60 +630,3 @@ pub fn base_cookie(state: &AppState, name: &'static str, value: String) -> Cooki
 /// A form whose only field is the CSRF token (a button).
 #[derive(Debug, serde::Deserialize)]
 pub struct NoFields {}
-
-/// Formatting for templates, in the page's language.
-impl Ctx {
-    pub fn money(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
-        format::money_of(value, self.lang)
-    }
-
-    pub fn money_opt(&self, value: &Option<crate::domain::decimal::ExactDecimal>) -> String {
-        value
-            .as_ref()
-            .map(|v| self.money(v))
-            .unwrap_or_else(|| "—".into())
-    }
-
-    pub fn price(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
-        format::price(value, self.lang)
-    }
-
-    pub fn num(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
-        format::number(value.0, self.lang)
-    }
-
-    pub fn date(&self, value: &chrono::NaiveDate) -> String {
-        format::date(value, self.lang)
-    }
-
-    pub fn datetime(&self, value: &chrono::DateTime<chrono::Utc>) -> String {
-        format::datetime(value, self.lang)
-    }
-
-    pub fn km(&self, value: &f64) -> String {
-        format::km(*value, self.lang)
-    }
-
-    pub fn category(&self, value: &crate::domain::listing::Category) -> &'static str {
-        match self.lang {
-            Locale::Fr => value.label_fr(),
-            Locale::En => value.label_en(),
-        }
-    }
-
-    pub fn kind(&self, value: &crate::domain::listing::Kind) -> &'static str {
-        match value {
-            crate::domain::listing::Kind::Offer => self.tr.kind_offer,
-            crate::domain::listing::Kind::Need => self.tr.kind_need,
-        }
-    }
-
-    pub fn unit(&self, value: &Option<crate::domain::units::Unit>) -> &'static str {
-        value.map(|u| u.label()).unwrap_or("")
-    }
-
-    /// A status word (listing, match, exchange, membership) in the page's language.
-    pub fn status(&self, value: &str) -> &'static str {
-        i18n::status_label(self.tr, value)
-    }
-}

@@ -4,10 +4,13 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{api_json, Ctx, Web};
-use crate::api::listings::{self as api_listings, ListingPage, ListingQuery, ListingView};
-use crate::api::poles::{self as api_poles, PoleList, PoleView};
+use super::{Ctx, Web};
+use crate::domain::listing::Kind;
 use crate::error::AppResult;
+use crate::ops::listings::{self as listing_ops, SearchQuery};
+use crate::ops::poles;
+use crate::views::listings::ListingView;
+use crate::views::poles::PoleView;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/poles", web::get().to(directory))
@@ -22,7 +25,7 @@ struct DirectoryPage {
 }
 
 async fn directory(web: Web) -> AppResult<HttpResponse> {
-    let list: PoleList = api_json(api_poles::list(web.state.clone()).await).await?;
+    let list = web.run(|conn, _| poles::list(conn)).await?;
     web.page(&DirectoryPage {
         ctx: web.ctx.clone(),
         poles: list.items,
@@ -42,26 +45,19 @@ struct PolePage {
 
 async fn show(web: Web, slug: web::Path<String>) -> AppResult<HttpResponse> {
     let slug = slug.into_inner();
-    let pole: PoleView =
-        api_json(api_poles::show(web.state.clone(), web::Path::from(slug.clone())).await).await?;
-    let page: ListingPage = api_json(
-        api_listings::search(
-            web.state.clone(),
-            web.maybe(),
-            web::Query(ListingQuery {
+    let caller = web.caller.clone();
+    let (pole, page) = web
+        .run(move |conn, _| {
+            let pole = poles::show(conn, caller.as_ref(), &slug)?;
+            let query = SearchQuery {
                 pole: Some(slug),
                 limit: Some("100".into()),
-                ..ListingQuery::default()
-            }),
-        )
-        .await,
-    )
-    .await?;
-    let offers = page
-        .items
-        .iter()
-        .filter(|l| l.kind == crate::domain::listing::Kind::Offer)
-        .count();
+                ..SearchQuery::default()
+            };
+            Ok((pole, listing_ops::search(conn, caller.as_ref(), query)?))
+        })
+        .await?;
+    let offers = page.items.iter().filter(|l| l.kind == Kind::Offer).count();
     let needs = page.items.len() - offers;
     web.page(&PolePage {
         ctx: web.ctx.clone(),

@@ -1,31 +1,29 @@
 //! The home page: the search of open listings with its filters, results with their
-//! distance, and keyset pagination (the API's cursors).
+//! distance, and keyset pagination (the operation's cursors).
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{api_json, Ctx, FormErrors, Web};
-use crate::api::listings::{self as api_listings, ListingPage, ListingQuery, ListingView};
+use super::{commune, Ctx, FormErrors, Web};
 use crate::domain::listing::Category;
 use crate::error::{AppError, AppResult};
+use crate::format;
+use crate::ops::listings::{self as ops, SearchQuery};
+use crate::views::listings::ListingView;
 
 #[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
 pub struct SearchForm {
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub category: String,
-    #[serde(default)]
     pub naf: String,
-    /// A commune: name, postal code or INSEE code.
-    #[serde(default)]
+    /// The place as shown and typed ("Valence (26)").
     pub place: String,
-    #[serde(default)]
+    /// The INSEE code chosen beside it.
+    pub place_code: String,
     pub radius_km: String,
-    #[serde(default)]
     pub q: String,
-    #[serde(default)]
     pub cursor: String,
 }
 
@@ -37,13 +35,14 @@ impl SearchForm {
             ("category", &self.category),
             ("naf", &self.naf),
             ("place", &self.place),
+            ("place_code", &self.place_code),
             ("radius_km", &self.radius_km),
             ("q", &self.q),
         ];
         pairs
             .iter()
             .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| format!("{k}={}", super::format::url_encode(v.trim())))
+            .map(|(k, v)| format!("{k}={}", format::url_encode(v.trim())))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -58,7 +57,7 @@ impl SearchForm {
 struct SearchPage {
     ctx: Ctx,
     form: SearchForm,
-    categories: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, String)>,
     place_label: Option<String>,
     items: Vec<ListingView>,
     next_url: Option<String>,
@@ -73,54 +72,45 @@ fn some(text: &str) -> Option<String> {
 
 /// `GET /`: the filters, and the listings that fit them.
 pub async fn home(web: Web, query: web::Query<SearchForm>) -> AppResult<HttpResponse> {
-    let form = query.into_inner();
+    let mut form = query.into_inner();
     let mut errors = FormErrors::default();
-    // The place is resolved to a commune here, so the search works without JavaScript.
-    let mut near = None;
-    let mut place_label = None;
-    if let Some(place) = some(&form.place) {
-        match super::listings::first_commune(&web, &place).await? {
-            Some((code, name)) => {
-                place_label = Some(format!("{name} ({code})"));
-                near = Some(code);
-            }
-            None => errors.fields.push(crate::error::FieldError {
-                field: "place".into(),
-                code: "unknown_commune".into(),
-                message: web.tr().unknown_place.into(),
-            }),
+    // The place is resolved here, so the search works without JavaScript; a name that
+    // fits several communes asks which one.
+    let near = commune::resolve(&web, &mut errors, "place", &form.place, &form.place_code).await?;
+    let place_label = match &near {
+        Some(code) => {
+            let label = commune::label_of(&web, code).await?;
+            form.place = label.clone();
+            form.place_code = code.clone();
+            Some(label)
         }
-    }
-    let api_query = ListingQuery {
+        None => None,
+    };
+    let query = SearchQuery {
         kind: some(&form.kind),
         category: some(&form.category),
         naf: some(&form.naf),
+        radius_km: near.as_ref().and_then(|_| some(&form.radius_km)),
         near,
-        radius_km: if place_label.is_some() {
-            some(&form.radius_km)
-        } else {
-            None
-        },
         q: some(&form.q),
         cursor: some(&form.cursor),
         limit: Some("20".into()),
-        ..ListingQuery::default()
+        ..SearchQuery::default()
     };
-    let (items, next_cursor) = if errors.fields.is_empty() {
-        match api_json::<ListingPage>(
-            api_listings::search(web.state.clone(), web.maybe(), web::Query(api_query)).await,
-        )
-        .await
+    let (items, next_cursor) = if errors.is_empty() {
+        let caller = web.caller.clone();
+        match web
+            .run(move |conn, _| ops::search(conn, caller.as_ref(), query))
+            .await
         {
             Ok(page) => (page.items, page.next_cursor),
             Err(error @ AppError::Validation(_)) => {
-                errors = FormErrors::from_error(error, web.tr())?;
+                errors = FormErrors::from_error(error, web.words())?;
                 (Vec::new(), None)
             }
             Err(other) => return Err(other),
         }
     } else {
-        errors.general = Some(web.tr().form_has_errors.into());
         (Vec::new(), None)
     };
     let base = form.query_string();

@@ -8,14 +8,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{api_json, see_other, Ctx, FormErrors, Posted, Web};
-use crate::api::auth::{self as api_auth, CurrentAccount};
-use crate::api::json::Json;
-use crate::api::AppState;
-use crate::db;
+use super::{see_other, Ctx, FormErrors, Posted, Web};
+use crate::auth::{caller_of_token, Caller};
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
-use crate::models::account;
+use crate::ops::accounts::{self, Registration};
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "ptce_session";
 
@@ -61,18 +59,14 @@ fn token_of(state: &AppState, value: &str) -> Option<String> {
 }
 
 /// The signed-in caller; an absent, forged, expired or revoked session is anonymous.
-pub async fn caller(state: &AppState, req: &HttpRequest) -> AppResult<Option<CurrentAccount>> {
+pub async fn caller(state: &AppState, req: &HttpRequest) -> AppResult<Option<Caller>> {
     let Some(cookie) = req.cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
     let Some(token) = token_of(state, cookie.value()) else {
         return Ok(None);
     };
-    let found = db::run(&state.pool, move |conn| {
-        Ok(account::authenticate(conn, &token)?)
-    })
-    .await?;
-    Ok(found.map(|(token_id, account)| CurrentAccount { account, token_id }))
+    caller_of_token(state, token).await
 }
 
 fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
@@ -85,11 +79,6 @@ fn removal(state: &AppState, name: &'static str) -> Cookie<'static> {
     let mut cookie = super::base_cookie(state, name, String::new());
     cookie.make_removal();
     cookie
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    token: String,
 }
 
 fn signed_in_redirect(state: &AppState, token: &str, to: &str) -> HttpResponse {
@@ -140,40 +129,46 @@ struct LoginForm {
 
 async fn login(posted: Posted<LoginForm>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
-    let answer = api_auth::login(
-        web.state.clone(),
-        Json(api_auth::LoginRequest {
-            email: form.email.clone(),
-            password: form.password,
-        }),
+    let requester = web.requester();
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let answer = web
+        .run(move |conn, env| accounts::login(conn, env, &requester, &email, &password))
+        .await;
+    let errors = match answer {
+        Ok(session) => {
+            return Ok(signed_in_redirect(
+                &web.state,
+                &session.token,
+                &super::redirect::local_target(&form.next),
+            ))
+        }
+        Err(AppError::Unauthorized) => FormErrors {
+            general: Some(web.t("login-failed")),
+            ..FormErrors::default()
+        },
+        Err(other) => FormErrors::from_error(other, web.words())?,
+    };
+    let status = if errors.general.as_deref() == Some(web.t("login-failed").as_str()) {
+        actix_web::http::StatusCode::UNAUTHORIZED
+    } else {
+        actix_web::http::StatusCode::TOO_MANY_REQUESTS
+    };
+    web.page_with(
+        status,
+        &LoginPage {
+            ctx: web.ctx.clone(),
+            email: form.email,
+            next: form.next,
+            errors,
+        },
     )
-    .await;
-    match api_json::<TokenAnswer>(answer).await {
-        Ok(session) => Ok(signed_in_redirect(
-            &web.state,
-            &session.token,
-            &super::redirect::local_target(&form.next),
-        )),
-        Err(AppError::Unauthorized) => web.page_with(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            &LoginPage {
-                ctx: web.ctx.clone(),
-                email: form.email,
-                next: form.next,
-                errors: FormErrors {
-                    fields: Vec::new(),
-                    general: Some(web.tr().login_failed.to_string()),
-                },
-            },
-        ),
-        Err(other) => Err(other),
-    }
 }
 
 async fn logout(posted: Posted<super::NoFields>) -> AppResult<HttpResponse> {
     let web = posted.web;
     if let Some(caller) = web.caller.clone() {
-        api_auth::logout(web.state.clone(), caller).await?;
+        web.run(move |conn, _| accounts::logout(conn, &caller))
+            .await?;
     }
     let mut response = see_other("/");
     let _ = response.add_cookie(&removal(&web.state, SESSION_COOKIE));
@@ -215,27 +210,29 @@ struct RegisterForm {
 
 async fn register(posted: Posted<RegisterForm>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
-    let answer = api_auth::register(
-        web.state.clone(),
-        Json(api_auth::RegisterRequest {
-            email: form.email.clone(),
-            password: form.password,
-            display_name: form.display_name.clone(),
-            locale: Some(web.ctx.lang),
-        }),
-    )
-    .await;
-    match api_json::<TokenAnswer>(answer).await {
-        Ok(session) => Ok(signed_in_redirect(&web.state, &session.token, "/dashboard")),
+    let requester = web.requester();
+    let command = Registration {
+        email: form.email.clone(),
+        password: form.password,
+        display_name: form.display_name.clone(),
+        locale: Some(web.ctx.lang),
+    };
+    let answer = web
+        .run(move |conn, env| accounts::register(conn, env, &requester, command))
+        .await;
+    match answer {
+        // A new account is guided to attach its enterprise first.
+        Ok(session) => Ok(signed_in_redirect(
+            &web.state,
+            &session.token,
+            "/dashboard?welcome=1",
+        )),
         Err(error) => {
-            let mut errors = FormErrors::from_error(error, web.tr())?;
-            if errors.fields.is_empty() && errors.general.is_some() {
-                // 409: the e-mail has an account already.
-                errors.fields.push(crate::error::FieldError {
-                    field: "email".into(),
-                    code: "taken".into(),
-                    message: web.tr().email_taken.into(),
-                });
+            let taken = matches!(&error, AppError::Conflict(r) if r.code == "email_taken");
+            let mut errors = FormErrors::from_error(error, web.words())?;
+            if taken {
+                errors.general = None;
+                errors.add("email", Invalid::new("email_taken"), web.words());
             }
             web.page_with(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -278,23 +275,24 @@ struct ForgotForm {
 
 async fn forgot(posted: Posted<ForgotForm>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
-    let answer = api_auth::request_password_reset(
-        web.state.clone(),
-        Json(api_auth::PasswordResetRequest {
-            email: form.email.clone(),
-        }),
-    )
-    .await;
+    let requester = web.requester();
+    let email = form.email.clone();
+    let answer = web
+        .run(move |conn, env| accounts::request_password_reset(conn, env, &requester, &email))
+        .await;
     let (sent, errors) = match answer {
-        Ok(_) => (true, FormErrors::default()),
-        Err(error) => (false, FormErrors::from_error(error, web.tr())?),
+        Ok(()) => (true, FormErrors::default()),
+        Err(error) => (false, FormErrors::from_error(error, web.words())?),
     };
-    web.page(&ForgotPage {
-        ctx: web.ctx.clone(),
-        email: form.email,
-        sent,
-        errors,
-    })
+    web.page_with(
+        errors.status(),
+        &ForgotPage {
+            ctx: web.ctx.clone(),
+            email: form.email,
+            sent,
+            errors,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -336,29 +334,19 @@ async fn reset(posted: Posted<ResetForm>) -> AppResult<HttpResponse> {
     let answer = if form.password != form.confirm {
         Err(AppError::invalid_field(
             "confirm",
-            Invalid::new("confirm_mismatch", "The two passwords differ."),
+            Invalid::new("confirm_mismatch"),
         ))
     } else {
-        api_auth::confirm_password_reset(
-            web.state.clone(),
-            Json(api_auth::PasswordResetConfirm {
-                token: form.token.clone(),
-                password: form.password,
-            }),
-        )
-        .await
+        let (token, password) = (form.token.clone(), form.password);
+        web.run(move |conn, _| accounts::confirm_password_reset(conn, &token, &password))
+            .await
     };
     let (done, errors) = match answer {
-        Ok(_) => (true, FormErrors::default()),
-        Err(error) => (false, FormErrors::from_error(error, web.tr())?),
-    };
-    let status = if done {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        Ok(()) => (true, FormErrors::default()),
+        Err(error) => (false, FormErrors::from_error(error, web.words())?),
     };
     web.page_with(
-        status,
+        errors.status(),
         &ResetPage {
             ctx: web.ctx.clone(),
             token: form.token,

@@ -20,7 +20,7 @@ async fn registering_returns_the_account_and_a_working_token() {
     assert_eq!(body["account"]["locale"], "fr");
     assert_eq!(
         body["account"]["notifications"],
-        json!({"matches": "instant", "exchanges": "instant", "memberships": "instant", "listings": "instant", "alerts": "instant"})
+        json!({"matches": "instant", "exchanges": "instant", "memberships": "instant", "listings": "instant", "alerts": "instant", "messages": "instant", "visits": "instant"})
     );
     assert_eq!(body["account"]["email_verified"], false);
     let token = body["token"].as_str().unwrap();
@@ -223,7 +223,7 @@ async fn patching_me_changes_preferences_and_validates_them() {
         .unwrap();
     assert_eq!(
         body["notifications"],
-        json!({"matches": "daily", "exchanges": "instant", "memberships": "daily", "listings": "off", "alerts": "daily"})
+        json!({"matches": "daily", "exchanges": "instant", "memberships": "daily", "listings": "off", "alerts": "daily", "messages": "daily", "visits": "daily"})
     );
     let problem = assert_problem(
         app.patch(

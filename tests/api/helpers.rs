@@ -210,6 +210,9 @@ pub fn test_settings(database_url: &str, smtp: &SmtpServer) -> Settings {
     settings.mail.retry_max_secs = 2;
     settings.app.reference_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/reference").into();
     settings.app.seed_demo_on_first_start = false;
+    // Abuse limits are tested on their own (tests/api/limits.rs): other tests send many
+    // requests from one address.
+    settings.limits.enabled = false;
     settings
 }
 
@@ -290,11 +293,24 @@ impl TestApp {
         }
     }
 
+    /// A second app node on this test's database (its own port, pool and worker), as
+    /// behind a load balancer; returns its address.
+    pub async fn second_node(&self, adjust: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = test_settings(self.database_url(), &self.smtp);
+        adjust(&mut settings);
+        let app = Application::build_with_clock(settings, self.clock.clone())
+            .await
+            .expect("building the second node");
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        format!("http://127.0.0.1:{port}")
+    }
+
     /// Runs the worker's upkeep as if it were `now` (expiry, expiry notices, digests).
     pub async fn housekeeping_at(&self, now: chrono::DateTime<chrono::Utc>, digest_hour: u32) {
         let links = self.links.clone();
         self.with_conn(move |conn| {
-            ptce_exchange::email::worker::housekeeping(conn, &links, now, digest_hour).unwrap()
+            ptce_exchange::ops::upkeep::run(conn, &links, now, digest_hour).unwrap()
         })
         .await
     }
@@ -584,4 +600,82 @@ pub async fn anonymous_form_session(app: &TestApp, path: &str) -> (reqwest::Clie
     let start = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     let end = start + html[start..].find('"').unwrap();
     (client, html[start..end].to_string())
+}
+
+/// A browser-like session signed in through the login form: cookies kept, redirects not
+/// followed; each form is posted with the CSRF token of the page it was read from.
+pub struct WebSession {
+    pub client: reqwest::Client,
+    base: String,
+}
+
+impl WebSession {
+    pub async fn sign_in(app: &TestApp, email: &str) -> WebSession {
+        let (client, csrf) = anonymous_form_session(app, "/login").await;
+        let response = client
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", "correct horse battery"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "signing in {email}");
+        WebSession {
+            client,
+            base: app.address.clone(),
+        }
+    }
+
+    /// The page's status and HTML.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Posts a form with the CSRF token of `from` (the page that shows it).
+    pub async fn post(
+        &self,
+        from: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (_, html) = self.page(from).await;
+        let csrf = input_value(&html, "csrf").expect("a CSRF field");
+        let mut pairs: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        pairs.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{action}", self.base))
+            .form(&pairs)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The value of the first `<input name="…">` of a page (HTML entities decoded).
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let needle = format!("name=\"{name}\"");
+    let at = html.find(&needle)?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let value_at = tag.find("value=\"")? + 7;
+    let value_end = value_at + tag[value_at..].find('"')?;
+    Some(
+        tag[value_at..value_end]
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
 }

@@ -4,11 +4,13 @@
 mod accounts;
 mod alerts;
 mod cli;
+mod communes;
 mod enterprises;
 mod errors;
 mod exchanges;
 mod health;
 mod helpers;
+mod limits;
 mod listings;
 mod matches;
 mod notifications;
@@ -17,3 +19,4 @@ mod poles;
 mod redirects;
 mod reference;
 mod smtp;
+mod takeovers;

@@ -76,11 +76,14 @@ async fn publishing_a_need_shows_the_right_offers_best_first_with_reasons() {
         "Même sous-classe NAF 16.10A — Sciage et rabotage du bois, hors imprégnation"
     );
     let quantity = best["explanation"][2]["detail"].as_str().unwrap();
-    assert_eq!(quantity, "L'offre couvre 80 % du besoin (800 kg pour 1 t)");
+    assert_eq!(
+        quantity,
+        "L'offre couvre 80\u{a0}% du besoin (800\u{a0}kg pour 1\u{a0}t)"
+    );
     assert!(best["explanation"][1]["detail"]
         .as_str()
         .unwrap()
-        .ends_with("dans le rayon de 60 km"));
+        .ends_with("dans le rayon de 60\u{a0}km"));
 
     // The same, read by the supplier in English from its side.
     app.patch("/api/v1/me", Some(supplier), &json!({"locale": "en"}))

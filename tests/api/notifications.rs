@@ -381,7 +381,7 @@ async fn the_unsubscribe_link_works_without_signing_in() {
     let me: serde_json::Value = app.get("/api/v1/me", Some(a)).await.json().await.unwrap();
     assert_eq!(
         me["notifications"],
-        json!({"matches": "off", "exchanges": "off", "memberships": "off", "listings": "off", "alerts": "off"})
+        json!({"matches": "off", "exchanges": "off", "memberships": "off", "listings": "off", "alerts": "off", "messages": "off", "visits": "off"})
     );
 }
 
@@ -562,7 +562,7 @@ async fn status_changes_transactions_and_reversals_are_announced() {
     }
     let recorded_mail = find(&mails, "member1@example.fr", "Opération enregistrée")[0].decoded();
     assert!(
-        recorded_mail.contains("1\u{202f}481,40 €"),
+        recorded_mail.contains("1\u{202f}481,40\u{a0}€"),
         "{recorded_mail}"
     );
     assert!(recorded_mail.contains(&format!("{}/exchanges/{exchange}", app.base_url())));

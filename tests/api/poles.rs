@@ -54,7 +54,16 @@ async fn an_invalid_pole_names_each_field_at_fault() {
     .await;
     let mut fields = error_fields(&problem);
     fields.sort();
-    assert_eq!(fields, vec!["departements[1]", "name", "slug"]);
+    assert_eq!(
+        fields,
+        vec![
+            "commune",
+            "departements[1]",
+            "departements[2]",
+            "name",
+            "slug"
+        ]
+    );
 
     // Well-formed codes that do not exist are refused by the reference data.
     let problem = assert_problem(

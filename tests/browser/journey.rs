@@ -190,10 +190,10 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     b.fill("#place", "Romans-sur").await;
     b.click("#place-suggestions li").await;
     let place = b.find("#place").await.prop("value").await.unwrap();
-    assert_eq!(place.as_deref(), Some("Romans-sur-Isère (26281)"));
+    assert_eq!(place.as_deref(), Some("Romans-sur-Isère (26)"));
     b.fill("#radius_km", "30").await;
     b.click("form[role='search'] button[type=submit]").await;
-    let text = b.wait_for_text("autour de Romans-sur-Isère (26281)").await;
+    let text = b.wait_for_text("autour de Romans-sur-Isère (26)").await;
     assert!(text.contains("Chutes de chêne massif"), "{text}");
     assert!(
         !text.contains("Bois de chêne pour l'atelier"),
@@ -206,7 +206,7 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     b.goto("/notifications").await;
     b.wait_for_text("Mes préférences").await;
     b.select("#alert-kind", "offer").await;
-    b.fill("#alert-commune", "26281").await;
+    b.fill("#commune", "26281").await;
     b.fill("#alert-radius", "30").await;
     b.fill("#alert-keywords", "chêne").await;
     b.click("form[action='/notifications/alerts'] button[type=submit]")

@@ -622,7 +622,7 @@ async fn a_member_sets_its_notifications_and_keeps_alerts_from_its_page() {
         .expect("the alert is saved");
     assert_eq!(alerts["items"][0]["frequency"], "daily");
     let html = page(&member).await;
-    assert!(html.contains("à moins de 40 km de Die"), "{html}");
+    assert!(html.contains("à moins de 40\u{a0}km de Die"), "{html}");
     let dashboard = member
         .get(app.url("/dashboard"))
         .send()

@@ -6,10 +6,17 @@ WITH scoped AS (
     WHERE ($3::text IS NULL OR e.category = $3)
       AND ($4::bigint[] IS NULL OR e.provider_pole_id = ANY($4) OR e.beneficiary_pole_id = ANY($4))
 ),
+-- Without dates, every exchange counts; with dates, an exchange counts when money moved
+-- on it within them, so that counts and amounts of a cell speak of the same days.
 counted AS (
     SELECT provider_pole_id, beneficiary_pole_id, count(*) AS exchanges
-    FROM scoped
-    WHERE ($1::date IS NULL OR (created_at AT TIME ZONE 'Europe/Paris')::date >= $1) AND ($2::date IS NULL OR (created_at AT TIME ZONE 'Europe/Paris')::date <= $2)
+    FROM scoped s
+    WHERE ($1::date IS NULL AND $2::date IS NULL)
+       OR EXISTS (
+           SELECT 1 FROM transactions t
+           WHERE t.exchange_id = s.id
+             AND ($1::date IS NULL OR t.occurred_on >= $1) AND ($2::date IS NULL OR t.occurred_on <= $2)
+       )
     GROUP BY 1, 2
 ),
 summed AS (

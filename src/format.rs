@@ -1,13 +1,16 @@
-//! How numbers, money, dates and links read on a page, in French or English. Money stays a
-//! decimal from the database to the text.
+//! How numbers, money, dates and distances read — on pages, in emails, in messages — in
+//! French or English: the service's one formatter. Money stays a decimal from the database
+//! to the text. French typography: a narrow no-break space (U+202F) groups thousands, a
+//! no-break space (U+00A0) keeps a number with its unit ("1 234,50 €", "12 km").
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::domain::account::Locale;
-use crate::domain::decimal::{french, ExactDecimal};
+use crate::domain::decimal::ExactDecimal;
 
-fn english(value: Decimal) -> String {
+/// Groups thousands with `separator` and writes `point` for the decimal point.
+fn grouped(value: Decimal, separator: char, point: char) -> String {
     let text = value.normalize().to_string();
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
@@ -20,12 +23,12 @@ fn english(value: Decimal) -> String {
     let mut grouped = String::new();
     for (index, c) in digits.chars().enumerate() {
         if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
+            grouped.push(separator);
         }
         grouped.push(c);
     }
     match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
+        Some(f) => format!("{sign}{grouped}{point}{f}"),
         None => format!("{sign}{grouped}"),
     }
 }
@@ -33,8 +36,8 @@ fn english(value: Decimal) -> String {
 /// A quantity or any exact number: "1 234,5" / "1,234.5".
 pub fn number(value: Decimal, lang: Locale) -> String {
     match lang {
-        Locale::Fr => french(value),
-        Locale::En => english(value),
+        Locale::Fr => grouped(value, '\u{202f}', ','),
+        Locale::En => grouped(value, ',', '.'),
     }
 }
 
@@ -99,6 +102,19 @@ pub fn km(value: f64, lang: Locale) -> String {
     }
 }
 
+/// A percentage (a score, a share): "80 %" / "80%".
+pub fn percent(value: i64, lang: Locale) -> String {
+    match lang {
+        Locale::Fr => format!("{value}\u{a0}%"),
+        Locale::En => format!("{value}%"),
+    }
+}
+
+/// A whole number of km, for sentences: "23 km".
+pub fn whole_km(value: i64, lang: Locale) -> String {
+    format!("{}\u{a0}km", number(Decimal::from(value), lang))
+}
+
 /// Percent-encodes a query value.
 pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -108,22 +124,6 @@ pub fn url_encode(value: &str) -> String {
                 out.push(byte as char)
             }
             _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-/// Escapes text for XML and HTML built by hand (the SVG charts).
-pub fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
         }
     }
     out
@@ -148,6 +148,14 @@ mod tests {
             price(&ExactDecimal(dec!(0.125)), Locale::Fr),
             "0,125\u{a0}€"
         );
+    }
+
+    #[test]
+    fn numbers_group_thousands_in_each_language() {
+        assert_eq!(number(dec!(1234.5), Locale::Fr), "1\u{202f}234,5");
+        assert_eq!(number(dec!(12), Locale::Fr), "12");
+        assert_eq!(number(dec!(-1234567.25), Locale::En), "-1,234,567.25");
+        assert_eq!(whole_km(1200, Locale::Fr), "1\u{202f}200\u{a0}km");
     }
 
     #[test]

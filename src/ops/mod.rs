@@ -1,0 +1,37 @@
+//! Operations: what the service does, one file per resource, beneath both faces (the JSON
+//! API and the pages). An operation takes the caller and a typed command, checks access,
+//! calls the models in one transaction, writes the emails its events cause to the outbox
+//! (through `email::events`), and returns a typed view or a refusal with a stable code.
+//! No HTTP type crosses this layer: `api/` and `web/` only translate to and from it.
+
+pub mod accounts;
+pub mod admin;
+pub mod alerts;
+pub mod contact_requests;
+pub mod enterprises;
+pub mod exchanges;
+pub mod limits;
+pub mod listings;
+pub mod matches;
+pub mod poles;
+pub mod proposals;
+pub mod reference;
+pub mod reports;
+pub mod transactions;
+pub mod upkeep;
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::email::mailer::MailCapabilities;
+use crate::links::Links;
+
+/// What operations need besides the caller, the command and a connection.
+#[derive(Clone)]
+pub struct Env {
+    pub clock: Clock,
+    pub links: Links,
+    pub settings: Arc<Settings>,
+    pub mail: MailCapabilities,
+}

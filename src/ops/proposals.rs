@@ -1,0 +1,166 @@
+//! Proposals: an enterprise answers a listing directly, without a listing of its own.
+//! Accepting creates the exchange at once.
+
+use diesel::{Connection, PgConnection};
+use rust_decimal::Decimal;
+
+use super::limits::{self, Limited, Requester};
+use super::listings::{check_terms, disclosure_for, managed_by};
+use super::Env;
+use crate::auth::Caller;
+use crate::domain::decimal::{price_display, quantity_display, Quantity, UnitPrice};
+use crate::domain::listing::{Kind, Status};
+use crate::domain::units::Unit;
+use crate::domain::Invalid;
+use crate::email::events;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::exchange::{self, NewProposal, Proposal};
+use crate::models::ids::{EnterpriseId, ListingId, ProposalId};
+use crate::models::listing::{self, Listing};
+use crate::views::matches::{ProposalList, ProposalView};
+
+fn view(conn: &mut PgConnection, proposal: Proposal) -> AppResult<ProposalView> {
+    let name = crate::models::enterprise::find(conn, proposal.enterprise_id)?.name;
+    Ok(ProposalView {
+        id: proposal.id,
+        need_id: proposal.need_id,
+        enterprise_id: proposal.enterprise_id,
+        enterprise_name: name,
+        message: proposal.message,
+        quantity: proposal.quantity.map(quantity_display),
+        unit: proposal.unit,
+        unit_price: proposal.unit_price.map(price_display),
+        status: proposal.status,
+        exchange_id: proposal.exchange_id,
+        created_at: proposal.created_at,
+    })
+}
+
+fn visible_listing(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    managed: &[EnterpriseId],
+    id: ListingId,
+) -> AppResult<Listing> {
+    let found = listing::find(conn, id)?;
+    if disclosure_for(conn, Some(caller), managed, &found)?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(found)
+}
+
+pub struct NewProposalCommand {
+    /// The enterprise that proposes (one the caller acts for).
+    pub enterprise_id: EnterpriseId,
+    pub message: String,
+    pub quantity: Option<Decimal>,
+    pub unit: Option<Unit>,
+    pub unit_price: Option<Decimal>,
+}
+
+/// Proposes to answer an open need, for an enterprise the caller acts for. Counts against
+/// `[limits] proposals`. 409 `listing_not_open`, `own_listing`, `proposals_answer_needs`;
+/// 403 `not_your_enterprise`.
+pub fn propose(
+    conn: &mut PgConnection,
+    env: &Env,
+    caller: &Caller,
+    requester: &Requester,
+    id: ListingId,
+    new: NewProposalCommand,
+) -> AppResult<ProposalView> {
+    let mut errors = FieldErrors::new();
+    let message = new.message.trim().to_string();
+    if !(1..=2000).contains(&message.chars().count()) {
+        errors.add("message", Invalid::new("message_length"));
+    }
+    let (quantity, unit_price) = check_terms(&mut errors, new.quantity, new.unit, new.unit_price);
+    errors.finish()?;
+    let managed = managed_by(conn, Some(caller))?;
+    let found = visible_listing(conn, caller, &managed, id)?;
+    limits::check(
+        conn,
+        env,
+        Limited::Proposals,
+        &requester.as_account(caller.id()),
+    )?;
+    if found.kind != Kind::Need {
+        return Err(AppError::conflict("proposals_answer_needs"));
+    }
+    if found.status != Status::Open {
+        return Err(AppError::conflict("listing_not_open"));
+    }
+    if !managed.contains(&new.enterprise_id)
+        || !crate::models::enterprise::is_member_account(conn, new.enterprise_id, caller.id())?
+    {
+        return Err(AppError::forbidden("not_your_enterprise"));
+    }
+    if new.enterprise_id == found.enterprise_id {
+        return Err(AppError::conflict("own_listing"));
+    }
+    let created = exchange::insert_proposal(
+        conn,
+        &NewProposal {
+            need_id: id,
+            enterprise_id: new.enterprise_id,
+            message,
+            quantity: quantity.map(Quantity::get),
+            unit: new.unit,
+            unit_price: unit_price.map(UnitPrice::get),
+            created_by: caller.id(),
+        },
+    )?;
+    let _ = env;
+    view(conn, created)
+}
+
+/// The proposals made to a listing (its enterprise's accounts and its pôles'
+/// coordinators; 403 `not_listing_manager` for others who may see the listing).
+pub fn of_listing(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: ListingId,
+) -> AppResult<ProposalList> {
+    let managed = managed_by(conn, Some(caller))?;
+    let found = visible_listing(conn, caller, &managed, id)?;
+    if !managed.contains(&found.enterprise_id) {
+        return Err(AppError::forbidden("not_listing_manager"));
+    }
+    let items = exchange::proposals_of_need(conn, id)?
+        .into_iter()
+        .map(|p| view(conn, p))
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(ProposalList { items })
+}
+
+/// Answers a proposal (the listing's side); accepting creates the exchange at once.
+/// 409 `proposal_already_decided`, `listing_not_open`.
+pub fn decide(
+    conn: &mut PgConnection,
+    env: &Env,
+    caller: &Caller,
+    id: ProposalId,
+    accepted: bool,
+) -> AppResult<ProposalView> {
+    conn.transaction(|conn| {
+        let proposal = exchange::find_proposal_for_update(conn, id)?;
+        let found = listing::find(conn, proposal.need_id)?;
+        let managed = managed_by(conn, Some(caller))?;
+        if !managed.contains(&found.enterprise_id) {
+            return if managed.contains(&proposal.enterprise_id) {
+                Err(AppError::forbidden("not_your_side"))
+            } else {
+                Err(AppError::NotFound)
+            };
+        }
+        if accepted && found.status != Status::Open {
+            return Err(AppError::conflict("listing_not_open"));
+        }
+        let decided = exchange::decide_proposal(conn, &proposal, accepted, caller.id())?;
+        if let Some(exchange_id) = decided.exchange_id {
+            let created = exchange::find(conn, exchange_id)?;
+            events::exchange_created(conn, &env.links, &created)?;
+        }
+        view(conn, decided)
+    })
+}
