@@ -1,22 +1,17 @@
 //! Who is calling. API callers authenticate with a bearer token (`Caller`, or
 //! `MaybeCaller` where anonymous visitors are welcome); pages carry the same token in a
 //! signed session cookie (`web::session`). `ClientAddress` is where a request comes from,
-//! for abuse limits.
+//! for abuse limits. Extracting them from a request is in `state` (it needs the pool).
 
-use std::future::{ready, Future, Ready};
 use std::net::IpAddr;
-use std::pin::Pin;
 
-use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::HttpRequest;
 
-use crate::db;
 use crate::domain::account::{Locale, Role};
 use crate::error::{AppError, AppResult};
-use crate::models::account::{self, Account};
+use crate::models::account::Account;
 use crate::models::ids::AccountId;
-use crate::state::AppState;
 
 /// The authenticated caller: its account and the token it used. Extracting it answers 401
 /// without a valid bearer token.
@@ -63,7 +58,8 @@ impl MaybeCaller {
     }
 }
 
-fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
+/// The token of an `Authorization: Bearer …` header; 401 when the header is malformed.
+pub fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -75,52 +71,6 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
             Ok(Some(token.trim().to_string()))
         }
         _ => Err(AppError::Unauthorized),
-    }
-}
-
-/// The caller of a token, `None` when the token is unknown, expired or revoked.
-pub async fn caller_of_token(state: &AppState, token: String) -> AppResult<Option<Caller>> {
-    let found = db::run(&state.pool, move |conn| {
-        Ok(account::authenticate(conn, &token)?)
-    })
-    .await?;
-    Ok(found.map(|(token_id, account)| Caller { account, token_id }))
-}
-
-fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))
-}
-
-async fn authenticate(req: HttpRequest) -> AppResult<Option<Caller>> {
-    let Some(token) = bearer_token(&req)? else {
-        return Ok(None);
-    };
-    let state = state_of(&req)?;
-    match caller_of_token(&state, token).await? {
-        Some(caller) => Ok(Some(caller)),
-        None => Err(AppError::Unauthorized),
-    }
-}
-
-impl FromRequest for Caller {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { authenticate(req).await?.ok_or(AppError::Unauthorized) })
-    }
-}
-
-impl FromRequest for MaybeCaller {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { authenticate(req).await.map(MaybeCaller) })
     }
 }
 
@@ -159,17 +109,5 @@ impl ClientAddress {
                 format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
             }
         }
-    }
-}
-
-impl FromRequest for ClientAddress {
-    type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let trusted = state_of(req)
-            .map(|s| s.settings.server.trusted_proxies.clone())
-            .unwrap_or_default();
-        ready(Ok(ClientAddress::of(req, &trusted)))
     }
 }

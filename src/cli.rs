@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::domain::account::{check_password, Email};
 use crate::email::worker::{self, WorkerSettings};
 use crate::email::Mailer;
-use crate::models::{account, reference};
+use crate::models::{account, reference_import};
 use crate::startup::{prepare_database, Application};
 use crate::{db, seed};
 
@@ -85,7 +85,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let database = prepare_database(&settings)?;
             let mut conn = db::connect(&database.url)?;
             let started = Instant::now();
-            let counts = reference::import(&mut conn, &settings.app.reference_dir)?;
+            let counts = reference_import::import(&mut conn, &settings.app.reference_dir)?;
             println!(
                 "Imported {} régions, {} départements, {} EPCI, {} communes, {} arrondissements and {} NAF codes in {} ms",
                 counts.regions,
@@ -124,7 +124,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             );
             let mailer = Mailer::from_settings(&settings.mail)?;
             let (stop, stopped) = watch::channel(false);
-            let worker = tokio::spawn(worker::run(pool, mailer, WorkerSettings::from_settings(&settings), stopped));
+            let worker = tokio::spawn(worker::run(pool, mailer, WorkerSettings::from_settings(&settings, crate::ops::upkeep::run), stopped));
             shutdown_signal().await;
             let _ = stop.send(true);
             worker.await.context("email worker")?;

@@ -111,7 +111,7 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     /// Stable machine-readable reason; every code is listed in this document's
-    /// `x-refusal-codes`.
+    /// `x-problem-codes`.
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,

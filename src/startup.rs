@@ -23,7 +23,7 @@ use crate::email::mailer::MailCapabilities;
 use crate::email::worker::{self, WorkerSettings};
 use crate::email::Mailer;
 use crate::metrics::Metrics;
-use crate::models::reference;
+use crate::models::reference_import;
 use crate::openapi::ApiDoc;
 use crate::seed;
 use crate::state::AppState;
@@ -56,9 +56,9 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Database> {
     if rewritten > 0 {
         tracing::info!(rewritten, "e-mail domains rewritten in their ASCII form");
     }
-    if !reference::is_current(&mut conn, &settings.app.reference_dir)? {
+    if !reference_import::is_current(&mut conn, &settings.app.reference_dir)? {
         let started = Instant::now();
-        let counts = reference::import(&mut conn, &settings.app.reference_dir)?;
+        let counts = reference_import::import(&mut conn, &settings.app.reference_dir)?;
         tracing::info!(
             communes = counts.communes,
             naf = counts.naf_codes,
@@ -113,7 +113,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
-        let mut worker_settings = WorkerSettings::from_settings(&settings);
+        let mut worker_settings = WorkerSettings::from_settings(&settings, crate::ops::upkeep::run);
         worker_settings.clock = clock.clone();
         let capabilities = MailCapabilities::default();
         capabilities.refresh(&settings.mail.smtp_url).await;

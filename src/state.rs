@@ -1,16 +1,24 @@
 //! What every request can reach: the database pool, the settings, the clock, the metrics
-//! and what the mail server carries. Shared by the API and the pages; nodes keep no other
-//! state, so any number of them can serve behind a load balancer.
+//! and what the mail server carries; and what handlers extract from a request with it (the
+//! caller of a bearer token, the client's address). Shared by the API and the pages; nodes
+//! keep no other state, so any number of them can serve behind a load balancer.
 
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
 use std::sync::Arc;
 
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+
+use crate::auth::{Caller, ClientAddress, MaybeCaller};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::email::mailer::MailCapabilities;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::links::Links;
 use crate::metrics::Metrics;
+use crate::models::account;
 use crate::ops::Env;
 
 pub struct AppState {
@@ -48,5 +56,65 @@ impl AppState {
     {
         let env = self.env();
         db::run(&self.pool, move |conn| operation(conn, &env)).await
+    }
+}
+
+// ---- What handlers extract from a request ----
+
+/// The caller of a token, `None` when the token is unknown, expired or revoked.
+pub async fn caller_of_token(state: &AppState, token: String) -> AppResult<Option<Caller>> {
+    let found = db::run(&state.pool, move |conn| {
+        Ok(account::authenticate(conn, &token)?)
+    })
+    .await?;
+    Ok(found.map(|(token_id, account)| Caller { account, token_id }))
+}
+
+fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))
+}
+
+async fn authenticate(req: HttpRequest) -> AppResult<Option<Caller>> {
+    let Some(token) = crate::auth::bearer_token(&req)? else {
+        return Ok(None);
+    };
+    let state = state_of(&req)?;
+    match caller_of_token(&state, token).await? {
+        Some(caller) => Ok(Some(caller)),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await?.ok_or(AppError::Unauthorized) })
+    }
+}
+
+impl FromRequest for MaybeCaller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await.map(MaybeCaller) })
+    }
+}
+
+impl FromRequest for ClientAddress {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let trusted = state_of(req)
+            .map(|s| s.settings.server.trusted_proxies.clone())
+            .unwrap_or_default();
+        ready(Ok(ClientAddress::of(req, &trusted)))
     }
 }

@@ -86,3 +86,4 @@ email-contact-accepted-subject = Contact request accepted: { $title }
 email-contact-accepted-body = The seller accepted your contact request about “{ $title }”: the whole listing is now open to you. What you read there stays confidential, as you committed.
 email-contact-declined-subject = Contact request declined: { $title }
 email-contact-declined-body = The seller declined your contact request about “{ $title }”.
+email-link-line = { $label }: { $url }

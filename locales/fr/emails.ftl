@@ -86,3 +86,4 @@ email-contact-accepted-subject = Mise en relation acceptée : { $title }
 email-contact-accepted-body = Le cédant a accepté votre demande de mise en relation au sujet de « { $title } » : l’annonce complète vous est maintenant ouverte. Ce que vous y lirez reste confidentiel, comme vous vous y êtes engagés.
 email-contact-declined-subject = Mise en relation déclinée : { $title }
 email-contact-declined-body = Le cédant a décliné votre demande de mise en relation au sujet de « { $title } ».
+email-link-line = { $label } : { $url }

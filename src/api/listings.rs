@@ -12,11 +12,11 @@ use crate::domain::listing::{Category, CloseReason, Kind, Visibility};
 use crate::domain::units::Unit;
 use crate::error::{AppResult, Problem};
 use crate::models::ids::{EnterpriseId, ListingId};
-use crate::ops::listings::{
-    self, exact, ListingFields, ListingUpdate, NewListingCommand, SearchQuery,
-};
+use crate::ops::listings::{self, exact, ListingFields, ListingUpdate, NewListingCommand};
+use crate::ops::search::{self, SearchQuery};
 use crate::state::AppState;
 use crate::views::listings::{ListingPage, ListingView};
+use crate::views::matches::ListingWithMatches;
 
 fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     d: D,
@@ -112,7 +112,7 @@ pub struct CloseRequest {
 #[utoipa::path(post, path = "/api/v1/listings", tag = "listings", security(("bearer" = [])),
     request_body = CreateListingRequest,
     responses(
-        (status = 201, body = ListingView),
+        (status = 201, body = ListingWithMatches),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_listing_manager`", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -178,7 +178,7 @@ pub async fn show(
     params(("id" = i64, Path, description = "Listing id")),
     request_body = UpdateListingRequest,
     responses(
-        (status = 200, body = ListingView),
+        (status = 200, body = ListingWithMatches),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_listing_manager`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -219,7 +219,7 @@ pub async fn update(
 #[utoipa::path(post, path = "/api/v1/listings/{id}/publish", tag = "listings", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Listing id")),
     responses(
-        (status = 200, body = ListingView),
+        (status = 200, body = ListingWithMatches),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_listing_manager`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -343,7 +343,7 @@ pub async fn search(
 ) -> AppResult<HttpResponse> {
     let query = SearchQuery::from(query.into_inner());
     let page = state
-        .run(move |conn, _| listings::search(conn, caller.as_ref(), query))
+        .run(move |conn, _| search::search(conn, caller.as_ref(), query))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -83,7 +83,11 @@ fn compose(
         ));
     }
     if let Some((label, href)) = &link {
-        text.push_str(&format!("\n\n{label} : {href}"));
+        let line = words.t_args(
+            "email-link-line",
+            &[("label", Arg::from(label)), ("url", Arg::from(href))],
+        );
+        text.push_str(&format!("\n\n{line}"));
     }
     for line in &footer {
         text.push_str(&format!("\n\n{line}"));

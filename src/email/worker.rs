@@ -18,7 +18,16 @@ const BATCH: i64 = 20;
 const LEASE_SECS: i32 = 120;
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
-#[derive(Debug, Clone)]
+/// The periodic upkeep the worker runs at start and every minute (see `ops::upkeep`),
+/// given by whoever starts the worker: (connection, links, now, digest hour).
+pub type Upkeep = fn(
+    &mut diesel::PgConnection,
+    &Links,
+    chrono::DateTime<chrono::Utc>,
+    u32,
+) -> crate::error::AppResult<()>;
+
+#[derive(Clone)]
 pub struct WorkerSettings {
     pub poll_interval: Duration,
     pub retry_initial_secs: u64,
@@ -34,10 +43,22 @@ pub struct WorkerSettings {
     /// Refreshed by the upkeep: what the mail server announces.
     pub capabilities: MailCapabilities,
     pub smtp_url: String,
+    pub upkeep: Upkeep,
+}
+
+impl std::fmt::Debug for WorkerSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerSettings")
+            .field("poll_interval", &self.poll_interval)
+            .field("max_attempts", &self.max_attempts)
+            .field("from", &self.from)
+            .field("digest_hour", &self.digest_hour)
+            .finish_non_exhaustive()
+    }
 }
 
 impl WorkerSettings {
-    pub fn from_settings(settings: &Settings) -> WorkerSettings {
+    pub fn from_settings(settings: &Settings, upkeep: Upkeep) -> WorkerSettings {
         WorkerSettings {
             poll_interval: Duration::from_millis(settings.mail.poll_interval_ms.max(10)),
             retry_initial_secs: settings.mail.retry_initial_secs.max(1),
@@ -50,6 +71,7 @@ impl WorkerSettings {
             clock: crate::clock::Clock::system(),
             capabilities: MailCapabilities::default(),
             smtp_url: settings.mail.smtp_url.clone(),
+            upkeep,
         }
     }
 
@@ -103,11 +125,8 @@ pub async fn run(
             let links = settings.links.clone();
             let hour = settings.digest_hour;
             let now = settings.clock.now();
-            if let Err(error) = db::run(&pool, move |conn| {
-                crate::ops::upkeep::run(conn, &links, now, hour)
-            })
-            .await
-            {
+            let upkeep = settings.upkeep;
+            if let Err(error) = db::run(&pool, move |conn| upkeep(conn, &links, now, hour)).await {
                 tracing::warn!(error = %error, "housekeeping failed");
             }
         }
@@ -235,6 +254,7 @@ mod tests {
             clock: crate::clock::Clock::system(),
             capabilities: MailCapabilities::default(),
             smtp_url: String::new(),
+            upkeep: |_, _, _, _| Ok(()),
         }
     }
 

@@ -11,11 +11,13 @@ pub mod idempotency;
 pub mod ids;
 pub mod ledger;
 pub mod listing;
+pub mod listing_search;
 pub mod matching;
 pub mod outbox;
 pub mod pole;
 pub mod rate_limit;
 pub mod reference;
+pub mod reference_import;
 
 /// A round trip to the database (readiness checks).
 pub fn ping(conn: &mut diesel::PgConnection) -> diesel::QueryResult<()> {

@@ -1,12 +1,12 @@
 //! The staged disclosure of a business takeover (DESIGN §2): a stranger reads the teaser,
 //! sends a contact request with a message and a confidentiality commitment, and the
 //! seller accepts or declines it. Only an accepted request reveals the seller, and only
-//! to the enterprise that asked (see `listings::disclosure_for`).
+//! to the enterprise that asked (see `access::disclosure_for`).
 
 use diesel::{Connection, PgConnection};
 
+use super::access::{disclosure_for, managed_by};
 use super::limits::{self, Limited, Requester};
-use super::listings::{disclosure_for, managed_by};
 use super::Env;
 use crate::auth::Caller;
 use crate::domain::listing::{Category, Status};

@@ -6,7 +6,8 @@ use diesel::{Connection, PgConnection};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::listings::{check_terms, managed_by};
+use super::access::managed_by;
+use super::listings::check_terms;
 use super::Env;
 use crate::auth::Caller;
 use crate::domain::decimal::{price_display, quantity_display, ExactDecimal, Quantity, UnitPrice};

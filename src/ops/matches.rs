@@ -3,7 +3,7 @@
 
 use diesel::{Connection, PgConnection};
 
-use super::listings::{disclosure_for, managed_by};
+use super::access::{disclosure_for, managed_by};
 use super::Env;
 use crate::auth::Caller;
 use crate::domain::listing::{Category, Kind, Status};

@@ -4,6 +4,7 @@
 //! (through `email::events`), and returns a typed view or a refusal with a stable code.
 //! No HTTP type crosses this layer: `api/` and `web/` only translate to and from it.
 
+pub mod access;
 pub mod accounts;
 pub mod admin;
 pub mod alerts;
@@ -17,6 +18,7 @@ pub mod poles;
 pub mod proposals;
 pub mod reference;
 pub mod reports;
+pub mod search;
 pub mod transactions;
 pub mod upkeep;
 

@@ -4,8 +4,9 @@
 use diesel::{Connection, PgConnection};
 use rust_decimal::Decimal;
 
+use super::access::{disclosure_for, managed_by};
 use super::limits::{self, Limited, Requester};
-use super::listings::{check_terms, disclosure_for, managed_by};
+use super::listings::check_terms;
 use super::Env;
 use crate::auth::Caller;
 use crate::domain::decimal::{price_display, quantity_display, Quantity, UnitPrice};

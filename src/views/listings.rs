@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::matches::MatchView;
 use crate::domain::decimal::{price_display, quantity_display, ExactDecimal};
 use crate::domain::listing::{Category, CloseReason, Kind, Status, Visibility};
 use crate::domain::units::Unit;
@@ -69,10 +68,6 @@ pub struct ListingView {
     pub distance_km: Option<f64>,
     pub listed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
-    /// The matches computed when the listing opened (create with `publish`, publish, edit).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(no_recursion)]
-    pub matches: Option<Vec<MatchView>>,
 }
 
 impl ListingView {
@@ -151,7 +146,6 @@ impl ListingView {
             distance_km: None,
             listed_at: listing.listed_at,
             created_at: listing.created_at,
-            matches: None,
             title: listing.title,
             description: listing.description,
         }

@@ -115,3 +115,23 @@ pub struct ProposalView {
 pub struct ProposalList {
     pub items: Vec<ProposalView>,
 }
+
+/// A listing just posted, edited or published, with the matches computed as it opened
+/// (the same JSON as a listing, plus `matches`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ListingWithMatches {
+    #[serde(flatten)]
+    pub listing: ListingView,
+    /// Best first; absent while the listing is a draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches: Option<Vec<MatchView>>,
+}
+
+impl ListingWithMatches {
+    pub fn draft(listing: ListingView) -> ListingWithMatches {
+        ListingWithMatches {
+            listing,
+            matches: None,
+        }
+    }
+}

@@ -344,7 +344,7 @@ async fn create(posted: Posted<ListingForm>) -> AppResult<HttpResponse> {
         .run(move |conn, env| ops::create(conn, env, &caller, command))
         .await;
     match answer {
-        Ok(created) => Ok(see_other(&format!("/listings/{}", created.id))),
+        Ok(created) => Ok(see_other(&format!("/listings/{}", created.listing.id))),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
             form_page(&web, None, form, errors).await

@@ -7,8 +7,8 @@ use askama::Template;
 use super::{Ctx, Web};
 use crate::domain::listing::Kind;
 use crate::error::AppResult;
-use crate::ops::listings::{self as listing_ops, SearchQuery};
 use crate::ops::poles;
+use crate::ops::search::{self, SearchQuery};
 use crate::views::listings::ListingView;
 use crate::views::poles::PoleView;
 
@@ -54,7 +54,7 @@ async fn show(web: Web, slug: web::Path<String>) -> AppResult<HttpResponse> {
                 limit: Some("100".into()),
                 ..SearchQuery::default()
             };
-            Ok((pole, listing_ops::search(conn, caller.as_ref(), query)?))
+            Ok((pole, search::search(conn, caller.as_ref(), query)?))
         })
         .await?;
     let offers = page.items.iter().filter(|l| l.kind == Kind::Offer).count();

@@ -9,7 +9,7 @@ use super::{commune, Ctx, FormErrors, Web};
 use crate::domain::listing::Category;
 use crate::error::{AppError, AppResult};
 use crate::format;
-use crate::ops::listings::{self as ops, SearchQuery};
+use crate::ops::search::{self, SearchQuery};
 use crate::views::listings::ListingView;
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -100,7 +100,7 @@ pub async fn home(web: Web, query: web::Query<SearchForm>) -> AppResult<HttpResp
     let (items, next_cursor) = if errors.is_empty() {
         let caller = web.caller.clone();
         match web
-            .run(move |conn, _| ops::search(conn, caller.as_ref(), query))
+            .run(move |conn, _| search::search(conn, caller.as_ref(), query))
             .await
         {
             Ok(page) => (page.items, page.next_cursor),

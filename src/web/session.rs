@@ -9,10 +9,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{see_other, Ctx, FormErrors, Posted, Web};
-use crate::auth::{caller_of_token, Caller};
+use crate::auth::Caller;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
 use crate::ops::accounts::{self, Registration};
+use crate::state::caller_of_token;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "ptce_session";

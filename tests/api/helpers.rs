@@ -10,7 +10,7 @@ use ptce_exchange::clock::Clock;
 use ptce_exchange::config::Settings;
 use ptce_exchange::db::{self, DbPool};
 use ptce_exchange::domain::account::Email;
-use ptce_exchange::models::{account, reference};
+use ptce_exchange::models::{account, reference_import};
 use ptce_exchange::startup::Application;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
@@ -107,7 +107,7 @@ fn ensure_template() {
             {
                 let mut build = db::connect(&database_url(&building)).unwrap();
                 db::run_migrations(&mut build).expect("migrating the template");
-                reference::import(
+                reference_import::import(
                     &mut build,
                     &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reference"),
                 )

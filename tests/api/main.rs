@@ -19,4 +19,5 @@ mod poles;
 mod redirects;
 mod reference;
 mod smtp;
+mod snapshots;
 mod takeovers;

@@ -266,7 +266,7 @@ async fn two_workers_on_one_database_send_each_message_once() {
     tokio::spawn(worker::run(
         app.pool.clone(),
         mailer,
-        WorkerSettings::from_settings(&settings),
+        WorkerSettings::from_settings(&settings, ptce_exchange::ops::upkeep::run),
         stopped,
     ));
 

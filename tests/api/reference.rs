@@ -126,8 +126,8 @@ async fn importing_reference_data_again_changes_nothing() {
     let counts = app
         .with_conn(|conn| {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reference");
-            let first = ptce_exchange::models::reference::import(conn, &dir).unwrap();
-            let second = ptce_exchange::models::reference::import(conn, &dir).unwrap();
+            let first = ptce_exchange::models::reference_import::import(conn, &dir).unwrap();
+            let second = ptce_exchange::models::reference_import::import(conn, &dir).unwrap();
             use diesel::prelude::*;
             let communes: i64 = ptce_exchange::schema::communes::table
                 .count()

@@ -140,6 +140,7 @@ impl Browser {
                 Err(_) => String::new(),
             };
             if text.contains(needle) {
+                self.assert_no_english_refusal(&text).await;
                 return text;
             }
             if started.elapsed() > DEADLINE {
@@ -149,6 +150,25 @@ impl Browser {
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A French page never shows a refusal in English: the pages translate refusals by
+    /// their code, never by matching the API's English sentence.
+    async fn assert_no_english_refusal(&self, text: &str) {
+        let lang = match self.client.find(Locator::Css("html")).await {
+            Ok(html) => html.attr("lang").await.ok().flatten(),
+            Err(_) => None,
+        };
+        if lang.as_deref() != Some("fr") {
+            return;
+        }
+        for sentence in english_refusals() {
+            assert!(
+                !text.contains(sentence.as_str()),
+                "a French page shows the English refusal \"{sentence}\" on {}:\n{text}",
+                self.path().await
+            );
         }
     }
 
@@ -214,4 +234,33 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
+}
+
+/// The English refusals (errors.ftl) that differ from the French ones, without their
+/// arguments: the start of each message up to its first placeable.
+fn english_refusals() -> &'static Vec<String> {
+    static SENTENCES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SENTENCES.get_or_init(|| {
+        let read = |lang: &str| {
+            std::fs::read_to_string(format!(
+                "{}/locales/{lang}/errors.ftl",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        };
+        let french = read("fr");
+        read("en")
+            .lines()
+            .filter_map(|line| line.split_once(" = ").map(|(_, message)| message))
+            .map(|message| {
+                message
+                    .split('{')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            })
+            .filter(|start| start.len() >= 16 && !french.contains(start.as_str()))
+            .collect()
+    })
 }

@@ -1,0 +1,280 @@
+//! The search of open listings in SQL: filters, full-text ranking, distance from a
+//! commune, keyset pagination; a stranger filters takeovers only by their teaser.
+
+use super::ids::{EnterpriseId, ListingId, PoleId};
+use super::listing::Listing;
+use crate::domain::listing::{Category, Kind, Status, Visibility};
+use crate::schema::listings;
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Double, Float4, Nullable, Text};
+
+/// Filters of `GET /listings`, already checked.
+#[derive(Debug, Default, Clone)]
+pub struct SearchFilters {
+    pub kind: Option<Kind>,
+    pub category: Option<Category>,
+    pub naf_prefix: Option<String>,
+    pub departement: Option<String>,
+    pub region: Option<String>,
+    /// EPCI (intercommunalité) SIREN code: listings in its communes.
+    pub epci: Option<String>,
+    /// Centre and radius in km.
+    pub near: Option<((f64, f64), f64)>,
+    pub text: Option<String>,
+    pub pole: Option<PoleId>,
+    pub enterprise: Option<EnterpriseId>,
+    pub status: Option<Status>,
+}
+
+impl SearchFilters {
+    /// Filters that would reveal who or where a confidential takeover is, by elimination.
+    pub fn narrows_identity(&self) -> bool {
+        self.enterprise.is_some()
+            || self.pole.is_some()
+            || self.near.is_some()
+            || self.epci.is_some()
+    }
+}
+
+/// Where a page starts: after this sort key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cursor {
+    Newest { listed_at_micros: i64, id: i64 },
+    Relevance { rank: f32, id: i64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub listing: Listing,
+    pub enterprise_name: String,
+    pub distance_km: Option<f64>,
+    pub cursor: Cursor,
+}
+
+/// Who is searching: anonymous visitors see public open listings of approved members;
+/// signed-in accounts also see members-only ones, and everything of the enterprises they
+/// manage.
+pub struct Viewer {
+    pub signed_in: bool,
+    pub managed: Vec<EnterpriseId>,
+}
+
+pub fn search(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    filters: &SearchFilters,
+    after: Option<Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<SearchHit>> {
+    let mut query = listings::table.into_boxed();
+    let status = filters.status.unwrap_or(Status::Open);
+    query = query.filter(listings::status.eq(status.as_str()));
+
+    // Visibility: what anyone may see, or what the viewer manages.
+    let approved = sql::<Bool>(
+        "EXISTS (SELECT 1 FROM memberships m WHERE m.enterprise_id = listings.enterprise_id AND m.status = 'approved')",
+    );
+    let visible_to_all: Box<
+        dyn BoxableExpression<listings::table, diesel::pg::Pg, SqlType = Bool>,
+    > = if status == Status::Open {
+        if viewer.signed_in {
+            Box::new(approved)
+        } else {
+            Box::new(approved.and(listings::visibility.eq(Visibility::Public)))
+        }
+    } else {
+        Box::new(sql::<Bool>("false"))
+    };
+    query = query.filter(visible_to_all.or(listings::enterprise_id.eq_any(viewer.managed.clone())));
+
+    if filters.narrows_identity() {
+        // Takeovers are found by sector and territory only, unless they are the viewer's.
+        query = query.filter(
+            listings::category
+                .ne(crate::domain::listing::Category::BusinessTakeover)
+                .or(listings::enterprise_id.eq_any(viewer.managed.clone())),
+        );
+    }
+    if let Some(kind) = filters.kind {
+        query = query.filter(listings::kind.eq(kind));
+    }
+    if let Some(category) = filters.category {
+        query = query.filter(listings::category.eq(category));
+    }
+    // A stranger finds a takeover by what its teaser shows, never more precisely: for
+    // takeovers not the viewer's, the sector and place filters read the teaser's columns.
+    // Written as two index-friendly branches rather than one CASE.
+    let managed: Vec<i64> = viewer.managed.iter().map(|e| e.0).collect();
+    let teaser_aware = |column: &str, teaser_column: &str, operator: &str, value: String| {
+        sql::<Bool>(&format!(
+            "((listings.{column} {operator} "
+        ))
+        .bind::<Text, _>(value.clone())
+        .sql(" AND (listings.category <> 'business_takeover' OR listings.enterprise_id = ANY(")
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(managed.clone())
+        .sql(&format!(
+            "))) OR (listings.category = 'business_takeover' AND listings.{teaser_column} {operator} "
+        ))
+        .bind::<Text, _>(value)
+        .sql("))")
+    };
+    if let Some(prefix) = &filters.naf_prefix {
+        let pattern = format!("{}%", crate::domain::text::escape_like(prefix));
+        query = query.filter(teaser_aware("naf_code", "teaser_naf", "LIKE", pattern));
+    }
+    if let Some(departement) = &filters.departement {
+        query = query.filter(teaser_aware(
+            "departement_code",
+            "teaser_departement",
+            "=",
+            departement.clone(),
+        ));
+    }
+    if let Some(region) = &filters.region {
+        query = query.filter(teaser_aware(
+            "region_code",
+            "teaser_region",
+            "=",
+            region.clone(),
+        ));
+    }
+    if let Some(epci) = &filters.epci {
+        query = query.filter(
+            sql::<Bool>(
+                "listings.commune_code IN (SELECT c.code FROM communes c WHERE c.epci_code = ",
+            )
+            .bind::<Text, _>(epci.clone())
+            .sql(")"),
+        );
+    }
+    if let Some(enterprise) = filters.enterprise {
+        query = query.filter(listings::enterprise_id.eq(enterprise));
+    }
+    if let Some(pole) = filters.pole {
+        query = query.filter(
+            sql::<Bool>("EXISTS (SELECT 1 FROM memberships pm WHERE pm.enterprise_id = listings.enterprise_id AND pm.status = 'approved' AND pm.pole_id = ")
+                .bind::<diesel::sql_types::BigInt, _>(pole.0)
+                .sql(")"),
+        );
+    }
+    let distance = match filters.near {
+        Some(((lat, lon), radius_km)) => {
+            let metres = radius_km * 1000.0;
+            query = query.filter(
+                sql::<Bool>("listings.lat IS NOT NULL AND earth_box(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ")
+                    .bind::<Double, _>(metres)
+                    .sql(") @> ll_to_earth(listings.lat, listings.lon) AND earth_distance(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ll_to_earth(listings.lat, listings.lon)) <= ")
+                    .bind::<Double, _>(metres),
+            );
+            Some((lat, lon))
+        }
+        None => None,
+    };
+    let distance_expr = || -> Box<dyn BoxableExpression<listings::table, diesel::pg::Pg, SqlType = Nullable<Double>>> {
+        match distance {
+            Some((lat, lon)) => Box::new(
+                sql::<Nullable<Double>>("earth_distance(ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql("), ll_to_earth(listings.lat, listings.lon)) / 1000.0"),
+            ),
+            None => Box::new(sql::<Nullable<Double>>("NULL::float8")),
+        }
+    };
+
+    // Read with each listing rather than by a second query.
+    let enterprise_name =
+        || sql::<Text>("(SELECT e.name FROM enterprises e WHERE e.id = listings.enterprise_id)");
+
+    if let Some(text) = &filters.text {
+        let tsquery = || {
+            sql::<Bool>("listings.search @@ websearch_to_tsquery('french_unaccent', ")
+                .bind::<Text, _>(text.clone())
+                .sql(")")
+        };
+        let rank = || {
+            sql::<Float4>("ts_rank(listings.search, websearch_to_tsquery('french_unaccent', ")
+                .bind::<Text, _>(text.clone())
+                .sql("))")
+        };
+        query = query.filter(tsquery());
+        if let Some(Cursor::Relevance {
+            rank: after_rank,
+            id,
+        }) = after
+        {
+            query = query.filter(
+                sql::<Bool>("(ts_rank(listings.search, websearch_to_tsquery('french_unaccent', ")
+                    .bind::<Text, _>(text.clone())
+                    .sql(")), listings.id) < (")
+                    .bind::<Float4, _>(after_rank)
+                    .sql(", ")
+                    .bind::<diesel::sql_types::BigInt, _>(id)
+                    .sql(")"),
+            );
+        }
+        let rows: Vec<(Listing, String, Option<f64>, f32)> = query
+            .select((
+                Listing::as_select(),
+                enterprise_name(),
+                distance_expr(),
+                rank(),
+            ))
+            .order((rank().desc(), listings::id.desc()))
+            .limit(limit)
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(listing, enterprise_name, distance_km, rank)| SearchHit {
+                cursor: Cursor::Relevance {
+                    rank,
+                    id: listing.id.0,
+                },
+                listing,
+                enterprise_name,
+                distance_km,
+            })
+            .collect())
+    } else {
+        if let Some(Cursor::Newest {
+            listed_at_micros,
+            id,
+        }) = after
+        {
+            let at = DateTime::<Utc>::from_timestamp_micros(listed_at_micros).unwrap_or_default();
+            query = query.filter(
+                listings::listed_at.lt(at).or(listings::listed_at
+                    .eq(at)
+                    .and(listings::id.lt(ListingId(id)))),
+            );
+        }
+        let rows: Vec<(Listing, String, Option<f64>)> = query
+            .select((Listing::as_select(), enterprise_name(), distance_expr()))
+            .order((listings::listed_at.desc(), listings::id.desc()))
+            .limit(limit)
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(listing, enterprise_name, distance_km)| SearchHit {
+                cursor: Cursor::Newest {
+                    listed_at_micros: listing.listed_at.timestamp_micros(),
+                    id: listing.id.0,
+                },
+                listing,
+                enterprise_name,
+                distance_km,
+            })
+            .collect())
+    }
+}

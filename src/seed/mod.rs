@@ -1,0 +1,326 @@
+//! Demo data for the embedded default and local trials (the data itself is in
+//! `demo_data.rs`): a dozen pôles in different
+//! régions, their coordinators, and approved member enterprises in real communes with real
+//! NAF codes. Every demo account shares one password: local use only.
+
+mod demo_data;
+
+use demo_data::{LISTINGS, POLES};
+use diesel::prelude::*;
+
+use crate::domain::account::AlertFrequency;
+use crate::domain::account::{Email, Locale, Role};
+use crate::domain::listing::{Category, Kind, Status, Visibility};
+use crate::domain::siret::siret_for;
+use crate::models::account::{self, NewAccount};
+use crate::models::enterprise::{self, NewEnterprise};
+use crate::models::exchange;
+use crate::models::ids::{AccountId, EnterpriseId, MatchId};
+use crate::models::listing::{self, NewListing};
+use crate::models::matching;
+use crate::models::pole::{self, NewPole};
+use crate::models::reference;
+
+pub const DEMO_PASSWORD: &str = "ptce-demo-2026";
+pub const ADMIN_EMAIL: &str = "admin@demo.ptce.fr";
+
+/// What was created, for the start-up banner and the README.
+#[derive(Debug, Default)]
+pub struct DemoSummary {
+    pub created: bool,
+    pub poles: usize,
+    pub enterprises: usize,
+    pub listings: usize,
+    pub exchanges: usize,
+}
+
+impl DemoSummary {
+    pub fn print(&self, base_url: &str) {
+        if !self.created {
+            return;
+        }
+        println!();
+        println!(
+            "  PTCE Exchange demo data: {} pôles, {} enterprises, {} listings, {} exchanges (local use only).",
+            self.poles, self.enterprises, self.listings, self.exchanges
+        );
+        println!("  Every demo account's password is {DEMO_PASSWORD}");
+        println!("    admin        {ADMIN_EMAIL}");
+        println!(
+            "    coordinator  {}  ({})",
+            POLES[0].coordinator.0, POLES[0].name
+        );
+        println!(
+            "    member       {}  ({})",
+            POLES[0].enterprises[0].member.0, POLES[0].enterprises[0].name
+        );
+        println!(
+            "    member       {}  ({})",
+            POLES[0].enterprises[1].member.0, POLES[0].enterprises[1].name
+        );
+        println!("  Open {base_url}/ in a browser; API docs at {base_url}/api/docs/");
+        println!();
+    }
+}
+
+/// Creates the demo data unless it exists already (it is keyed on the first pôle's slug).
+pub fn seed_demo(conn: &mut PgConnection) -> anyhow::Result<DemoSummary> {
+    use crate::schema::poles;
+    let present: bool = diesel::select(diesel::dsl::exists(
+        poles::table.filter(poles::slug.eq(POLES[0].slug)),
+    ))
+    .get_result(conn)?;
+    if present {
+        return Ok(DemoSummary::default());
+    }
+    // One hash for every demo account: Argon2 is slow on purpose, and they share a password.
+    let password_hash = account::hash_password(DEMO_PASSWORD)?;
+    conn.transaction(|conn| {
+        let mut summary = DemoSummary {
+            created: true,
+            ..DemoSummary::default()
+        };
+        let admin = Email::parse(ADMIN_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?;
+        account::upsert_admin(conn, &admin, &password_hash, "Administration PTCE")?;
+        let mut siret_counter = 0u64;
+        for demo in POLES {
+            let departements: Vec<String> =
+                demo.departements.iter().map(|d| d.to_string()).collect();
+            let created = pole::create(
+                conn,
+                &NewPole {
+                    slug: demo.slug,
+                    name: demo.name,
+                    description: demo.description,
+                    commune_code: demo.commune,
+                },
+                &departements,
+            )?;
+            let coordinator = account::insert(
+                conn,
+                &NewAccount {
+                    email: demo.coordinator.0,
+                    password_hash: &password_hash,
+                    display_name: demo.coordinator.1,
+                    role: Role::Coordinator,
+                    locale: Locale::Fr,
+                },
+            )?;
+            pole::add_coordinator(conn, created.id, coordinator.id)?;
+            for demo_enterprise in demo.enterprises {
+                siret_counter += 1;
+                let siret = siret_for(90_000_000 + siret_counter as u32, 1);
+                let member = account::insert(
+                    conn,
+                    &NewAccount {
+                        email: demo_enterprise.member.0,
+                        password_hash: &password_hash,
+                        display_name: demo_enterprise.member.1,
+                        role: Role::Member,
+                        locale: Locale::Fr,
+                    },
+                )?;
+                let found = enterprise::create(
+                    conn,
+                    &NewEnterprise {
+                        siret: &siret,
+                        name: demo_enterprise.name,
+                        legal_form: demo_enterprise.legal_form,
+                        ess: true,
+                        naf_code: demo_enterprise.naf,
+                        commune_code: demo_enterprise.commune,
+                        headcount: demo_enterprise.headcount,
+                    },
+                    member.id,
+                    &[created.id],
+                    &[],
+                )?;
+                enterprise::approve_membership(conn, created.id, found.id, coordinator.id)?;
+                summary.enterprises += 1;
+            }
+            summary.poles += 1;
+        }
+        seed_listings(conn, &mut summary)?;
+        seed_alerts(conn)?;
+        Ok(summary)
+    })
+}
+
+/// Two saved searches, so the dashboard and `GET /alerts` show what alerts look like.
+fn seed_alerts(conn: &mut PgConnection) -> anyhow::Result<()> {
+    use crate::models::alert::{self, NewAlert};
+    use crate::schema::accounts;
+    let id_of = |conn: &mut PgConnection, email: &str| -> anyhow::Result<AccountId> {
+        Ok(accounts::table
+            .filter(accounts::email.eq(email))
+            .select(accounts::id)
+            .first(conn)?)
+    };
+    let place = |conn: &mut PgConnection, code: &str, km: i32| -> anyhow::Result<_> {
+        let commune = reference::find_commune(conn, code)?
+            .ok_or_else(|| anyhow::anyhow!("demo commune {code} missing"))?;
+        Ok(commune
+            .lat
+            .zip(commune.lon)
+            .map(|(lat, lon)| (commune.code.clone(), lat, lon, km)))
+    };
+    let karim = id_of(conn, "karim.benali@demo.ptce.fr")?;
+    let around_valence = place(conn, "26362", 50)?;
+    alert::insert(
+        conn,
+        &NewAlert {
+            account_id: karim,
+            kind: Kind::Offer.as_str().into(),
+            category: Category::LocalResource.as_str().into(),
+            naf_prefix: String::new(),
+            place: around_valence,
+            keywords: "bois".into(),
+            frequency: AlertFrequency::Instant,
+        },
+    )?;
+    let marie = id_of(conn, "marie.dupont@demo.ptce.fr")?;
+    alert::insert(
+        conn,
+        &NewAlert {
+            account_id: marie,
+            kind: String::new(),
+            category: String::new(),
+            naf_prefix: "15".into(),
+            place: None,
+            keywords: String::new(),
+            frequency: AlertFrequency::Daily,
+        },
+    )?;
+    Ok(())
+}
+
+/// Posts the demo listings as their enterprises' members, opens them (which computes their
+/// matches), and has both sides of the Lauragais vegetables match agree, creating an
+/// exchange.
+fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::Result<()> {
+    use crate::schema::{enterprise_accounts, enterprises};
+    for demo in LISTINGS {
+        let (enterprise_id, account_id): (EnterpriseId, AccountId) = enterprises::table
+            .inner_join(enterprise_accounts::table)
+            .filter(enterprises::name.eq(demo.enterprise))
+            .select((enterprises::id, enterprise_accounts::account_id))
+            .first(conn)?;
+        let commune_code: String = enterprises::table
+            .find(enterprise_id)
+            .select(enterprises::commune_code)
+            .first(conn)?;
+        let commune = reference::find_commune(conn, &commune_code)?
+            .ok_or_else(|| anyhow::anyhow!("demo commune {commune_code} missing"))?;
+        let created = listing::insert(
+            conn,
+            &NewListing {
+                enterprise_id,
+                kind: demo.kind,
+                category: demo.category,
+                title: demo.title.into(),
+                description: demo.description.into(),
+                naf_code: demo.naf.into(),
+                naf_division: demo.naf[..2].into(),
+                commune_code: commune.code.clone(),
+                departement_code: commune.departement_code.clone(),
+                region_code: commune.region_code.clone(),
+                lat: commune.lat,
+                lon: commune.lon,
+                radius_km: demo.radius_km,
+                national: demo.radius_km.is_none(),
+                quantity: demo
+                    .quantity
+                    .map(|(q, _)| q.parse().expect("demo quantity")),
+                unit: demo.quantity.map(|(_, u)| u),
+                unit_price: demo.unit_price.map(|p| p.parse().expect("demo price")),
+                available_from: None,
+                valid_until: Some(
+                    crate::clock::Clock::system().today() + chrono::Duration::days(120),
+                ),
+                details: (demo.details)(),
+                visibility: Visibility::Public,
+                created_by: account_id,
+                status: Status::Open,
+            },
+        )?;
+        crate::ops::listings::refresh_teaser(conn, &created).map_err(|e| anyhow::anyhow!("{e}"))?;
+        matching::refresh(conn, &created)?;
+        summary.listings += 1;
+    }
+    // Agreed matches become exchanges in every status, with their transactions.
+    use crate::domain::decimal::Money;
+    use crate::domain::ledger::{AmountInput, ExchangeStatus, TransactionAmounts};
+    use crate::models::ledger::{self, NewTransaction};
+    use crate::schema::{listings, matches};
+    // (offer's title, statuses it moves through, payments as (amount, VAT rate))
+    type Story<'a> = (&'a str, &'a [ExchangeStatus], &'a [(&'a str, &'a str)]);
+    let steps: [Story; 4] = [
+        (
+            "Légumes déclassés pour la transformation",
+            &[ExchangeStatus::InProgress],
+            &[("540.00", "5.5")],
+        ),
+        (
+            "Sciure et copeaux de sapin",
+            &[ExchangeStatus::InProgress, ExchangeStatus::Completed],
+            &[("245.00", "20"), ("175.00", "20")],
+        ),
+        ("Transmettre le montage de chaussures", &[], &[]),
+        (
+            "Capacité de filature de laine recyclée",
+            &[ExchangeStatus::Cancelled],
+            &[],
+        ),
+    ];
+    for (offer_title, statuses, payments) in steps {
+        let agreed_match: MatchId = matches::table
+            .inner_join(listings::table.on(listings::id.eq(matches::offer_id)))
+            .filter(listings::title.eq(offer_title))
+            .select(matches::id)
+            .order(matches::score.desc())
+            .first(conn)?;
+        let found = matching::find(conn, agreed_match)?;
+        let offer = listing::find(conn, found.offer_id)?;
+        let need = listing::find(conn, found.need_id)?;
+        matching::record_decision(conn, agreed_match, Kind::Offer, true, offer.created_by)?;
+        let agreed =
+            matching::record_decision(conn, agreed_match, Kind::Need, true, need.created_by)?;
+        let mut current = exchange::create_from_match(conn, &agreed, need.created_by)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for status in statuses {
+            current = exchange::transition(
+                conn,
+                &current,
+                *status,
+                "",
+                offer.created_by,
+                chrono::Utc::now(),
+            )?;
+            // Money is recorded once the exchange is under way.
+            if *status == ExchangeStatus::InProgress {
+                for (amount, rate) in payments {
+                    let amount =
+                        Money::new(amount.parse()?).map_err(|e| anyhow::anyhow!(e.code))?;
+                    let money =
+                        TransactionAmounts::compute(AmountInput::Amount(amount), rate.parse()?)
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    ledger::insert(
+                        conn,
+                        NewTransaction {
+                            exchange: &current,
+                            money,
+                            quantity: None,
+                            unit_price: None,
+                            occurred_on: crate::clock::Clock::system().today(),
+                            description: "Facture de démonstration",
+                            reverses: None,
+                            recorded_by: need.created_by,
+                        },
+                    )?;
+                }
+            }
+        }
+        summary.exchanges += 1;
+    }
+    Ok(())
+}
