@@ -1,106 +1,127 @@
-//! Prometheus metrics kept in memory: requests by route and status, latency histograms.
-//! Pool usage and the outbox backlog are read when `/metrics` is scraped.
+//! Prometheus metrics, kept by the `prometheus` crate: requests by route and status and
+//! their latency, counted as they happen; pool usage and the outbox backlog, set when
+//! `/metrics` is scraped. Exposed in the Prometheus text format.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
 use std::time::Duration;
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 11] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-#[derive(Debug, Default)]
-struct Histogram {
-    buckets: [u64; BUCKETS.len()],
-    count: u64,
-    sum_seconds: f64,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    requests: BTreeMap<(String, String, u16), u64>,
-    latency: BTreeMap<(String, String), Histogram>,
-}
-
-#[derive(Debug, Default)]
 pub struct Metrics {
-    inner: Mutex<Inner>,
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pool_connections: IntGauge,
+    pool_idle: IntGauge,
+    pool_max: IntGauge,
+    outbox_pending: IntGauge,
+    outbox_dead: IntGauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
+    let gauge = IntGauge::new(name, help).expect("a valid gauge");
+    registry
+        .register(Box::new(gauge.clone()))
+        .expect("registered once");
+    gauge
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status.",
+            ),
+            &["method", "route", "status"],
+        )
+        .expect("a valid counter");
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency.")
+                .buckets(BUCKETS.to_vec()),
+            &["method", "route"],
+        )
+        .expect("a valid histogram");
+        registry
+            .register(Box::new(requests.clone()))
+            .expect("registered once");
+        registry
+            .register(Box::new(latency.clone()))
+            .expect("registered once");
+        Metrics {
+            pool_connections: gauge(
+                &registry,
+                "db_pool_connections",
+                "Open connections in the pool.",
+            ),
+            pool_idle: gauge(
+                &registry,
+                "db_pool_idle_connections",
+                "Idle connections in the pool.",
+            ),
+            pool_max: gauge(&registry, "db_pool_max_size", "Largest size of the pool."),
+            outbox_pending: gauge(
+                &registry,
+                "outbox_pending_messages",
+                "Emails waiting to be sent.",
+            ),
+            outbox_dead: gauge(
+                &registry,
+                "outbox_dead_messages",
+                "Emails parked after too many failed attempts or a refusal for good.",
+            ),
+            registry,
+            requests,
+            latency,
+        }
+    }
 }
 
 impl Metrics {
+    /// Counts one answered request.
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let mut inner = self.inner.lock().expect("metrics lock");
-        *inner
-            .requests
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default() += 1;
-        let histogram = inner
-            .latency
-            .entry((method.to_string(), route.to_string()))
-            .or_default();
-        let seconds = elapsed.as_secs_f64();
-        for (bucket, bound) in histogram.buckets.iter_mut().zip(BUCKETS) {
-            if seconds <= bound {
-                *bucket += 1;
-            }
-        }
-        histogram.count += 1;
-        histogram.sum_seconds += seconds;
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(elapsed.as_secs_f64());
     }
 
-    /// The Prometheus text exposition of the request metrics.
-    pub fn render(&self, out: &mut String) {
-        let inner = self.inner.lock().expect("metrics lock");
-        out.push_str("# HELP http_requests_total HTTP requests by method, route and status.\n");
-        out.push_str("# TYPE http_requests_total counter\n");
-        for ((method, route, status), count) in &inner.requests {
-            let _ = writeln!(
-                out,
-                "http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
-                escape(route)
-            );
-        }
-        out.push_str("# HELP http_request_duration_seconds HTTP request latency.\n");
-        out.push_str("# TYPE http_request_duration_seconds histogram\n");
-        for ((method, route), histogram) in &inner.latency {
-            let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
-            for (count, bound) in histogram.buckets.iter().zip(BUCKETS) {
-                let _ = writeln!(
-                    out,
-                    "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                histogram.count
-            );
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_sum{{{labels}}} {}",
-                histogram.sum_seconds
-            );
-            let _ = writeln!(
-                out,
-                "http_request_duration_seconds_count{{{labels}}} {}",
-                histogram.count
-            );
-        }
+    /// The pool's state at scrape time.
+    pub fn set_pool(&self, connections: u32, idle: u32, max: u32) {
+        self.pool_connections.set(connections.into());
+        self.pool_idle.set(idle.into());
+        self.pool_max.set(max.into());
     }
-}
 
-fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"")
-}
+    /// The outbox backlog at scrape time.
+    pub fn set_outbox(&self, pending: i64, dead: i64) {
+        self.outbox_pending.set(pending);
+        self.outbox_dead.set(dead);
+    }
 
-/// Appends one gauge.
-pub fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display) {
-    let _ = writeln!(
-        out,
-        "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-    );
+    /// Everything, in the Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        if let Err(error) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::warn!(%error, "encoding the metrics");
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -112,11 +133,13 @@ mod tests {
         let metrics = Metrics::default();
         metrics.record("GET", "/api/v1/poles", 200, Duration::from_millis(3));
         metrics.record("GET", "/api/v1/poles", 200, Duration::from_millis(30));
-        let mut out = String::new();
-        metrics.render(&mut out);
-        assert!(out.contains(
-            "http_requests_total{method=\"GET\",route=\"/api/v1/poles\",status=\"200\"} 2"
-        ));
+        let out = metrics.render();
+        assert!(
+            out.contains(
+                "http_requests_total{method=\"GET\",route=\"/api/v1/poles\",status=\"200\"} 2"
+            ),
+            "{out}"
+        );
         assert!(out.contains("le=\"0.005\"} 1"));
         assert!(out.contains("le=\"0.05\"} 2"));
         assert!(out.contains("le=\"+Inf\"} 2"));

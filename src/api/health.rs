@@ -5,7 +5,6 @@ use std::time::Duration;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use crate::metrics::gauge;
 use crate::models::{self, outbox};
 use crate::state::AppState;
 
@@ -46,25 +45,10 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Metrics in Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let mut out = String::new();
-    state.metrics.render(&mut out);
     let pool_state = state.pool.state();
-    gauge(
-        &mut out,
-        "db_pool_connections",
-        "Open connections in the pool.",
+    state.metrics.set_pool(
         pool_state.connections,
-    );
-    gauge(
-        &mut out,
-        "db_pool_idle_connections",
-        "Idle connections in the pool.",
         pool_state.idle_connections,
-    );
-    gauge(
-        &mut out,
-        "db_pool_max_size",
-        "Largest size of the pool.",
         state.pool.max_size(),
     );
     let pool = state.pool.clone();
@@ -74,19 +58,9 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     })
     .await;
     if let Ok(Ok((pending, dead))) = backlog {
-        gauge(
-            &mut out,
-            "outbox_pending_messages",
-            "Emails waiting to be sent.",
-            pending,
-        );
-        gauge(
-            &mut out,
-            "outbox_dead_messages",
-            "Emails parked after too many failed attempts.",
-            dead,
-        );
+        state.metrics.set_outbox(pending, dead);
     }
+    let out = state.metrics.render();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(out)
