@@ -1,4 +1,5 @@
-//! Command line: `ptce [serve|migrate|import-reference|seed-demo|worker|create-admin]`.
+//! Command line: `ptce [serve|migrate|import-reference|seed-demo|worker|create-admin|
+//! evaluate-matching|…]`.
 
 use std::time::Instant;
 
@@ -57,6 +58,12 @@ pub enum Command {
         /// Synthetic accounts that own them.
         #[arg(long, default_value_t = 20_000)]
         accounts: i64,
+    },
+    /// Measure matching on a labelled set (default data/evaluation/matching-fr.json) in a
+    /// scratch database: precision@5, recall@10, mean reciprocal rank.
+    EvaluateMatching {
+        /// The set, in the format of data/evaluation/README.md.
+        file: Option<std::path::PathBuf>,
     },
     /// Create an admin account, or promote an existing one and set its password.
     CreateAdmin {
@@ -152,6 +159,32 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             let started = Instant::now();
             let added = crate::synthetic::generate_alerts(&database.url, count, accounts)?;
             println!("Added {added} alerts in {} s", started.elapsed().as_secs());
+            Ok(())
+        })
+        .await,
+        Command::EvaluateMatching { file } => blocking(move || {
+            let path = file.unwrap_or_else(|| crate::evaluation::DEFAULT_SET.into());
+            let set = crate::evaluation::read(&path)?;
+            let database = prepare_database(&settings)?;
+            let reference_dir = settings.app.reference_dir.clone();
+            let env = crate::ops::Env::for_commands(&settings);
+            let started = Instant::now();
+            let figures = db::with_scratch_database(&database.url, |conn, _| {
+                reference_import::import(conn, &reference_dir)?;
+                crate::evaluation::run(conn, &env, &set)
+            })?;
+            println!("{} ({})", set.name, path.display());
+            println!("{figures}");
+            println!("in {:.1} s", started.elapsed().as_secs_f64());
+            let below = figures.precision_at_5 < crate::evaluation::PRECISION_AT_5_FLOOR
+                || figures.recall_at_10 < crate::evaluation::RECALL_AT_10_FLOOR;
+            if below {
+                println!(
+                    "below the floors (precision@5 {}, recall@10 {})",
+                    crate::evaluation::PRECISION_AT_5_FLOOR,
+                    crate::evaluation::RECALL_AT_10_FLOOR
+                );
+            }
             Ok(())
         })
         .await,

@@ -14,6 +14,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod evaluation;
 pub mod format;
 pub mod http;
 pub mod i18n;

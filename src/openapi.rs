@@ -37,7 +37,7 @@ use crate::web::links;
         exchanges::create, exchanges::list, exchanges::show, exchanges::transition, exchanges::set_impact,
         exchanges::record_transaction, exchanges::transactions, exchanges::reverse,
         reports::flows, reports::pole_report, reports::transactions_csv,
-        reference::communes, reference::naf, reference::departements, reference::regions,
+        reference::communes, reference::naf, reference::ewc, reference::departements, reference::regions,
         admin::dead_messages, admin::retry_dead,
         links::unsubscribe_page, links::unsubscribe, links::verify_page,
         health::live, health::ready, health::metrics,

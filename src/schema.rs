@@ -185,6 +185,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    ewc_codes (code) {
+        code -> Text,
+        level -> Text,
+        parent_code -> Nullable<Text>,
+        hazardous -> Bool,
+        label_fr -> Text,
+        label_en -> Text,
+        search_label -> Text,
+    }
+}
+
+diesel::table! {
     exchange_transitions (id) {
         id -> Int8,
         exchange_id -> Int8,
@@ -244,6 +256,10 @@ diesel::table! {
         teaser_departement -> Nullable<Text>,
         teaser_region -> Nullable<Text>,
         teaser_headcount_band -> Bool,
+        period -> Nullable<Text>,
+        material -> Nullable<Text>,
+        ewc_code -> Nullable<Text>,
+        match_key -> Nullable<Text>,
     }
 }
 
@@ -453,6 +469,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     enterprise_accounts,
     enterprises,
     epcis,
+    ewc_codes,
     exchange_transitions,
     exchanges,
     idempotency_keys,

@@ -14,6 +14,10 @@
     },
     naf: function (item) {
       return { value: item.code, text: item.code + " — " + item.label };
+    },
+    ewc: function (item) {
+      var label = document.documentElement.lang === "en" ? item.label_en : item.label_fr;
+      return { value: item.code, text: item.code + (item.hazardous ? "* " : " ") + "— " + label };
     }
   };
 

@@ -25,6 +25,10 @@ email-digest-open = Open PTCE Exchange
 
 email-new-match-subject = New match ({ $score } / 100) for “{ $mine }”
 email-new-match-body = Your listing “{ $mine }” matches “{ $other }”, with a score of { $score } out of 100. You can accept or decline it.
+email-new-matches-subject = { $count } new matches for your listings
+email-new-matches-body = Your listings have { $count } new matches, best first. You can accept or decline them.
+    { $lines }
+email-new-matches-line = “{ $other }” ({ $score }/100) for “{ $mine }”
 
 email-match-accepted-subject = Match accepted for “{ $mine }”
 email-match-accepted-body = The other side accepted the match between “{ $mine }” and “{ $other }”.

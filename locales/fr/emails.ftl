@@ -25,6 +25,10 @@ email-digest-open = Ouvrir PTCE Exchange
 
 email-new-match-subject = Nouvelle correspondance ({ $score } / 100) pour « { $mine } »
 email-new-match-body = Votre annonce « { $mine } » correspond à « { $other } », avec un score de { $score } sur 100. Vous pouvez l’accepter ou la décliner.
+email-new-matches-subject = { $count } nouvelles correspondances pour vos annonces
+email-new-matches-body = Vos annonces ont { $count } nouvelles correspondances, de la meilleure à la moins bonne. Vous pouvez les accepter ou les décliner.
+    { $lines }
+email-new-matches-line = « { $other } » ({ $score }/100) pour « { $mine } »
 
 email-match-accepted-subject = Correspondance acceptée pour « { $mine } »
 email-match-accepted-body = L’autre partie a accepté la correspondance entre « { $mine } » et « { $other } ».

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::json::Json;
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::decimal::ExactDecimal;
-use crate::domain::listing::{Category, CloseReason, Kind, Visibility};
+use crate::domain::listing::{Category, CloseReason, Kind, Period, Visibility};
 use crate::domain::units::Unit;
 use crate::error::{AppResult, Problem};
 use crate::models::ids::{EnterpriseId, ListingId};
@@ -56,7 +56,13 @@ pub struct CreateListingRequest {
     pub unit_price: Option<ExactDecimal>,
     pub available_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
-    /// Category details: local_resource `{resource_type, recurrence, material, ewc_code}`,
+    /// A recurring flow: the quantity is per `week`, `month` or `year`.
+    pub period: Option<Period>,
+    /// Category details: local_resource `{resource_type, recurrence, material, ewc_code}`
+    /// (`material` is required for `materials` and `by_product`: wood, metal, plastic,
+    /// paper_cardboard, textile, glass, organic_food, organic_green, oil_fat,
+    /// construction_minerals, chemicals, electronic, other; `ewc_code` is a European List
+    /// of Waste entry such as "03 01 05"),
     /// know_how `{format, hours}`, business_takeover `{revenue_band, headcount_band,
     /// asking_price, reason, timeline_months}`, relocated_production `{monthly_capacity,
     /// lead_time_days}`.
@@ -96,6 +102,8 @@ pub struct UpdateListingRequest {
     pub available_from: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
     pub valid_until: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub period: Option<Option<Period>>,
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
     pub visibility: Option<Visibility>,
@@ -141,6 +149,7 @@ pub async fn create(
             valid_until: body.valid_until,
             details: body.details,
             visibility: body.visibility.unwrap_or(Visibility::Public),
+            period: body.period,
         },
         publish: body.publish,
     };
@@ -207,6 +216,7 @@ pub async fn update(
         valid_until: body.valid_until,
         details: body.details,
         visibility: body.visibility,
+        period: body.period,
     };
     let view = state
         .run(move |conn, env| listings::update(conn, env, &caller, id, change))
@@ -278,6 +288,10 @@ pub struct ListingQuery {
     pub category: Option<String>,
     /// NAF code prefix: "16", "16.1", "16.10A".
     pub naf: Option<String>,
+    /// What a material or by-product is made of: `wood`, `metal`, `textile`, …
+    pub material: Option<String>,
+    /// European List of Waste code prefix: "03", "03 01", "03 01 05" (spaces optional).
+    pub ewc: Option<String>,
     /// Département code.
     #[param(pattern = "^([0-9]{2}|2A|2B|9[78][0-9])$")]
     pub departement: Option<String>,
@@ -314,6 +328,8 @@ impl From<ListingQuery> for SearchQuery {
             kind: q.kind,
             category: q.category,
             naf: q.naf,
+            material: q.material,
+            ewc: q.ewc,
             departement: q.departement,
             region: q.region,
             epci: q.epci,

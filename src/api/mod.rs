@@ -156,6 +156,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/reference/communes", web::get().to(reference::communes))
         .route("/reference/naf", web::get().to(reference::naf))
+        .route("/reference/ewc", web::get().to(reference::ewc))
         .route(
             "/reference/departements",
             web::get().to(reference::departements),

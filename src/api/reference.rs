@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{AppResult, Problem};
-use crate::models::reference::{Commune, Departement, NafEntry, Region};
+use crate::models::reference::{Commune, Departement, EwcEntry, NafEntry, Region};
 use crate::ops::reference;
 use crate::state::AppState;
 
@@ -34,6 +34,11 @@ pub struct CommuneList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NafList {
     pub items: Vec<NafEntry>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EwcList {
+    pub items: Vec<EwcEntry>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,6 +85,25 @@ pub async fn naf(
         .run(move |conn, _| reference::naf(conn, &q, limit))
         .await?;
     Ok(HttpResponse::Ok().json(NafList { items }))
+}
+
+/// European List of Waste autocomplete (entries, hazardous ones flagged), by code prefix
+/// ("03 01", "0301") or by words of the French or English label ("sciure", "sawdust").
+#[utoipa::path(get, path = "/api/v1/reference/ewc", tag = "reference", params(SearchQuery),
+    responses(
+        (status = 200, body = EwcList),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn ewc(
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
+    let limit = query.limit();
+    let q = query.into_inner().q;
+    let items = state
+        .run(move |conn, _| reference::ewc(conn, &q, limit))
+        .await?;
+    Ok(HttpResponse::Ok().json(EwcList { items }))
 }
 
 /// Every département.

@@ -60,3 +60,40 @@ pub fn connect(url: &str) -> anyhow::Result<PgConnection> {
     use diesel::Connection;
     PgConnection::establish(url).with_context(|| "connecting to PostgreSQL".to_string())
 }
+
+/// Runs `f` on a fresh database created beside the one `url` names (same server and
+/// user), migrated; drops it afterwards, whatever `f` returns. For one-off measures such
+/// as `ptce evaluate-matching`, which must not touch the service's data.
+pub fn with_scratch_database<T>(
+    url: &str,
+    f: impl FnOnce(&mut PgConnection, &str) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    use diesel::RunQueryDsl;
+    let mut server = url::Url::parse(url).context("the database URL")?;
+    let name = format!(
+        "ptce_scratch_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0)
+    );
+    server.set_path("/postgres");
+    let mut admin = connect(server.as_str())?;
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .context("creating a scratch database")?;
+    let mut scratch_url = server.clone();
+    scratch_url.set_path(&format!("/{name}"));
+    let result = (|| {
+        let mut conn = connect(scratch_url.as_str())?;
+        run_migrations(&mut conn)?;
+        f(&mut conn, scratch_url.as_str())
+    })();
+    let dropped = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin);
+    if let Err(error) = dropped {
+        tracing::warn!(%error, database = %name, "could not drop the scratch database");
+    }
+    result
+}

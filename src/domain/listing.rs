@@ -114,12 +114,148 @@ pub enum Recurrence {
     Recurring,
 }
 
+crate::named!(ResourceType {
+    Materials => "materials",
+    Equipment => "equipment",
+    Premises => "premises",
+    ByProduct => "by_product",
+    Energy => "energy",
+});
+
+impl ResourceType {
+    /// Materials and by-products are matched by what they are made of.
+    pub fn is_matter(self) -> bool {
+        matches!(self, ResourceType::Materials | ResourceType::ByProduct)
+    }
+}
+
+/// What a material or by-product is made of. Matching compares this, not the sectors of
+/// the two enterprises: a sawmill's oak offcuts (16.10A) heat a heating network (35.30Z).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Material {
+    Wood,
+    Metal,
+    Plastic,
+    PaperCardboard,
+    Textile,
+    Glass,
+    OrganicFood,
+    OrganicGreen,
+    OilFat,
+    ConstructionMinerals,
+    Chemicals,
+    Electronic,
+    Other,
+}
+
+crate::named!(Material {
+    Wood => "wood",
+    Metal => "metal",
+    Plastic => "plastic",
+    PaperCardboard => "paper_cardboard",
+    Textile => "textile",
+    Glass => "glass",
+    OrganicFood => "organic_food",
+    OrganicGreen => "organic_green",
+    OilFat => "oil_fat",
+    ConstructionMinerals => "construction_minerals",
+    Chemicals => "chemicals",
+    Electronic => "electronic",
+    Other => "other",
+});
+
+/// A code of the European List of Waste (EWC, Commission Decision 2000/532/EC as amended,
+/// French "nomenclature des déchets", annex II of article R541-8 of the Code de
+/// l'environnement): six digits in three pairs, `"03 01 05"`. Accepted with or without
+/// spaces and with the `*` that marks a hazardous entry; kept as `"03 01 05"`. Whether it
+/// exists (and is hazardous) is in the reference table `ewc_codes`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = String, example = "03 01 05")]
+pub struct EwcCode(String);
+
+impl EwcCode {
+    /// Error: `ewc_format`.
+    pub fn parse(text: &str) -> Result<EwcCode, Invalid> {
+        let digits: String = text
+            .trim()
+            .trim_end_matches('*')
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Invalid::new("ewc_format"));
+        }
+        Ok(EwcCode(format!(
+            "{} {} {}",
+            &digits[..2],
+            &digits[2..4],
+            &digits[4..]
+        )))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The chapter: `"03"`.
+    pub fn chapter(&self) -> &str {
+        &self.0[..2]
+    }
+
+    /// The sub-chapter: `"03 01"`.
+    pub fn subchapter(&self) -> &str {
+        &self.0[..5]
+    }
+}
+
+impl<'de> Deserialize<'de> for EwcCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        EwcCode::parse(&text).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "\"{text}\" is not an EWC code: six digits in three pairs, such as \"03 01 05\""
+            ))
+        })
+    }
+}
+
+/// The period a recurring quantity is counted per: 12 t a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Week,
+    Month,
+    Year,
+}
+
+crate::named!(Period { Week => "week", Month => "month", Year => "year" });
+
+impl Period {
+    /// How many of this period make a year (52 weeks, 12 months): quantities of two
+    /// periods compare per year.
+    pub fn per_year(self) -> rust_decimal::Decimal {
+        rust_decimal::Decimal::from(match self {
+            Period::Week => 52,
+            Period::Month => 12,
+            Period::Year => 1,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocalResourceDetails {
     pub resource_type: ResourceType,
     #[serde(default = "one_off")]
     pub recurrence: Recurrence,
+    /// Required for `materials` and `by_product`: what it is made of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub material: Option<Material>,
+    /// Optional, for `materials` and `by_product`: its European List of Waste code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ewc_code: Option<EwcCode>,
 }
 
 fn one_off() -> Recurrence {
@@ -221,7 +357,23 @@ pub fn parse_details(
         details.clone()
     };
     let checked = match category {
-        Category::LocalResource => check::<LocalResourceDetails>(&value)?,
+        Category::LocalResource => {
+            if let Some(code) = value.get("ewc_code").and_then(|c| c.as_str()) {
+                EwcCode::parse(code)?;
+            }
+            let parsed: LocalResourceDetails = serde_json::from_value(value.clone())
+                .map_err(|e| Invalid::new("details").with("detail", e.to_string()))?;
+            if parsed.resource_type.is_matter() && parsed.material.is_none() {
+                return Err(Invalid::new("material_required"));
+            }
+            if !parsed.resource_type.is_matter()
+                && (parsed.material.is_some() || parsed.ewc_code.is_some())
+            {
+                return Err(Invalid::new("material_for_matter_only"));
+            }
+            serde_json::to_value(parsed)
+                .map_err(|e| Invalid::new("details").with("detail", e.to_string()))?
+        }
         Category::KnowHow => check::<KnowHowDetails>(&value)?,
         Category::BusinessTakeover => {
             let checked = check::<BusinessTakeoverDetails>(&value)?;
@@ -246,12 +398,49 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn ewc_codes_are_six_digits_in_three_pairs() {
+        for text in ["03 01 05", "030105", " 03 01 05* ", "03  0105"] {
+            let code = EwcCode::parse(text).unwrap();
+            assert_eq!(code.as_str(), "03 01 05");
+            assert_eq!(code.chapter(), "03");
+            assert_eq!(code.subchapter(), "03 01");
+        }
+        for text in ["03 01", "03 01 0A", "", "03 01 05 01"] {
+            assert_eq!(
+                EwcCode::parse(text),
+                Err(Invalid::new("ewc_format")),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn details_are_checked_per_category() {
+        let by_product = parse_details(
+            Category::LocalResource,
+            &json!({"resource_type": "by_product", "recurrence": "recurring", "material": "wood", "ewc_code": "030105"}),
+        )
+        .unwrap();
+        assert_eq!(by_product["ewc_code"], "03 01 05");
+        assert_eq!(
+            parse_details(
+                Category::LocalResource,
+                &json!({"resource_type": "by_product"})
+            ),
+            Err(Invalid::new("material_required"))
+        );
+        assert_eq!(
+            parse_details(
+                Category::LocalResource,
+                &json!({"resource_type": "premises", "material": "wood"})
+            ),
+            Err(Invalid::new("material_for_matter_only"))
+        );
         assert!(parse_details(
             Category::LocalResource,
-            &json!({"resource_type": "by_product", "recurrence": "recurring"})
+            &json!({"resource_type": "materials", "material": "wood", "ewc_code": "03 01"})
         )
-        .is_ok());
+        .is_err());
         assert!(parse_details(Category::LocalResource, &json!({"resource_type": "gold"})).is_err());
         assert!(parse_details(Category::LocalResource, &json!({})).is_err());
         assert!(parse_details(

@@ -14,6 +14,7 @@ pub mod takeover;
 pub mod territory;
 pub mod text;
 pub mod units;
+pub mod words;
 
 /// A closed set of values stored (TEXT columns) and sent (JSON strings) by name. Reading an
 /// unknown name is an error, never a default.

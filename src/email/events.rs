@@ -17,7 +17,7 @@ pub use crate::links::Links;
 use crate::models::account::{self, Recipient};
 use crate::models::contact_request::ContactRequest;
 use crate::models::exchange::Exchange;
-use crate::models::ids::{AccountId, EnterpriseId, MatchId, PoleId};
+use crate::models::ids::{AccountId, EnterpriseId, ListingId, MatchId, PoleId};
 use crate::models::ledger::Transaction;
 use crate::models::{alert, digest, listing, matching, outbox};
 
@@ -102,33 +102,70 @@ impl Deliveries {
     }
 }
 
-/// New matches: both listings' enterprises are told, with the score and the other
-/// listing's title (a title is part of a takeover's public teaser, nothing more is said).
+/// New matches found by one publication: each person of either side is told once, in one
+/// email listing their new matches best first (with the score and the other listing's
+/// title: a title is part of a takeover's public teaser, nothing more is said).
 pub fn new_matches(conn: &mut PgConnection, links: &Links, ids: &[MatchId]) -> QueryResult<()> {
+    // recipient id → (recipient, [(score, my listing, my title, other title)])
+    type Told = (Recipient, Vec<(i16, ListingId, String, String)>);
+    let mut told: std::collections::BTreeMap<AccountId, Told> = Default::default();
     for id in ids {
         let found = matching::find(conn, *id)?;
         let offer = listing::find(conn, found.offer_id)?;
         let need = listing::find(conn, found.need_id)?;
         for (mine, other) in [(&offer, &need), (&need, &offer)] {
-            let notice = Notice::new(
-                "email-new-match",
-                links.page(&format!("/listings/{}", mine.id)),
-            )
-            .with("score", i64::from(found.score))
-            .with("mine", &mine.title)
-            .with("other", &other.title);
-            let recipients = enterprise_recipients(conn, mine.enterprise_id)?;
-            send(
-                conn,
-                links,
-                recipients,
-                Family::Matches,
-                &format!("match:{}:new:{}", found.id, mine.id),
-                &notice,
-            )?;
+            for recipient in enterprise_recipients(conn, mine.enterprise_id)? {
+                told.entry(recipient.id)
+                    .or_insert_with(|| (recipient, Vec::new()))
+                    .1
+                    .push((
+                        found.score,
+                        mine.id,
+                        mine.title.clone(),
+                        other.title.clone(),
+                    ));
+            }
         }
     }
-    Ok(())
+    let event = match (ids.iter().min(), ids.iter().max()) {
+        (Some(first), Some(last)) => format!("matches:{first}-{last}"),
+        _ => return Ok(()),
+    };
+    let mut batch = Deliveries::default();
+    for (recipient, mut found) in told.into_values() {
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let page = match found.iter().all(|f| f.1 == found[0].1) {
+            true => format!("/listings/{}", found[0].1),
+            false => "/dashboard".to_string(),
+        };
+        let notice = if let [(score, _, mine, other)] = found.as_slice() {
+            Notice::new("email-new-match", links.page(&page))
+                .with("score", i64::from(*score))
+                .with("mine", mine)
+                .with("other", other)
+        } else {
+            let words = words(recipient.locale);
+            let lines: Vec<String> = found
+                .iter()
+                .map(|(score, _, mine, other)| {
+                    words.t_args(
+                        "email-new-matches-line",
+                        &[
+                            ("score", Arg::from(i64::from(*score))),
+                            ("mine", Arg::from(mine)),
+                            ("other", Arg::from(other)),
+                        ],
+                    )
+                })
+                .collect();
+            Notice::new("email-new-matches", links.page(&page))
+                .with("count", found.len())
+                .with("lines", lines.join("\n"))
+        };
+        let choice = recipient.preference(Family::Matches);
+        batch.add(links, &recipient, Family::Matches, choice, &event, &notice);
+    }
+    batch.write(conn)
 }
 
 /// One side answered: the other side is told.

@@ -9,7 +9,7 @@ use diesel::sql_types::Text;
 use crate::domain::account::{AlertFrequency, Family, Locale, Notifications, Role};
 use crate::domain::enterprise::{LegalForm, MembershipStatus};
 use crate::domain::ledger::ExchangeStatus;
-use crate::domain::listing::{Category, CloseReason, Kind, Status, Visibility};
+use crate::domain::listing::{Category, CloseReason, Kind, Material, Period, Status, Visibility};
 use crate::domain::matching::{Decision, MatchStatus, ProposalStatus};
 use crate::domain::takeover::ContactStatus;
 use crate::domain::units::Unit;
@@ -60,5 +60,7 @@ text_columns!(
     Decision,
     ProposalStatus,
     ContactStatus,
+    Material,
+    Period,
     Unit,
 );

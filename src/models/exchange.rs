@@ -11,8 +11,8 @@ use super::listing::{self, Listing};
 use super::matching;
 use crate::domain::decimal::round_cents;
 use crate::domain::ledger::ExchangeStatus;
-use crate::domain::listing::Category;
 use crate::domain::listing::CloseReason;
+use crate::domain::listing::{Category, Period, Status};
 use crate::domain::matching::ProposalStatus;
 use crate::domain::units::Unit;
 use crate::error::{AppError, AppResult};
@@ -140,6 +140,42 @@ fn commit_from_offer(
     Ok(Some((committed, unit)))
 }
 
+/// A quantity per `from` counted per `to` (12 t a month is 2.77 t a week), when both are
+/// recurring; as it is otherwise.
+fn in_period(quantity: Decimal, from: Option<Period>, to: Option<Period>) -> Decimal {
+    match (from, to) {
+        (Some(from), Some(to)) => (quantity * from.per_year() / to.per_year()).round_dp(6),
+        _ => quantity,
+    }
+}
+
+/// Counts what an exchange gives against what a need wants (in the need's unit, never
+/// beyond what it still wants); a need fully covered closes as fulfilled and stops
+/// matching. The caller holds the need's row lock.
+pub fn commit_to_need(
+    conn: &mut PgConnection,
+    need: &Listing,
+    given: Decimal,
+    unit: Unit,
+) -> AppResult<()> {
+    let (Some(remaining), Some(need_unit)) = (need.remaining(), need.unit) else {
+        return Ok(());
+    };
+    let Some(given) = unit.convert(given, need_unit) else {
+        return Ok(());
+    };
+    let committed = given.min(remaining).round_dp(6);
+    if committed <= Decimal::ZERO {
+        return Ok(());
+    }
+    let updated = listing::commit_quantity(conn, need.id, committed)?;
+    if updated.status == Status::Open && updated.remaining().is_some_and(|r| r <= Decimal::ZERO) {
+        listing::close(conn, need.id, CloseReason::Fulfilled)?;
+        matching::withdraw_for_listing(conn, need.id)?;
+    }
+    Ok(())
+}
+
 /// Creates the exchange of a match both sides accepted. The caller holds the match's row
 /// lock, so two accepts at the same instant create one exchange.
 pub fn create_from_match(
@@ -148,9 +184,21 @@ pub fn create_from_match(
     account: AccountId,
 ) -> AppResult<Exchange> {
     let offer = listing::find_for_update(conn, found.offer_id)?;
-    let need = listing::find(conn, found.need_id)?;
-    let wanted = need.quantity.zip(need.unit);
+    let need = listing::find_for_update(conn, found.need_id)?;
+    // What the need still wants, in one period of the offer when both are recurring.
+    let wanted = need
+        .remaining()
+        .zip(need.unit)
+        .map(|(q, unit)| (in_period(q, need.period, offer.period), unit));
     let committed = commit_from_offer(conn, &offer, wanted)?;
+    if let Some((quantity, unit)) = committed {
+        commit_to_need(
+            conn,
+            &need,
+            in_period(quantity, offer.period, need.period),
+            unit,
+        )?;
+    }
     let unit_price = match (offer.unit_price, committed) {
         (Some(price), _) => Some(price),
         (None, Some((_, unit))) => need
@@ -251,7 +299,10 @@ pub fn decide_proposal(
         ));
     }
     let exchange_id = if accepted {
-        let need = listing::find(conn, proposal.need_id)?;
+        let need = listing::find_for_update(conn, proposal.need_id)?;
+        if let (Some(quantity), Some(unit)) = (proposal.quantity, proposal.unit) {
+            commit_to_need(conn, &need, quantity, unit)?;
+        }
         let exchange = insert(
             conn,
             NewExchange {

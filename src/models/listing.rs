@@ -8,10 +8,13 @@ use diesel::sql_types::Bool;
 use rust_decimal::Decimal;
 
 use super::ids::{AccountId, EnterpriseId, ListingId, PoleId};
-use crate::domain::listing::{Category, CloseReason, Kind, Status, Visibility};
-use crate::domain::matching::{Reach, Side};
+use crate::domain::listing::{
+    Category, CloseReason, EwcCode, Kind, Material, Period, ResourceType, Status, Visibility,
+};
+use crate::domain::matching::{Reach, Side, What};
 use crate::domain::naf::NafCode;
 use crate::domain::units::Unit;
+use crate::domain::words::Words;
 use crate::schema::{enterprise_accounts, listings, memberships, pole_coordinators};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -52,10 +55,19 @@ pub struct Listing {
     pub teaser_departement: Option<String>,
     pub teaser_region: Option<String>,
     pub teaser_headcount_band: bool,
+    /// A recurring quantity is per this period.
+    pub period: Option<Period>,
+    /// From `details`: what a material or by-product is made of, and its EWC code.
+    pub material: Option<Material>,
+    pub ewc_code: Option<String>,
+    /// What matching finds candidates by (`material:wood`, `resource:equipment`,
+    /// `naf:16`), computed by the database from the category and details.
+    pub match_key: Option<String>,
 }
 
 impl Listing {
-    /// What an offer still has to give (its quantity less what exchanges took).
+    /// What an offer still has to give, or a need still wants (its quantity less what
+    /// exchanges took).
     pub fn remaining(&self) -> Option<Decimal> {
         self.quantity.map(|q| q - self.quantity_committed)
     }
@@ -69,6 +81,9 @@ impl Listing {
         MatchFacts {
             id: self.id,
             kind: self.kind,
+            category: self.category,
+            title: self.title.clone(),
+            description: self.description.clone(),
             naf_code: self.naf_code.clone(),
             commune_code: self.commune_code.clone(),
             lat: self.lat,
@@ -81,18 +96,24 @@ impl Listing {
             unit_price: self.unit_price,
             available_from: self.available_from,
             valid_until: self.valid_until,
+            period: self.period,
+            material: self.material,
+            ewc_code: self.ewc_code.clone(),
+            match_key: self.match_key.clone(),
         }
         .side()
     }
 }
 
-/// The columns matching reads of a candidate: no text, no details, so that reading a
-/// thousand candidates stays cheap.
+/// The columns matching reads of a candidate: no details, no teaser, no dates of record.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = listings)]
 pub struct MatchFacts {
     pub id: ListingId,
     pub kind: Kind,
+    pub category: Category,
+    pub title: String,
+    pub description: String,
     pub naf_code: String,
     pub commune_code: String,
     pub lat: Option<f64>,
@@ -105,16 +126,46 @@ pub struct MatchFacts {
     pub unit_price: Option<Decimal>,
     pub available_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    pub period: Option<Period>,
+    pub material: Option<Material>,
+    pub ewc_code: Option<String>,
+    pub match_key: Option<String>,
 }
 
 impl MatchFacts {
+    /// What the listing exchanges: its material, its kind of resource, or its trade.
+    fn what(&self) -> What {
+        if self.category != Category::LocalResource {
+            return What::Sector;
+        }
+        if let Some(material) = self.material {
+            return What::Matter {
+                material,
+                ewc: self
+                    .ewc_code
+                    .as_deref()
+                    .and_then(|c| EwcCode::parse(c).ok()),
+            };
+        }
+        let resource = self
+            .match_key
+            .as_deref()
+            .and_then(|k| k.strip_prefix("resource:"))
+            .and_then(ResourceType::parse);
+        match resource {
+            // An older material listing that does not name its material: its trade.
+            Some(resource) if !resource.is_matter() => What::Resource(resource),
+            _ => What::Sector,
+        }
+    }
+
     pub fn side(&self) -> Option<Side> {
         let unit = self.unit;
-        let quantity = match self.kind {
-            Kind::Offer => self.quantity.map(|q| q - self.quantity_committed),
-            Kind::Need => self.quantity,
-        };
+        // What is still to give, or still wanted.
+        let quantity = self.quantity.map(|q| q - self.quantity_committed);
         Some(Side {
+            category: self.category,
+            what: self.what(),
             naf: NafCode::parse(&self.naf_code).ok()?,
             commune: self.commune_code.clone(),
             point: self.lat.zip(self.lon),
@@ -126,6 +177,8 @@ impl MatchFacts {
             unit_price: self.unit_price.zip(unit),
             available_from: self.available_from,
             valid_until: self.valid_until,
+            period: self.period,
+            words: Words::of(&self.title, &self.description),
         })
     }
 }
@@ -157,6 +210,7 @@ pub struct NewListing {
     pub created_by: AccountId,
     /// `draft`, or `open` to publish at once.
     pub status: Status,
+    pub period: Option<Period>,
 }
 
 /// Every editable column; `None` leaves a column as it is. Nullable columns take
@@ -182,6 +236,7 @@ pub struct ListingChanges {
     pub valid_until: Option<Option<NaiveDate>>,
     pub details: Option<serde_json::Value>,
     pub visibility: Option<Visibility>,
+    pub period: Option<Option<Period>>,
 }
 
 pub fn insert(conn: &mut PgConnection, new: &NewListing) -> QueryResult<Listing> {

@@ -3,7 +3,7 @@
 
 use super::ids::{EnterpriseId, ListingId, PoleId};
 use super::listing::Listing;
-use crate::domain::listing::{Category, Kind, Status, Visibility};
+use crate::domain::listing::{Category, Kind, Material, Status, Visibility};
 use crate::schema::listings;
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
@@ -16,6 +16,9 @@ pub struct SearchFilters {
     pub kind: Option<Kind>,
     pub category: Option<Category>,
     pub naf_prefix: Option<String>,
+    pub material: Option<Material>,
+    /// "03", "03 01" or "03 01 05".
+    pub ewc_prefix: Option<String>,
     pub departement: Option<String>,
     pub region: Option<String>,
     /// EPCI (intercommunalité) SIREN code: listings in its communes.
@@ -123,6 +126,13 @@ pub fn search(
     if let Some(prefix) = &filters.naf_prefix {
         let pattern = format!("{}%", crate::domain::text::escape_like(prefix));
         query = query.filter(teaser_aware("naf_code", "teaser_naf", "LIKE", pattern));
+    }
+    if let Some(material) = filters.material {
+        query = query.filter(listings::material.eq(material));
+    }
+    if let Some(prefix) = &filters.ewc_prefix {
+        let pattern = format!("{}%", crate::domain::text::escape_like(prefix));
+        query = query.filter(listings::ewc_code.like(pattern));
     }
     if let Some(departement) = &filters.departement {
         query = query.filter(teaser_aware(

@@ -1,25 +1,16 @@
 //! Matches: computed when a listing opens or changes, in the caller's transaction; answered
 //! by each side; turned into exactly one exchange when both sides accept.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Double, Float8, Int2, Integer, Jsonb, Nullable};
+use diesel::sql_types::{Array, BigInt, Bool, Float8, Int2, Jsonb, Nullable};
 
+use super::candidates::{self, Slack};
 use super::ids::{AccountId, ExchangeId, ListingId, MatchId};
-use super::listing::{self, Listing, MatchFacts};
-use crate::domain::listing::{Kind, Status, MAX_RADIUS_KM};
-use crate::domain::matching::{common_code, evaluate, Decision, Evaluation, MatchStatus};
-use crate::schema::{listings, matches, naf_codes};
-
-/// At most this many matches are kept per publication, best first: enough to choose from,
-/// and a bounded amount of work whatever the size of the market.
-pub const MATCHES_PER_LISTING: usize = 50;
-/// Candidates read per publication, nearest first (the GiST index returns them in order
-/// of distance): bounded work whatever the density of the market around a listing.
-const CANDIDATE_LIMIT: i64 = 300;
+use super::listing::{self, Listing};
+use crate::domain::listing::{Kind, Status};
+use crate::domain::matching::{Decision, MatchStatus};
+use crate::schema::{listings, matches};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = matches)]
@@ -42,123 +33,6 @@ pub struct Match {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Open listings that could match `listing`: opposite kind, same category and NAF
-/// division, approved enterprise, within reach. Read through the GiST matching index; the
-/// precise rules are applied afterwards by `domain::matching::evaluate`.
-pub fn candidates(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<MatchFacts>> {
-    let base = || {
-        listings::table
-            .filter(listings::status.eq(Status::Open))
-            .filter(listings::category.eq(listing.category))
-            .filter(listings::kind.eq(listing.kind.opposite()))
-            .filter(listings::naf_division.eq(listing.naf_division.clone()))
-            .filter(listings::enterprise_id.ne(listing.enterprise_id))
-            .filter(sql::<Bool>(
-                "EXISTS (SELECT 1 FROM memberships m WHERE m.enterprise_id = listings.enterprise_id AND m.status = 'approved')",
-            ))
-            .select(MatchFacts::as_select())
-            .limit(CANDIDATE_LIMIT)
-            .into_boxed()
-    };
-    let mut found: Vec<MatchFacts> = base()
-        .filter(listings::national.eq(true))
-        .order(listings::listed_at.desc())
-        .load(conn)?;
-    if let Some((lat, lon)) = listing.point() {
-        // The other side's own radius is at most MAX_RADIUS_KM: a box of that size (or of
-        // our radius, when smaller) holds every candidate that could reach us.
-        let box_km = match (listing.national, listing.radius_km) {
-            (false, Some(km)) => km.min(MAX_RADIUS_KM),
-            _ => MAX_RADIUS_KM,
-        };
-        // The box comes from the index; the exact distance, within the candidate's own
-        // radius as well, is checked on the rows it returns.
-        let near: Vec<MatchFacts> = base()
-            .filter(listings::national.eq(false))
-            .filter(
-                sql::<Bool>("listings.lat IS NOT NULL AND earth_box(ll_to_earth(")
-                    .bind::<Double, _>(lat)
-                    .sql(", ")
-                    .bind::<Double, _>(lon)
-                    .sql("), ")
-                    .bind::<Double, _>(f64::from(box_km) * 1000.0)
-                    .sql(") @> ll_to_earth(listings.lat, listings.lon) AND earth_distance(ll_to_earth(")
-                    .bind::<Double, _>(lat)
-                    .sql(", ")
-                    .bind::<Double, _>(lon)
-                    .sql("), ll_to_earth(listings.lat, listings.lon)) <= 1000.0 * least(listings.radius_km, ")
-                    .bind::<Integer, _>(box_km)
-                    .sql(")"),
-            )
-            .order(
-                sql::<Double>("ll_to_earth(listings.lat, listings.lon) <-> ll_to_earth(")
-                    .bind::<Double, _>(lat)
-                    .sql(", ")
-                    .bind::<Double, _>(lon)
-                    .sql(")"),
-            )
-            .load(conn)?;
-        found.extend(near);
-    }
-    Ok(found)
-}
-
-/// Labels of the given NAF codes.
-fn labels(conn: &mut PgConnection, codes: Vec<String>) -> QueryResult<HashMap<String, String>> {
-    Ok(naf_codes::table
-        .filter(naf_codes::code.eq_any(codes))
-        .select((naf_codes::code, naf_codes::label))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect())
-}
-
-/// Evaluates `listing` against its candidates; best first, at most MATCHES_PER_LISTING.
-pub fn evaluate_candidates(
-    conn: &mut PgConnection,
-    listing: &Listing,
-    candidates: &[MatchFacts],
-) -> QueryResult<Vec<(ListingId, ListingId, Evaluation)>> {
-    let Some(me) = listing.side() else {
-        return Ok(Vec::new());
-    };
-    let mut codes: Vec<String> = candidates
-        .iter()
-        .filter_map(|c| c.side().and_then(|side| common_code(&me.naf, &side.naf)))
-        .collect();
-    codes.sort();
-    codes.dedup();
-    let labels = labels(conn, codes)?;
-    let mut results = Vec::new();
-    for candidate in candidates {
-        let Some(other) = candidate.side() else {
-            continue;
-        };
-        let (offer, need, offer_id, need_id) = match listing.kind {
-            Kind::Offer => (&me, &other, listing.id, candidate.id),
-            Kind::Need => (&other, &me, candidate.id, listing.id),
-        };
-        if offer
-            .quantity
-            .is_some_and(|(q, _)| q <= rust_decimal::Decimal::ZERO)
-        {
-            continue;
-        }
-        let label = common_code(&offer.naf, &need.naf).and_then(|code| labels.get(&code).cloned());
-        if let Some(evaluation) = evaluate(offer, need, label.as_deref()) {
-            results.push((offer_id, need_id, evaluation));
-        }
-    }
-    results.sort_by(|a, b| {
-        b.2.score
-            .cmp(&a.2.score)
-            .then(a.0.cmp(&b.0))
-            .then(a.1.cmp(&b.1))
-    });
-    results.truncate(MATCHES_PER_LISTING);
-    Ok(results)
-}
-
 /// Recomputes the matches of `listing`: stores the current ones (once per pair) and
 /// withdraws those that no longer hold. Returns the ids of the new matches.
 /// Call it inside the transaction that opened or changed the listing.
@@ -169,8 +43,8 @@ pub fn refresh(conn: &mut PgConnection, listing: &Listing) -> QueryResult<Vec<Ma
         withdraw_for_listing(conn, listing.id)?;
         return Ok(Vec::new());
     }
-    let found = candidates(conn, listing)?;
-    let results = evaluate_candidates(conn, listing, &found)?;
+    let found = candidates::candidates(conn, listing, Slack::NONE)?;
+    let results = candidates::best(candidates::evaluate_all(conn, listing, &found)?);
     let counterparts: Vec<i64> = results
         .iter()
         .map(|(offer, need, _)| {

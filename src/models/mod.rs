@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod alert;
+pub mod candidates;
 pub mod columns;
 pub mod contact_request;
 pub mod digest;

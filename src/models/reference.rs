@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::territory::{commune_search_key, CommuneCode, LocatedCommune};
 use crate::domain::text::{escape_like, fold};
-use crate::schema::{communes, departements, epcis, naf_codes, regions};
+use crate::schema::{communes, departements, epcis, ewc_codes, naf_codes, regions};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, Deserialize, ToSchema)]
 #[diesel(table_name = regions)]
@@ -380,4 +380,63 @@ pub fn epci_exists(conn: &mut PgConnection, code: &str) -> QueryResult<bool> {
         epcis::table.filter(epcis::code.eq(code)),
     ))
     .get_result(conn)
+}
+
+/// An entry of the European List of Waste.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = ewc_codes)]
+pub struct EwcEntry {
+    /// `"03 01 05"`; a chapter is `"03"`, a sub-chapter `"03 01"`.
+    pub code: String,
+    /// `chapter`, `subchapter` or `entry`; only entries name a listing's waste.
+    pub level: String,
+    /// Hazardous ("déchet dangereux", marked with an asterisk in the list).
+    pub hazardous: bool,
+    pub label_fr: String,
+    pub label_en: String,
+}
+
+/// The entry (not a chapter) with this code.
+pub fn find_ewc_entry(conn: &mut PgConnection, code: &str) -> QueryResult<Option<EwcEntry>> {
+    ewc_codes::table
+        .filter(ewc_codes::code.eq(code))
+        .filter(ewc_codes::level.eq("entry"))
+        .select(EwcEntry::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// EWC codes for autocomplete: by code prefix ("03 01", "0301") or by every word of the
+/// query in the French label, accents ignored ("sciure").
+pub fn search_ewc(conn: &mut PgConnection, query: &str, limit: i64) -> QueryResult<Vec<EwcEntry>> {
+    let trimmed = query.trim();
+    let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
+    // Only entries name a listing's waste; chapters group them.
+    let mut select = ewc_codes::table
+        .filter(ewc_codes::level.eq("entry"))
+        .select(EwcEntry::as_select())
+        .into_boxed();
+    if !digits.is_empty()
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '*')
+    {
+        let spaced: String = digits
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| String::from_utf8_lossy(pair).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        select = select.filter(ewc_codes::code.like(format!("{}%", escape_like(&spaced))));
+    } else {
+        let folded = fold(trimmed);
+        if folded.is_empty() {
+            return Ok(Vec::new());
+        }
+        for word in folded.split(' ').filter(|w| w.len() > 1) {
+            select =
+                select.filter(ewc_codes::search_label.like(format!("%{}%", escape_like(word))));
+        }
+    }
+    select.order(ewc_codes::code).limit(limit).load(conn)
 }

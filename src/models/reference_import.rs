@@ -4,7 +4,9 @@
 
 use crate::domain::territory::commune_search_key;
 use crate::domain::text::fold;
-use crate::schema::{communes, departements, epcis, naf_codes, reference_imports, regions};
+use crate::schema::{
+    communes, departements, epcis, ewc_codes, naf_codes, reference_imports, regions,
+};
 use anyhow::Context;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
@@ -69,6 +71,29 @@ struct NafRow {
     label: String,
 }
 
+/// A line of `ewc.csv`: the European List of Waste (see data/reference/README.md).
+#[derive(Debug, Deserialize)]
+struct EwcRow {
+    code: String,
+    level: String,
+    parent: String,
+    hazardous: bool,
+    label_fr: String,
+    label_en: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = ewc_codes)]
+struct NewEwc {
+    code: String,
+    level: String,
+    parent_code: Option<String>,
+    hazardous: bool,
+    search_label: String,
+    label_fr: String,
+    label_en: String,
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ImportCounts {
     pub regions: usize,
@@ -77,6 +102,7 @@ pub struct ImportCounts {
     pub communes: usize,
     pub arrondissements: usize,
     pub naf_codes: usize,
+    pub ewc_codes: usize,
 }
 
 fn read_csv<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> anyhow::Result<Vec<T>> {
@@ -193,6 +219,18 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
             label: r.label,
         })
         .collect();
+    let ewc_values: Vec<NewEwc> = read_csv::<EwcRow>(dir, "ewc.csv")?
+        .into_iter()
+        .map(|r| NewEwc {
+            search_label: fold(&format!("{} {}", r.label_fr, r.label_en)),
+            parent_code: optional(&r.parent),
+            code: r.code,
+            level: r.level,
+            hazardous: r.hazardous,
+            label_fr: r.label_fr,
+            label_en: r.label_en,
+        })
+        .collect();
 
     conn.transaction(|conn| {
         for chunk in regions_rows.chunks(CHUNK) {
@@ -270,6 +308,21 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
                 ))
                 .execute(conn)?;
         }
+        for chunk in ewc_values.chunks(CHUNK) {
+            diesel::insert_into(ewc_codes::table)
+                .values(chunk)
+                .on_conflict(ewc_codes::code)
+                .do_update()
+                .set((
+                    ewc_codes::level.eq(excluded(ewc_codes::level)),
+                    ewc_codes::parent_code.eq(excluded(ewc_codes::parent_code)),
+                    ewc_codes::hazardous.eq(excluded(ewc_codes::hazardous)),
+                    ewc_codes::search_label.eq(excluded(ewc_codes::search_label)),
+                    ewc_codes::label_fr.eq(excluded(ewc_codes::label_fr)),
+                    ewc_codes::label_en.eq(excluded(ewc_codes::label_en)),
+                ))
+                .execute(conn)?;
+        }
         diesel::insert_into(reference_imports::table)
             .values(reference_imports::files_sha256.eq(&files_sha256))
             .on_conflict(reference_imports::id)
@@ -288,6 +341,7 @@ pub fn import(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<ImportCount
         communes: commune_values.len(),
         arrondissements: arrondissement_values.len(),
         naf_codes: naf_values.len(),
+        ewc_codes: ewc_values.len(),
     })
 }
 

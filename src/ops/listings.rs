@@ -11,8 +11,8 @@ use super::Env;
 use crate::auth::Caller;
 use crate::domain::decimal::{ExactDecimal, Quantity, UnitPrice};
 use crate::domain::listing::{
-    check_description, check_title, parse_details, Category, CloseReason, Kind, Status, Visibility,
-    MAX_RADIUS_KM,
+    check_description, check_title, parse_details, Category, CloseReason, Kind, Period, Status,
+    Visibility, MAX_RADIUS_KM,
 };
 use crate::domain::naf::NafCode;
 use crate::domain::takeover::{coarsen, TakeoverFacts, TeaserShown};
@@ -60,6 +60,8 @@ pub struct ListingFields {
     pub valid_until: Option<NaiveDate>,
     pub details: serde_json::Value,
     pub visibility: Visibility,
+    /// The quantity is per this period (a recurring flow).
+    pub period: Option<Period>,
 }
 
 pub struct NewListingCommand {
@@ -86,6 +88,7 @@ struct CheckedListing {
     valid_until: Option<NaiveDate>,
     details: serde_json::Value,
     visibility: Visibility,
+    period: Option<Period>,
 }
 
 /// The terms of an offer, a need, a proposal or an exchange: a quantity (more than zero)
@@ -141,7 +144,30 @@ fn check_listing(
             errors.add("valid_until", Invalid::new("dates_order"));
         }
     }
-    let details = errors.check("details", parse_details(category, &input.details));
+    let details = match parse_details(category, &input.details) {
+        Ok(details) => Some(details),
+        Err(invalid) => {
+            let field = match invalid.code {
+                "material_required" | "material_for_matter_only" => "details.material",
+                "ewc_format" => "details.ewc_code",
+                _ => "details",
+            };
+            errors.add(field, invalid);
+            None
+        }
+    };
+    if let Some(code) = details
+        .as_ref()
+        .and_then(|d| d.get("ewc_code"))
+        .and_then(|c| c.as_str())
+    {
+        if reference_model::find_ewc_entry(conn, code)?.is_none() {
+            errors.add(
+                "details.ewc_code",
+                Invalid::new("unknown_ewc").with("code", code),
+            );
+        }
+    }
     errors.finish()?;
     let (Some(title), Some(description), Some(naf), Some(commune), Some(details)) =
         (title, description, naf, commune, details)
@@ -164,6 +190,7 @@ fn check_listing(
         valid_until: input.valid_until,
         details,
         visibility: input.visibility,
+        period: input.period,
     })
 }
 
@@ -272,6 +299,7 @@ pub fn create(
                 details: checked.details,
                 visibility: checked.visibility,
                 created_by: caller.id(),
+                period: checked.period,
                 // Published listings are written open at once: one index update, not two.
                 status: if new.publish {
                     Status::Open
@@ -333,6 +361,7 @@ pub struct ListingUpdate {
     pub valid_until: Option<Option<NaiveDate>>,
     pub details: Option<serde_json::Value>,
     pub visibility: Option<Visibility>,
+    pub period: Option<Option<Period>>,
 }
 
 /// Edits a draft, open or expired listing; an open one is matched again before the answer
@@ -369,6 +398,7 @@ pub fn update(
             valid_until: change.valid_until.unwrap_or(current.valid_until),
             details: change.details.unwrap_or_else(|| current.details.clone()),
             visibility: change.visibility.unwrap_or(current.visibility),
+            period: change.period.unwrap_or(current.period),
         };
         let mut errors = FieldErrors::new();
         if current.quantity_committed > Decimal::ZERO {
@@ -408,6 +438,7 @@ pub fn update(
                 valid_until: Some(checked.valid_until),
                 details: Some(checked.details),
                 visibility: Some(checked.visibility),
+                period: Some(checked.period),
             },
         )?;
         matching::reset_answers(conn, id)?;

@@ -7,17 +7,18 @@ use super::access::{disclosure_for, managed_by};
 use super::Env;
 use crate::auth::Caller;
 use crate::domain::listing::{Category, Kind, Status};
-use crate::domain::matching::{Decision, FactorKind, MatchStatus};
-use crate::domain::Invalid;
+use crate::domain::matching::{near_miss, Decision, FactorKind, MatchStatus};
+use crate::domain::{Arg, Invalid};
 use crate::email::events;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{words, Words};
+use crate::models::candidates::{self, Slack};
 use crate::models::exchange;
 use crate::models::ids::{EnterpriseId, ListingId, MatchId};
-use crate::models::listing;
+use crate::models::listing::{self, Listing};
 use crate::models::matching::{self, Match};
 use crate::views::listings::{Disclosure, ListingView};
-use crate::views::matches::{explanation, DecisionView, MatchList, MatchView};
+use crate::views::matches::{explanation, DecisionView, MatchList, MatchView, NearMissView};
 
 /// Views of matches for a reader who manages `managed`: each with the listing on the other
 /// side, when the reader may see it. Facing a takeover's teaser, the reader learns the
@@ -102,9 +103,63 @@ pub fn of_listing(conn: &mut PgConnection, caller: &Caller, id: ListingId) -> Ap
         };
     }
     let rows = matching::of_listing(conn, id)?;
+    let words = words(caller.locale());
     Ok(MatchList {
-        items: match_views(conn, rows, &managed, words(caller.locale()))?,
+        items: match_views(conn, rows, &managed, words)?,
+        near_misses: Some(near_misses(conn, &found, words)?),
     })
+}
+
+/// How many near misses an owner sees.
+const NEAR_MISSES: usize = 5;
+
+/// The closest listings that fail exactly one rule an owner can act on, and what would
+/// make them match, said to the owner ("à 12 km au-delà de votre rayon de 50 km"). Facing a
+/// confidential takeover, only which rule: neither its place nor its price.
+fn near_misses(
+    conn: &mut PgConnection,
+    found: &Listing,
+    words: Words,
+) -> AppResult<Vec<NearMissView>> {
+    if found.status != Status::Open {
+        return Ok(Vec::new());
+    }
+    let slack = Slack::near_misses(found.radius_km.unwrap_or(100));
+    let read = candidates::candidates(conn, found, slack)?;
+    let verdicts = candidates::evaluate_all(conn, found, &read)?;
+    let mut views = Vec::new();
+    for (offer, need, verdict) in verdicts {
+        let Err(misses) = verdict else { continue };
+        let Some(miss) = near_miss(&misses) else {
+            continue;
+        };
+        let other_id = if offer == found.id { need } else { offer };
+        let Some(other) = read.iter().find(|c| c.id == other_id) else {
+            continue;
+        };
+        let teaser = other.category == Category::BusinessTakeover;
+        let detail = if teaser {
+            words.t(&format!("miss-{}-vague", miss.rule.as_str()))
+        } else {
+            let whose = match miss.arg("side") {
+                Some(Arg::Text(side)) if side == found.kind.as_str() => "yours",
+                _ => "theirs",
+            };
+            let mut args = miss.args.clone();
+            args.push(("whose".to_string(), Arg::from(whose)));
+            words.t_args(&miss.key, &args)
+        };
+        views.push(NearMissView {
+            listing_id: other_id,
+            title: other.title.clone(),
+            rule: miss.rule,
+            detail,
+        });
+        if views.len() == NEAR_MISSES {
+            break;
+        }
+    }
+    Ok(views)
 }
 
 /// Matches involving the enterprises the caller acts for or coordinates, best first;
@@ -126,6 +181,7 @@ pub fn mine(
     let rows = matching::of_listings(conn, &ids, status, limit.clamp(1, 200))?;
     Ok(MatchList {
         items: match_views(conn, rows, &managed, words(caller.locale()))?,
+        near_misses: None,
     })
 }
 

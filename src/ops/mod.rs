@@ -37,3 +37,15 @@ pub struct Env {
     pub settings: Arc<Settings>,
     pub mail: MailCapabilities,
 }
+
+impl Env {
+    /// The environment of a command run outside the service (no mail server asked).
+    pub fn for_commands(settings: &Settings) -> Env {
+        Env {
+            clock: Clock::system(),
+            links: Links::new(settings.base_url(), settings.app.secret.clone()),
+            settings: Arc::new(settings.clone()),
+            mail: MailCapabilities::default(),
+        }
+    }
+}

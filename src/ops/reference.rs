@@ -7,7 +7,9 @@ use crate::domain::naf::{NafCode, NafLevel};
 use crate::domain::territory::{CommuneCode, LocatedCommune};
 use crate::domain::Invalid;
 use crate::error::AppResult;
-use crate::models::reference::{self, Commune, CommuneResolution, Departement, NafEntry, Region};
+use crate::models::reference::{
+    self, Commune, CommuneResolution, Departement, EwcEntry, NafEntry, Region,
+};
 
 /// The commune of an INSEE code, checked against the reference data: every operation that
 /// takes a commune (listings, enterprises, pôles, alerts, searches) reads it through here.
@@ -62,6 +64,12 @@ pub fn communes(conn: &mut PgConnection, query: &str, limit: i64) -> AppResult<V
 /// NAF autocomplete by code prefix or words of the label.
 pub fn naf(conn: &mut PgConnection, query: &str, limit: i64) -> AppResult<Vec<NafEntry>> {
     Ok(reference::search_naf(conn, query, limit)?)
+}
+
+/// European List of Waste autocomplete: entries by code prefix or words of their French
+/// or English label.
+pub fn ewc(conn: &mut PgConnection, query: &str, limit: i64) -> AppResult<Vec<EwcEntry>> {
+    Ok(reference::search_ewc(conn, query, limit)?)
 }
 
 pub fn departements(conn: &mut PgConnection) -> AppResult<Vec<Departement>> {

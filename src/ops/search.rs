@@ -4,7 +4,7 @@
 
 use super::access::managed_by;
 use crate::auth::Caller;
-use crate::domain::listing::{Category, Kind, Status, MAX_RADIUS_KM};
+use crate::domain::listing::{Category, Kind, Material, Status, MAX_RADIUS_KM};
 use crate::domain::naf::NafCode;
 use crate::domain::territory::DepartementCode;
 use crate::domain::Invalid;
@@ -23,6 +23,8 @@ pub struct SearchQuery {
     pub kind: Option<String>,
     pub category: Option<String>,
     pub naf: Option<String>,
+    pub material: Option<String>,
+    pub ewc: Option<String>,
     pub departement: Option<String>,
     pub region: Option<String>,
     pub epci: Option<String>,
@@ -104,6 +106,30 @@ pub fn search(
             errors
                 .check("naf", NafCode::parse(n))
                 .map(|c| c.as_str().to_string())
+        });
+    let material: Option<Material> = named(&mut errors, "material", &query.material);
+    let ewc_prefix = query
+        .ewc
+        .as_deref()
+        .map(|e| {
+            e.chars()
+                .filter(|c| !c.is_whitespace() && *c != '*')
+                .collect::<String>()
+        })
+        .filter(|e| !e.is_empty())
+        .and_then(|digits| {
+            if digits.len() > 6
+                || digits.len() % 2 == 1
+                || !digits.chars().all(|c| c.is_ascii_digit())
+            {
+                errors.add("ewc", Invalid::new("ewc_format"));
+                return None;
+            }
+            let pairs: Vec<&str> = (0..digits.len())
+                .step_by(2)
+                .map(|i| &digits[i..i + 2])
+                .collect();
+            Some(pairs.join(" "))
         });
     let departement = query
         .departement
@@ -216,6 +242,8 @@ pub fn search(
         kind,
         category,
         naf_prefix,
+        material,
+        ewc_prefix,
         departement: departement.map(|d| d.as_str().to_string()),
         region,
         epci,

@@ -3,7 +3,7 @@
 //! category that match each other.
 
 use crate::domain::enterprise::LegalForm;
-use crate::domain::listing::{Category, Kind};
+use crate::domain::listing::{Category, Kind, Period};
 use crate::domain::units::Unit;
 
 pub(super) struct DemoPole {
@@ -73,6 +73,7 @@ pub(super) const POLES: &[DemoPole] = &[
         enterprises: &[
             DemoEnterprise { name: "Scierie Coopérative de la Moselotte", legal_form: LegalForm::Scop, naf: "16.10A", commune: "88447", headcount: 14, member: ("sophie.valentin@demo.ptce.fr", "Sophie Valentin") },
             DemoEnterprise { name: "Vosges Isolation Bois", legal_form: LegalForm::Sas, naf: "16.29Z", commune: "88196", headcount: 11, member: ("marc.colin@demo.ptce.fr", "Marc Colin") },
+            DemoEnterprise { name: "Régie Chaleur Bois de Remiremont", legal_form: LegalForm::Association, naf: "35.30Z", commune: "88383", headcount: 6, member: ("claire.thomas@demo.ptce.fr", "Claire Thomas") },
         ],
     },
     DemoPole {
@@ -97,6 +98,7 @@ pub(super) const POLES: &[DemoPole] = &[
         enterprises: &[
             DemoEnterprise { name: "Filature du Nord", legal_form: LegalForm::Scic, naf: "13.10Z", commune: "59512", headcount: 22, member: ("benoit.lefebvre@demo.ptce.fr", "Benoît Lefebvre") },
             DemoEnterprise { name: "Atelier Retouche Solidaire", legal_form: LegalForm::Association, naf: "14.13Z", commune: "59599", headcount: 10, member: ("fatou.diallo@demo.ptce.fr", "Fatou Diallo") },
+            DemoEnterprise { name: "Isolants Textiles du Nord", legal_form: LegalForm::Scic, naf: "23.99Z", commune: "59350", headcount: 14, member: ("nadia.benhamou@demo.ptce.fr", "Nadia Benhamou") },
         ],
     },
     DemoPole {
@@ -157,6 +159,7 @@ pub(super) const POLES: &[DemoPole] = &[
         enterprises: &[
             DemoEnterprise { name: "Brasserie Coopérative Strasbourgeoise", legal_form: LegalForm::Scop, naf: "11.05Z", commune: "67482", headcount: 12, member: ("lukas.meyer@demo.ptce.fr", "Lukas Meyer") },
             DemoEnterprise { name: "Atelier Vélo Solidaire de Colmar", legal_form: LegalForm::Association, naf: "95.29Z", commune: "68066", headcount: 8, member: ("emma.schmitt@demo.ptce.fr", "Emma Schmitt") },
+            DemoEnterprise { name: "Ferme Laitière du Ried", legal_form: LegalForm::Cooperative, naf: "01.41Z", commune: "67130", headcount: 5, member: ("pierre.muller@demo.ptce.fr", "Pierre Muller") },
         ],
     },
     DemoPole {
@@ -186,6 +189,8 @@ pub(super) struct DemoListing {
     pub(super) quantity: Option<(&'static str, Unit)>,
     pub(super) unit_price: Option<&'static str>,
     pub(super) details: fn() -> serde_json::Value,
+    /// A recurring quantity is per this period.
+    pub(super) period: Option<Period>,
 }
 
 pub(super) const LISTINGS: &[DemoListing] = &[
@@ -199,7 +204,8 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         radius_km: Some(150),
         quantity: Some(("20", Unit::T)),
         unit_price: Some("35"),
-        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring"}),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring", "material": "wood", "ewc_code": "03 01 05"}),
+        period: Some(Period::Month),
     },
     DemoListing {
         enterprise: "Vosges Isolation Bois",
@@ -211,7 +217,8 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         radius_km: Some(100),
         quantity: Some(("12000", Unit::Kg)),
         unit_price: Some("0.05"),
-        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring", "material": "wood"}),
+        period: Some(Period::Month),
     },
     DemoListing {
         enterprise: "Menuiserie Coopérative du Royans",
@@ -223,7 +230,8 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         radius_km: Some(80),
         quantity: Some(("800", Unit::Kg)),
         unit_price: Some("0.40"),
-        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "one_off"}),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "one_off", "material": "wood", "ewc_code": "03 01 05"}),
+        period: None,
     },
     DemoListing {
         enterprise: "Ressourcerie Drôme Nord",
@@ -235,7 +243,8 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         radius_km: Some(50),
         quantity: Some(("1", Unit::T)),
         unit_price: Some("500"),
-        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring", "material": "wood"}),
+        period: None,
     },
     DemoListing {
         enterprise: "Archer Chaussures",
@@ -248,6 +257,7 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         quantity: Some(("120", Unit::H)),
         unit_price: None,
         details: || serde_json::json!({"format": "mentoring", "hours": 120}),
+        period: None,
     },
     DemoListing {
         enterprise: "Ressourcerie Drôme Nord",
@@ -260,6 +270,7 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         quantity: Some(("60", Unit::H)),
         unit_price: None,
         details: || serde_json::json!({"format": "training", "hours": 60}),
+        period: None,
     },
     DemoListing {
         enterprise: "Horlogerie du Haut-Doubs",
@@ -272,6 +283,7 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         quantity: None,
         unit_price: None,
         details: || serde_json::json!({"revenue_band": "100k_500k", "headcount_band": "1_9", "asking_price": "180000.00", "reason": "retirement", "timeline_months": 18}),
+        period: None,
     },
     DemoListing {
         enterprise: "Microtechnique Coopérative",
@@ -284,6 +296,7 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         quantity: None,
         unit_price: None,
         details: || serde_json::json!({"revenue_band": "100k_500k", "headcount_band": "1_9"}),
+        period: None,
     },
     DemoListing {
         enterprise: "Filature du Nord",
@@ -296,6 +309,7 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         quantity: Some(("5000", Unit::Kg)),
         unit_price: Some("9.50"),
         details: || serde_json::json!({"monthly_capacity": "5000", "lead_time_days": 21}),
+        period: None,
     },
     DemoListing {
         enterprise: "Atelier Soie Recyclée",
@@ -308,6 +322,7 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         quantity: Some(("800", Unit::Kg)),
         unit_price: Some("12"),
         details: || serde_json::json!({"lead_time_days": 30}),
+        period: None,
     },
     DemoListing {
         enterprise: "Maraîchers du Lauragais",
@@ -319,7 +334,8 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         radius_km: Some(80),
         quantity: Some(("2", Unit::T)),
         unit_price: Some("300"),
-        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring"}),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring", "material": "organic_food", "ewc_code": "02 03 04"}),
+        period: Some(Period::Week),
     },
     DemoListing {
         enterprise: "Légumerie Solidaire Toulousaine",
@@ -331,7 +347,8 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         radius_km: Some(60),
         quantity: Some(("1500", Unit::Kg)),
         unit_price: Some("0.45"),
-        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring", "material": "organic_food"}),
+        period: Some(Period::Week),
     },
     DemoListing {
         enterprise: "Conserverie Solidaire de Douarnenez",
@@ -343,7 +360,8 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         radius_km: Some(120),
         quantity: Some(("3000", Unit::Unit)),
         unit_price: Some("0.20"),
-        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring"}),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring", "material": "glass"}),
+        period: Some(Period::Month),
     },
     DemoListing {
         enterprise: "Coutellerie Coopérative de Thiers",
@@ -356,5 +374,73 @@ pub(super) const LISTINGS: &[DemoListing] = &[
         quantity: Some(("2000", Unit::Unit)),
         unit_price: Some("6.80"),
         details: || serde_json::json!({"monthly_capacity": "2000", "lead_time_days": 15}),
+        period: None,
     },
+    // Cross-sector flows: one trade's leftovers are another trade's raw material.
+    DemoListing {
+        enterprise: "Régie Chaleur Bois de Remiremont",
+        kind: Kind::Need,
+        category: Category::LocalResource,
+        title: "Bois de chauffage pour notre réseau de chaleur",
+        description: "Notre chaufferie brûle des plaquettes, de la sciure et des chutes de bois non traité. Livraison en benne, toute l'année.",
+        naf: "35.30Z",
+        radius_km: Some(60),
+        quantity: Some(("40", Unit::T)),
+        unit_price: Some("45"),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring", "material": "wood", "ewc_code": "03 01 05"}),
+        period: Some(Period::Month),
+    },
+    DemoListing {
+        enterprise: "Brasserie Coopérative Strasbourgeoise",
+        kind: Kind::Offer,
+        category: Category::LocalResource,
+        title: "Drêches de brasserie",
+        description: "Orge maltée humide après brassage, environ 6 t par semaine. À enlever dans les 48 h, idéal pour l'alimentation animale.",
+        naf: "11.05Z",
+        radius_km: Some(40),
+        quantity: Some(("6", Unit::T)),
+        unit_price: Some("10"),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring", "material": "organic_food", "ewc_code": "02 07 04"}),
+        period: Some(Period::Week),
+    },
+    DemoListing {
+        enterprise: "Ferme Laitière du Ried",
+        kind: Kind::Need,
+        category: Category::LocalResource,
+        title: "Drêches ou coproduits pour nos vaches laitières",
+        description: "Nous complétons la ration de nos vaches avec des drêches de brasserie ou d'autres coproduits alimentaires.",
+        naf: "01.41Z",
+        radius_km: Some(50),
+        quantity: Some(("20", Unit::T)),
+        unit_price: Some("30"),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring", "material": "organic_food"}),
+        period: Some(Period::Month),
+    },
+    DemoListing {
+        enterprise: "Atelier Retouche Solidaire",
+        kind: Kind::Offer,
+        category: Category::LocalResource,
+        title: "Chutes de tissus coton et polyester",
+        description: "Découpes et chutes de tissus de notre atelier de confection, triées par couleur, environ 400 kg par mois.",
+        naf: "14.13Z",
+        radius_km: Some(30),
+        quantity: Some(("400", Unit::Kg)),
+        unit_price: Some("0"),
+        details: || serde_json::json!({"resource_type": "by_product", "recurrence": "recurring", "material": "textile", "ewc_code": "04 02 22"}),
+        period: Some(Period::Month),
+    },
+    DemoListing {
+        enterprise: "Isolants Textiles du Nord",
+        kind: Kind::Need,
+        category: Category::LocalResource,
+        title: "Fibres et chutes textiles pour isolant",
+        description: "Nous fabriquons un isolant à partir de fibres et de chutes de tissus recyclées : coton, polyester, laine.",
+        naf: "23.99Z",
+        radius_km: Some(40),
+        quantity: Some(("2", Unit::T)),
+        unit_price: Some("0.10"),
+        details: || serde_json::json!({"resource_type": "materials", "recurrence": "recurring", "material": "textile", "ewc_code": "04 02 22"}),
+        period: Some(Period::Month),
+    },
+
 ];

@@ -241,6 +241,7 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
                 visibility: Visibility::Public,
                 created_by: account_id,
                 status: Status::Open,
+                period: demo.period,
             },
         )?;
         crate::ops::listings::refresh_teaser(conn, &created).map_err(|e| anyhow::anyhow!("{e}"))?;

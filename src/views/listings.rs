@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::decimal::{price_display, quantity_display, ExactDecimal};
-use crate::domain::listing::{Category, CloseReason, Kind, Status, Visibility};
+use crate::domain::listing::{Category, CloseReason, Kind, Period, Status, Visibility};
 use crate::domain::units::Unit;
 use crate::models::ids::{EnterpriseId, ListingId};
 use crate::models::listing::Listing;
@@ -47,10 +47,12 @@ pub struct ListingView {
     pub national: bool,
     #[schema(value_type = Option<String>, example = "1500")]
     pub quantity: Option<ExactDecimal>,
-    /// What an offer still has to give.
+    /// What an offer still has to give, or a need still wants (exchanges take from both).
     #[schema(value_type = Option<String>, example = "1200")]
     pub quantity_remaining: Option<ExactDecimal>,
     pub unit: Option<Unit>,
+    /// A recurring flow: the quantity is per this period.
+    pub period: Option<Period>,
     /// Offer: asking price per unit; need: maximum budget per unit (€ HT).
     #[schema(value_type = Option<String>, example = "0.12")]
     pub unit_price: Option<ExactDecimal>,
@@ -125,11 +127,12 @@ impl ListingView {
             } else {
                 listing.quantity.map(quantity_display)
             },
-            quantity_remaining: if listing.kind == Kind::Offer && !teaser {
-                listing.remaining().map(quantity_display)
-            } else {
+            quantity_remaining: if teaser {
                 None
+            } else {
+                listing.remaining().map(quantity_display)
             },
+            period: if teaser { None } else { listing.period },
             unit: if teaser { None } else { listing.unit },
             unit_price: if teaser {
                 None

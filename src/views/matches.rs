@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::listings::ListingView;
 use crate::domain::decimal::ExactDecimal;
-use crate::domain::matching::{Decision, Factor, FactorKind, MatchStatus, ProposalStatus};
+use crate::domain::matching::{Decision, Factor, FactorKind, MatchStatus, ProposalStatus, Rule};
 use crate::domain::units::Unit;
 use crate::i18n::Words;
 use crate::models::ids::{EnterpriseId, ExchangeId, ListingId, MatchId, ProposalId};
@@ -39,11 +39,20 @@ pub fn explanation(value: &serde_json::Value, words: Words) -> Vec<FactorView> {
     stored
         .into_iter()
         .map(|f| match f {
-            Stored::Keyed(f) => FactorView {
-                factor: f.factor,
-                score: f.score,
-                detail: words.t_args(&f.key, &f.args),
-            },
+            Stored::Keyed(mut f) => {
+                // Explanations stored before quantities had periods.
+                for name in ["offered_period", "wanted_period"] {
+                    if f.key == "match-quantity" && f.arg(name).is_none() {
+                        f.args
+                            .push((name.to_string(), crate::domain::Arg::from("none")));
+                    }
+                }
+                FactorView {
+                    factor: f.factor,
+                    score: f.score,
+                    detail: words.t_args(&f.key, &f.args),
+                }
+            }
             Stored::Sentences {
                 factor,
                 score,
@@ -84,6 +93,21 @@ pub struct MatchView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MatchList {
     pub items: Vec<MatchView>,
+    /// For a listing's owner: the closest listings that fail exactly one rule an owner can
+    /// act on (distance, price, dates, unit), and what would make them match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_misses: Option<Vec<NearMissView>>,
+}
+
+/// A listing that would match but for one rule.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NearMissView {
+    pub listing_id: ListingId,
+    pub title: String,
+    /// `distance`, `price`, `dates` or `unit`.
+    pub rule: Rule,
+    /// What would make it match, in the reader's language.
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

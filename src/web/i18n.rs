@@ -166,6 +166,99 @@ pub fn details_lines(ctx: &super::Ctx, details: &serde_json::Value) -> Vec<(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Named;
+    use crate::i18n::words;
+
+    fn assert_known(key: &str) {
+        for locale in [Locale::Fr, Locale::En] {
+            assert!(
+                crate::i18n::own_keys(locale).contains(key),
+                "{key} is missing in {locale:?}"
+            );
+        }
+    }
+
+    fn names<T: Named>() -> Vec<&'static str> {
+        T::ALL.iter().map(|v| v.as_str()).collect()
+    }
+
+    /// Keys the pages build from values (`status-<value>`, `option-<list>-<value>`, …)
+    /// exist in both languages for every value.
+    #[test]
+    fn every_value_shown_on_a_page_has_its_words() {
+        use crate::domain::{account, enterprise, ledger, listing, matching, takeover, units};
+        for (prefix, values) in [
+            ("category", names::<listing::Category>()),
+            ("kind", names::<listing::Kind>()),
+            ("unit", names::<units::Unit>()),
+            ("factor", names::<matching::FactorKind>()),
+            ("family", names::<account::Family>()),
+            ("notifications", names::<account::Notifications>()),
+            ("alert-frequency", names::<account::AlertFrequency>()),
+        ] {
+            for value in values {
+                assert_known(&format!("{prefix}-{value}"));
+            }
+        }
+        for family in names::<account::Family>() {
+            assert_known(&format!("family-{family}-help"));
+        }
+        let statuses = [
+            names::<listing::Status>(),
+            names::<listing::CloseReason>(),
+            names::<matching::MatchStatus>(),
+            names::<matching::Decision>(),
+            names::<matching::ProposalStatus>(),
+            names::<ledger::ExchangeStatus>(),
+            names::<enterprise::MembershipStatus>(),
+            names::<takeover::ContactStatus>(),
+        ];
+        for value in statuses.concat() {
+            assert_known(&format!("status-{value}"));
+        }
+        for rule in names::<matching::Rule>() {
+            assert_known(&format!("miss-{rule}-vague"));
+        }
+        for list in [
+            "resource_type",
+            "recurrence",
+            "format",
+            "revenue_band",
+            "headcount_band",
+            "reason",
+            "legal_form",
+            "material",
+            "period",
+        ] {
+            assert!(!option_values(list).is_empty(), "{list}");
+            for value in option_values(list) {
+                assert_known(&format!("option-{list}-{value}"));
+            }
+            assert!(
+                list == "legal_form"
+                    || words(Locale::Fr).knows(&format!("detail-{}", list.replace('_', "-")))
+                    || list == "period",
+                "detail-{list}"
+            );
+        }
+        for detail in [
+            "resource_type",
+            "recurrence",
+            "material",
+            "ewc_code",
+            "format",
+            "hours",
+            "revenue_band",
+            "headcount_band",
+            "asking_price",
+            "reason",
+            "timeline_months",
+            "monthly_capacity",
+            "lead_time_days",
+        ] {
+            assert_known(&format!("detail-{}", detail.replace('_', "-")));
+        }
+    }
 
     #[test]
     fn accept_language_picks_the_preferred_of_french_and_english() {

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::commune;
 use super::forms::FormReader;
 use super::{see_other, Ctx, FormErrors, Posted, Web};
-use crate::domain::listing::{Category, Kind, Visibility};
+use crate::domain::listing::{Category, Kind, Period, Visibility};
 use crate::domain::units::Unit;
 use crate::error::AppResult;
 use crate::models::ids::{EnterpriseId, ListingId};
@@ -67,6 +67,10 @@ pub struct ListingForm {
     // Category details.
     pub resource_type: String,
     pub recurrence: String,
+    pub material: String,
+    pub ewc_code: String,
+    /// A recurring quantity is per this period.
+    pub period: String,
     pub format: String,
     pub hours: String,
     pub revenue_band: String,
@@ -128,6 +132,12 @@ impl ListingForm {
             publish: String::new(),
             resource_type: detail("resource_type"),
             recurrence: detail("recurrence"),
+            material: detail("material"),
+            ewc_code: detail("ewc_code"),
+            period: view
+                .period
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
             format: detail("format"),
             hours: detail("hours"),
             revenue_band: detail("revenue_band"),
@@ -153,6 +163,12 @@ impl ListingForm {
             Category::LocalResource => {
                 put("resource_type", text(&self.resource_type));
                 put("recurrence", text(&self.recurrence));
+                // What a material or by-product is made of; other resources have none.
+                let matter = matches!(self.resource_type.as_str(), "materials" | "by_product");
+                if matter {
+                    put("material", text(&self.material));
+                    put("ewc_code", text(&self.ewc_code));
+                }
             }
             Category::KnowHow => {
                 put("format", text(&self.format));
@@ -211,6 +227,7 @@ impl ListingForm {
         let available_from = reader.date("available_from", &self.available_from);
         let valid_until = reader.date("valid_until", &self.valid_until);
         let visibility = reader.choice::<Visibility>("visibility", &self.visibility);
+        let period = reader.choice::<Period>("period", &self.period);
         let details = self.details(reader);
         let commune = commune::resolve(
             web,
@@ -235,6 +252,7 @@ impl ListingForm {
             valid_until,
             details,
             visibility: visibility.unwrap_or(Visibility::Public),
+            period,
         }))
     }
 }
@@ -403,6 +421,7 @@ async fn update(posted: Posted<ListingForm>, id: web::Path<ListingId>) -> AppRes
         valid_until: Some(fields.valid_until),
         details: Some(fields.details),
         visibility: Some(fields.visibility),
+        period: Some(fields.period),
     };
     match web
         .run(move |conn, env| ops::update(conn, env, &caller, id, change))

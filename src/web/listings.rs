@@ -23,7 +23,7 @@ use crate::ops::matches;
 use crate::ops::proposals::{self, NewProposalCommand};
 use crate::views::contact_requests::ContactRequestView;
 use crate::views::listings::ListingView;
-use crate::views::matches::{MatchView, ProposalView};
+use crate::views::matches::{MatchView, NearMissView, ProposalView};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(super::listing_form::routes)
@@ -50,6 +50,8 @@ struct ListingPage {
     l: ListingView,
     owner: bool,
     matches: Vec<MatchView>,
+    /// For its managers: close listings that fail one rule, and what would make them match.
+    near_misses: Vec<NearMissView>,
     proposals: Vec<ProposalView>,
     /// For the seller: every request; for a buyer: its own.
     contact_requests: Vec<ContactRequestView>,
@@ -144,15 +146,17 @@ async fn listing_page(
     errors: FormErrors,
 ) -> AppResult<HttpResponse> {
     let caller = web.caller.clone();
-    let (l, owner, matches, proposals, contact_requests) = web
+    let (l, owner, (matches, near_misses), proposals, contact_requests) = web
         .run(move |conn, _| {
             let l = ops::show(conn, caller.as_ref(), id)?;
             let managed = managed_by(conn, caller.as_ref())?;
             let owner = l.enterprise_id.is_some_and(|e| managed.contains(&e));
-            let (mut found, mut offered, mut asked) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut found, mut offered, mut asked) =
+                ((Vec::new(), Vec::new()), Vec::new(), Vec::new());
             if let Some(caller) = caller.as_ref() {
                 if owner {
-                    found = matches::of_listing(conn, caller, id)?.items;
+                    let list = matches::of_listing(conn, caller, id)?;
+                    found = (list.items, list.near_misses.unwrap_or_default());
                     if l.kind == Kind::Need {
                         offered = proposals::of_listing(conn, caller, id)?.items;
                     }
@@ -182,6 +186,7 @@ async fn listing_page(
             l,
             owner,
             matches,
+            near_misses,
             proposals,
             contact_requests,
             own,

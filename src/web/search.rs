@@ -18,6 +18,8 @@ pub struct SearchForm {
     pub kind: String,
     pub category: String,
     pub naf: String,
+    pub material: String,
+    pub ewc: String,
     /// The place as shown and typed ("Valence (26)").
     pub place: String,
     /// The INSEE code chosen beside it.
@@ -34,6 +36,8 @@ impl SearchForm {
             ("kind", &self.kind),
             ("category", &self.category),
             ("naf", &self.naf),
+            ("material", &self.material),
+            ("ewc", &self.ewc),
             ("place", &self.place),
             ("place_code", &self.place_code),
             ("radius_km", &self.radius_km),
@@ -58,6 +62,7 @@ struct SearchPage {
     ctx: Ctx,
     form: SearchForm,
     categories: Vec<(&'static str, String)>,
+    materials: Vec<(&'static str, String)>,
     place_label: Option<String>,
     items: Vec<ListingView>,
     next_url: Option<String>,
@@ -90,6 +95,8 @@ pub async fn home(web: Web, query: web::Query<SearchForm>) -> AppResult<HttpResp
         kind: some(&form.kind),
         category: some(&form.category),
         naf: some(&form.naf),
+        material: some(&form.material),
+        ewc: some(&form.ewc),
         radius_km: near.as_ref().and_then(|_| some(&form.radius_km)),
         near,
         q: some(&form.q),
@@ -121,10 +128,12 @@ pub async fn home(web: Web, query: web::Query<SearchForm>) -> AppResult<HttpResp
         .iter()
         .map(|c| (c.as_str(), web.ctx.category(c)))
         .collect();
+    let materials = super::i18n::options(&web.ctx, "material");
     web.page(&SearchPage {
         ctx: web.ctx.clone(),
         form,
         categories,
+        materials,
         place_label,
         items,
         next_url,

@@ -147,6 +147,7 @@ async fn a_listing_edited_in_its_form_keeps_its_commune() {
     form.extend([
         ("description", "Toujours des chutes de chêne."),
         ("resource_type", "by_product"),
+        ("material", "wood"),
         ("recurrence", "recurring"),
         ("visibility", "public"),
     ]);

@@ -561,7 +561,7 @@ pub fn listing_body(enterprise_id: i64, kind: &str, fields: Value) -> Value {
         "naf": "16.10A",
         "commune": "26281",
         "radius_km": 50,
-        "details": {"resource_type": "by_product", "recurrence": "recurring"},
+        "details": {"resource_type": "by_product", "recurrence": "recurring", "material": "wood"},
         "publish": true,
     });
     for (key, value) in fields.as_object().expect("an object").iter() {

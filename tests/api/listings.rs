@@ -133,7 +133,7 @@ async fn quantities_and_prices_are_exact_decimals_end_to_end() {
     // A JSON number is taken as the exact text it was written with.
     let body = r#"{"enterprise_id": ENT, "kind": "offer", "category": "local_resource", "title": "Sciure de hêtre",
         "naf": "16.10A", "commune": "26281", "radius_km": 30, "quantity": 1234.567891, "unit": "t",
-        "unit_price": "0.100000", "details": {"resource_type": "by_product"}}"#
+        "unit_price": "0.100000", "details": {"resource_type": "by_product", "material": "wood"}}"#
         .replace("ENT", &enterprise.to_string());
     let response = app
         .client

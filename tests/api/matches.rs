@@ -19,18 +19,25 @@ async fn publishing_a_need_shows_the_right_offers_best_first_with_reasons() {
             "0.10",
         ), // Bourg-de-Péage, next door
         ("Bois en même division", "16.29Z", "26362", "2", "t", "90"), // Valence
-        ("Hors division", "10.71C", "26281", "1", "t", "50"),         // other division
+        ("Autre matière", "16.10A", "26281", "1", "t", "50"),         // metal, not wood
         ("Trop loin", "16.10A", "13055", "1", "t", "50"),             // Marseille, out of reach
         ("Mauvaise unité", "16.10A", "26281", "1", "m3", "50"),       // volume vs mass
         ("Trop cher", "16.10A", "26281", "1", "t", "500"),            // over budget
     ];
     for (title, naf, commune, quantity, unit, price) in offers {
+        // What is exchanged decides: every offer is wood, but one.
+        let material = if title == "Autre matière" {
+            "metal"
+        } else {
+            "wood"
+        };
         app.create_listing(
             supplier,
             &listing_body(
                 *supplier_id,
                 "offer",
-                json!({"title": title, "naf": naf, "commune": commune, "quantity": quantity, "unit": unit, "unit_price": price, "radius_km": 100}),
+                json!({"title": title, "naf": naf, "commune": commune, "quantity": quantity, "unit": unit, "unit_price": price, "radius_km": 100,
+                       "details": {"resource_type": "by_product", "recurrence": "recurring", "material": material}}),
             ),
         )
         .await;
@@ -68,17 +75,17 @@ async fn publishing_a_need_shows_the_right_offers_best_first_with_reasons() {
         .collect();
     assert_eq!(
         factors,
-        vec!["sector", "distance", "quantity", "price", "dates"]
+        vec!["material", "distance", "text", "quantity", "price", "dates"]
     );
-    let sector = best["explanation"][0]["detail"].as_str().unwrap();
-    assert_eq!(
-        sector,
-        "Même sous-classe NAF 16.10A — Sciage et rabotage du bois, hors imprégnation"
-    );
-    let quantity = best["explanation"][2]["detail"].as_str().unwrap();
+    let material = best["explanation"][0]["detail"].as_str().unwrap();
+    assert_eq!(material, "Même matière\u{202f}: bois");
+    let text = best["explanation"][2]["detail"].as_str().unwrap();
+    assert!(text.starts_with("Mots en commun\u{202f}: "), "{text}");
+    assert!(text.contains("chêne") && text.contains("chutes"), "{text}");
+    let quantity = best["explanation"][3]["detail"].as_str().unwrap();
     assert_eq!(
         quantity,
-        "L'offre couvre 80\u{a0}% du besoin (800\u{a0}kg pour 1\u{a0}t)"
+        "L’offre couvre 80\u{a0}% du besoin (800\u{a0}kg pour 1\u{a0}t)"
     );
     assert!(best["explanation"][1]["detail"]
         .as_str()
@@ -96,7 +103,7 @@ async fn publishing_a_need_shows_the_right_offers_best_first_with_reasons() {
         .unwrap();
     assert_eq!(mine["items"].as_array().unwrap().len(), 2);
     assert_eq!(
-        mine["items"][0]["explanation"][2]["detail"],
+        mine["items"][0]["explanation"][3]["detail"],
         "The offer covers 80 % of the need (800 kg for 1 t)"
     );
     assert_eq!(

@@ -64,6 +64,7 @@ async fn post_listing(b: &Browser, kind: &str, title: &str, quantity: &str, pric
     b.select("#unit", "kg").await;
     b.fill("#unit_price", price).await;
     b.select("#resource_type", "by_product").await;
+    b.select("#material", "wood").await;
     b.click("form[action='/listings/new'] button[type=submit]")
         .await;
     // The listing's own page (the form's page has no "manage" section).
@@ -117,7 +118,7 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
         "the match shows the offer"
     );
     assert!(text.contains("/100"), "the match shows its score");
-    assert!(text.contains("Secteur"), "the match explains its score");
+    assert!(text.contains("Matière"), "the match explains its score");
     b.screenshots("listing").await;
     b.click("form[action$='/accept'] button[type=submit]").await;
     b.wait_for_text("Besoin: Acceptée").await;

@@ -165,6 +165,17 @@ async fn every_main_page_is_light_labelled_and_protected() {
         .await;
     assert_eq!(response.status(), 201);
 
+    // The need above is covered by its exchange, so it closed: another one stays open.
+    let need = app
+        .create_listing(
+            need_token,
+            &listing_body(
+                *need_enterprise,
+                "need",
+                json!({"title": "Encore du bois de chêne", "quantity": "800", "unit": "kg", "unit_price": "0.50"}),
+            ),
+        )
+        .await;
     let member = sign_in(&app, "member0@example.fr", "correct horse battery").await;
     let coordinator = sign_in(&app, "coordination@pole-a.fr", "correct horse battery").await;
     app.admin_token().await;

@@ -20,6 +20,7 @@ async fn fill_offer(b: &Browser, title: &str) {
     b.fill("#quantity", "10").await;
     b.select("#unit", "kg").await;
     b.select("#resource_type", "materials").await;
+    b.select("#material", "wood").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,6 +84,7 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
             ("commune".into(), "26281".into()),
             ("radius_km".into(), "50".into()),
             ("resource_type".into(), "materials".into()),
+            ("material".into(), "wood".into()),
             ("publish".into(), "on".into()),
         ];
         if let Some(token) = token {
