@@ -115,7 +115,7 @@ pub fn generate_listings(database_url: &str, target: i64, enterprises: i64) -> a
         diesel::sql_query(
             "INSERT INTO listings (enterprise_id, kind, category, title, description, naf_code, naf_division,
                  commune_code, departement_code, region_code, lat, lon, radius_km, national,
-                 quantity, unit, unit_price, valid_until, details, status, created_by, listed_at)
+                 quantity, unit, unit_price, valid_until, details, status, created_by, listed_at, period)
              SELECT e.id,
                  CASE WHEN r.k < 0.5 THEN 'offer' ELSE 'need' END,
                  (ARRAY['local_resource', 'know_how', 'business_takeover', 'relocated_production'])[r.cat],
@@ -129,18 +129,28 @@ pub fn generate_listings(database_url: &str, target: i64, enterprises: i64) -> a
                  CASE WHEN r.cat IN (1, 4) THEN round((r.p * 50)::numeric, 2) END,
                  current_date + (30 + r.d * 300)::int,
                  CASE r.cat
-                     WHEN 1 THEN '{\"resource_type\": \"materials\", \"recurrence\": \"one_off\"}'::jsonb
+                     WHEN 1 THEN jsonb_strip_nulls(jsonb_build_object(
+                         'resource_type', (ARRAY['materials', 'by_product'])[1 + (g % 2)],
+                         'recurrence', 'recurring',
+                         'material', (ARRAY['wood', 'metal', 'plastic', 'paper_cardboard', 'textile',
+                             'glass', 'organic_food', 'organic_green', 'oil_fat', 'construction_minerals',
+                             'chemicals', 'electronic', 'other'])[r.m],
+                         'ewc_code', CASE WHEN r.e < 0.5 THEN (ARRAY['03 01 05', '02 07 04', '04 02 22',
+                             '15 01 01', '15 01 02', '17 01 01', '20 01 25', '16 02 14', '20 02 01',
+                             '02 03 04'])[1 + floor(r.e * 20)::int] END))
                      WHEN 2 THEN '{\"format\": \"training\", \"hours\": 35}'::jsonb
                      WHEN 3 THEN '{\"revenue_band\": \"100k_500k\", \"headcount_band\": \"1_9\"}'::jsonb
                      ELSE '{\"lead_time_days\": 20}'::jsonb END,
                  'open',
                  (SELECT id FROM accounts WHERE email = 'bench@ptce.invalid'),
-                 now() - (r.age * interval '200 days')
+                 now() - (r.age * interval '200 days'),
+                 CASE WHEN r.cat = 1 AND r.e < 0.6 THEN (ARRAY['week', 'month', 'year'])[1 + (g % 3)] END
              FROM (
                  SELECT g,
                      random() AS k, 1 + floor(random() * 4)::int AS cat, random() AS nat,
                      1 + floor(random() * 7)::int AS rad, random() AS q, 1 + floor(random() * 4)::int AS u,
                      random() AS p, random() AS d, random() AS age,
+                     1 + floor(random() * 13)::int AS m, random() AS e,
                      1 + floor(random() * (SELECT count(*) FROM gen_communes))::int AS ci,
                      1 + floor(random() * (SELECT count(*) FROM gen_naf))::int AS ni,
                      1 + floor(random() * (SELECT count(*) FROM gen_enterprises))::int AS ei

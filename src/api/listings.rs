@@ -301,12 +301,14 @@ pub struct ListingQuery {
     /// EPCI (intercommunalité) SIREN code: listings in its communes.
     #[param(pattern = "^[0-9]{9}$")]
     pub epci: Option<String>,
-    /// INSEE code of a commune: only listings within `radius_km` of it (default 50).
+    /// INSEE code of a commune: only listings within `radius_km` of it (default 50), nearest
+    /// first (unless `q` is given).
     #[param(pattern = "^[0-9][0-9AB][0-9]{3}$")]
     pub near: Option<String>,
     /// 1–1000.
     pub radius_km: Option<String>,
-    /// Words to find, French stemming, accents ignored ("chene" finds "chênes").
+    /// Words to find, French stemming, accents ignored ("chene" finds "chênes"); the 1,000
+    /// newest matches are ranked by relevance.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Pôle slug: listings of its approved members.

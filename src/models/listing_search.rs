@@ -44,9 +44,25 @@ impl SearchFilters {
 /// Where a page starts: after this sort key.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cursor {
-    Newest { listed_at_micros: i64, id: i64 },
-    Relevance { rank: f32, id: i64 },
+    Newest {
+        listed_at_micros: i64,
+        id: i64,
+    },
+    Relevance {
+        rank: f32,
+        id: i64,
+    },
+    /// Around a place: the chord distance of the GiST index's KNN order, in metres.
+    Nearest {
+        chord: f64,
+        id: i64,
+    },
 }
+
+/// A search by words ranks the newest matches, at most this many: a frequent word matches
+/// a good share of a million listings, and ranking them all would cost what reading them
+/// all costs. Relevance among the most recent matches is what people look for.
+pub const RANKED_WINDOW: i64 = 1000;
 
 #[derive(Debug, Clone)]
 pub struct SearchHit {
@@ -73,7 +89,12 @@ pub fn search(
 ) -> QueryResult<Vec<SearchHit>> {
     let mut query = listings::table.into_boxed();
     let status = filters.status.unwrap_or(Status::Open);
-    query = query.filter(listings::status.eq(status.as_str()));
+    // Written out, not bound, so that the partial indexes on open listings apply to every
+    // plan, generic ones included.
+    query = match status {
+        Status::Open => query.filter(sql::<Bool>("listings.status = 'open'")),
+        other => query.filter(listings::status.eq(other.as_str())),
+    };
 
     // Visibility: what anyone may see, or what the viewer manages.
     let approved = sql::<Bool>(
@@ -218,7 +239,15 @@ pub fn search(
                 .bind::<Text, _>(text.clone())
                 .sql("))")
         };
-        query = query.filter(tsquery());
+        query = query.filter(tsquery()).filter(
+            sql::<Bool>(
+                "listings.id IN (SELECT w.id FROM listings w WHERE w.status = 'open' AND w.search @@ websearch_to_tsquery('french_unaccent', ",
+            )
+            .bind::<Text, _>(text.clone())
+            .sql(") ORDER BY w.listed_at DESC LIMIT ")
+            .bind::<diesel::sql_types::BigInt, _>(RANKED_WINDOW)
+            .sql(")"),
+        );
         if let Some(Cursor::Relevance {
             rank: after_rank,
             id,
@@ -249,6 +278,51 @@ pub fn search(
             .map(|(listing, enterprise_name, distance_km, rank)| SearchHit {
                 cursor: Cursor::Relevance {
                     rank,
+                    id: listing.id.0,
+                },
+                listing,
+                enterprise_name,
+                distance_km,
+            })
+            .collect())
+    } else if let Some((lat, lon)) = distance {
+        // Around a place, nearest first: the GiST index returns them in order (KNN) and
+        // stops at the page, however many listings the circle holds.
+        let chord = || {
+            sql::<Double>("(ll_to_earth(listings.lat, listings.lon) <-> ll_to_earth(")
+                .bind::<Double, _>(lat)
+                .sql(", ")
+                .bind::<Double, _>(lon)
+                .sql("))")
+        };
+        if let Some(Cursor::Nearest { chord: after, id }) = after {
+            query = query.filter(
+                sql::<Bool>("((ll_to_earth(listings.lat, listings.lon) <-> ll_to_earth(")
+                    .bind::<Double, _>(lat)
+                    .sql(", ")
+                    .bind::<Double, _>(lon)
+                    .sql(")), listings.id) > (")
+                    .bind::<Double, _>(after)
+                    .sql(", ")
+                    .bind::<diesel::sql_types::BigInt, _>(id)
+                    .sql(")"),
+            );
+        }
+        let rows: Vec<(Listing, String, Option<f64>, f64)> = query
+            .select((
+                Listing::as_select(),
+                enterprise_name(),
+                distance_expr(),
+                chord(),
+            ))
+            .order((chord().asc(), listings::id.asc()))
+            .limit(limit)
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(listing, enterprise_name, distance_km, chord)| SearchHit {
+                cursor: Cursor::Nearest {
+                    chord,
                     id: listing.id.0,
                 },
                 listing,

@@ -61,6 +61,7 @@ fn encode_cursor(cursor: Cursor) -> String {
             id,
         } => format!("n:{listed_at_micros}:{id}"),
         Cursor::Relevance { rank, id } => format!("r:{}:{id}", rank.to_bits()),
+        Cursor::Nearest { chord, id } => format!("d:{}:{id}", chord.to_bits()),
     };
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }
@@ -77,6 +78,10 @@ fn decode_cursor(text: &str) -> Option<Cursor> {
             listed_at_micros: key.parse().ok()?,
             id,
         }),
+        "d" => Some(Cursor::Nearest {
+            chord: f64::from_bits(key.parse().ok()?),
+            id,
+        }),
         "r" => Some(Cursor::Relevance {
             rank: f32::from_bits(key.parse().ok()?),
             id,
@@ -85,7 +90,8 @@ fn decode_cursor(text: &str) -> Option<Cursor> {
     }
 }
 
-/// Searches listings, newest first or by relevance when `q` is given, keyset paginated.
+/// Searches listings, keyset paginated: newest first; nearest first around a place
+/// (`near`); by relevance among the newest matches when `q` is given.
 /// Anonymous visitors see public open listings of approved members; signed-in accounts
 /// also members-only ones and everything of the enterprises they manage. Takeovers are
 /// found by what their teaser shows, never by the enterprise, pôle or place around them.
@@ -195,7 +201,16 @@ pub fn search(
     let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(encoded) => match decode_cursor(encoded) {
             Some(cursor @ Cursor::Relevance { .. }) if text.is_some() => Some(cursor),
-            Some(cursor @ Cursor::Newest { .. }) if text.is_none() => Some(cursor),
+            Some(cursor @ Cursor::Nearest { .. })
+                if text.is_none() && query.near.as_deref().is_some_and(|n| !n.is_empty()) =>
+            {
+                Some(cursor)
+            }
+            Some(cursor @ Cursor::Newest { .. })
+                if text.is_none() && query.near.as_deref().is_none_or(str::is_empty) =>
+            {
+                Some(cursor)
+            }
             _ => {
                 errors.add("cursor", Invalid::new("invalid_cursor"));
                 None

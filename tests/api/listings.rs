@@ -334,8 +334,8 @@ async fn search_filters_by_text_place_sector_and_territory() {
     let (found, body) = titles(&app, "?near=26281&radius_km=30", None).await;
     assert_eq!(
         found,
-        vec!["Palettes de hêtre", "Planches de chênes séchés"],
-        "newest first"
+        vec!["Planches de chênes séchés", "Palettes de hêtre"],
+        "around a place, nearest first"
     );
     let distances: Vec<f64> = body["items"]
         .as_array()
@@ -343,8 +343,8 @@ async fn search_filters_by_text_place_sector_and_territory() {
         .iter()
         .map(|i| i["distance_km"].as_f64().unwrap())
         .collect();
-    assert!(distances[0] > 10.0 && distances[0] < 25.0, "{distances:?}");
-    assert_eq!(distances[1], 0.0);
+    assert_eq!(distances[0], 0.0);
+    assert!(distances[1] > 10.0 && distances[1] < 25.0, "{distances:?}");
     let (found, _) = titles(&app, "?naf=16.1", None).await;
     assert_eq!(found.len(), 2);
     let (found, _) = titles(&app, "?departement=69", None).await;
@@ -624,4 +624,47 @@ async fn a_listing_runs_to_the_end_of_its_last_day_in_paris() {
     app.housekeeping_at(at("2026-12-01T23:30:00Z"), 7).await;
     let ended: Value = app.get(&path, Some(a)).await.json().await.unwrap();
     assert_eq!(ended["status"], "expired");
+}
+
+#[tokio::test]
+async fn around_a_place_listings_come_nearest_first_page_after_page() {
+    let app = TestApp::spawn().await;
+    let market = Market::open(&app, 1).await;
+    let (owner, enterprise) = &market.members[0];
+    // Romans (0 km), Bourg-de-Péage (~2 km), Valence (~18 km), Crest (~35 km), Die (~60 km).
+    for (title, commune) in [
+        ("Die", "26113"),
+        ("Romans", "26281"),
+        ("Valence", "26362"),
+        ("Bourg-de-Péage", "26057"),
+        ("Crest", "26108"),
+    ] {
+        app.create_listing(
+            owner,
+            &listing_body(*enterprise, "offer", json!({"title": format!("Bois à {title}"), "commune": commune, "radius_km": 200})),
+        )
+        .await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(c) => format!("?near=26281&radius_km=100&limit=2&cursor={c}"),
+            None => "?near=26281&radius_km=100&limit=2".to_string(),
+        };
+        let body: Value = app.get(&format!("/api/v1/listings{query}"), None).await.json().await.unwrap();
+        for item in body["items"].as_array().unwrap() {
+            seen.push((item["title"].as_str().unwrap().to_string(), item["distance_km"].as_f64().unwrap()));
+        }
+        match body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    let titles: Vec<&str> = seen.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec!["Bois à Romans", "Bois à Bourg-de-Péage", "Bois à Valence", "Bois à Crest", "Bois à Die"]
+    );
+    assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1), "{seen:?}");
 }
