@@ -154,18 +154,45 @@ async fn main() {
         let mut rng = rand::thread_rng();
         let kind = if n % 2 == 0 { "offer" } else { "need" };
         let radius = [20, 50, 100][rng.gen_range(0..3)];
+        // Three publications in four are materials (matched by material across sectors),
+        // one in four know-how (matched by sector, and across sectors by their words).
+        let materials = [
+            "wood",
+            "metal",
+            "plastic",
+            "paper_cardboard",
+            "textile",
+            "glass",
+            "organic_food",
+            "organic_green",
+            "oil_fat",
+            "construction_minerals",
+            "chemicals",
+            "electronic",
+        ];
+        let (category, details) = if n % 4 == 3 {
+            ("know_how", json!({"format": "training", "hours": 35}))
+        } else {
+            let mut details = json!({"resource_type": "by_product", "material": materials.choose(&mut rng).unwrap()});
+            if rng.gen_bool(0.5) {
+                details["ewc_code"] = json!(["03 01 05", "02 07 04", "04 02 22", "15 01 01"]
+                    .choose(&mut rng)
+                    .unwrap());
+            }
+            ("local_resource", details)
+        };
         let body = json!({
             "enterprise_id": enterprise,
             "kind": kind,
-            "category": "local_resource",
-            "title": format!("Lot de mesure {n}"),
-            "description": "Publication de mesure",
+            "category": category,
+            "title": format!("Lot de mesure {n} : chutes de bois et formation à la menuiserie"),
+            "description": "Publication de mesure, sciure et copeaux, formation au tournage",
             "naf": nafs.choose(&mut rng).unwrap(),
             "commune": communes.choose(&mut rng).unwrap(),
             "radius_km": radius,
             "quantity": format!("{}", rng.gen_range(1..1000)),
             "unit": "kg",
-            "details": {"resource_type": "materials"},
+            "details": details,
             "publish": true,
         });
         let started = Instant::now();

@@ -292,7 +292,7 @@ pub enum RevenueBand {
     Over10m,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub enum HeadcountBand {
     #[serde(rename = "0")]
     None,

@@ -9,6 +9,8 @@
 //! no sector — until at least five enterprises of the directory fit everything it shows.
 //! The trade is widened last because it is what tells a buyer whether to ask.
 
+use std::collections::HashMap;
+
 use super::listing::HeadcountBand;
 
 /// Where a buyer's contact request stands.
@@ -103,8 +105,80 @@ impl TeaserShown {
     }
 }
 
-/// The finest teaser that at least [`MIN_ANONYMITY`] enterprises of `directory` fit.
-pub fn coarsen(facts: &TakeoverFacts, directory: &[DirectoryEntry]) -> TeaserShown {
+impl HeadcountBand {
+    /// The band a headcount falls in.
+    pub fn of(headcount: i32) -> HeadcountBand {
+        match headcount {
+            i32::MIN..=0 => HeadcountBand::None,
+            1..=9 => HeadcountBand::From1To9,
+            10..=49 => HeadcountBand::From10To49,
+            50..=249 => HeadcountBand::From50To249,
+            _ => HeadcountBand::From250,
+        }
+    }
+}
+
+/// The directory counted once for every question a teaser can ask: how many enterprises
+/// fit each (sector shown, place shown, headcount band) — so that keeping thousands of
+/// teasers up to date costs a few lookups each, not a pass over the directory each.
+#[derive(Debug, Default)]
+pub struct DirectoryCounts {
+    counts: HashMap<(String, String, Option<HeadcountBand>), usize>,
+}
+
+impl DirectoryCounts {
+    pub fn new(directory: &[DirectoryEntry]) -> DirectoryCounts {
+        let mut counts: HashMap<_, usize> = HashMap::new();
+        for entry in directory {
+            let sectors = [
+                naf_prefix(&entry.naf, 6),
+                naf_prefix(&entry.naf, 5),
+                naf_prefix(&entry.naf, 4),
+                naf_prefix(&entry.naf, 2),
+                format!("S{}", entry.section),
+                String::new(),
+            ];
+            let places = [
+                format!("d{}", entry.departement),
+                format!("r{}", entry.region),
+                String::new(),
+            ];
+            let sectors: std::collections::BTreeSet<String> = sectors.into_iter().collect();
+            for sector in &sectors {
+                for place in &places {
+                    for band in [None, Some(HeadcountBand::of(entry.headcount))] {
+                        *counts
+                            .entry((sector.clone(), place.clone(), band))
+                            .or_default() += 1;
+                    }
+                }
+            }
+        }
+        DirectoryCounts { counts }
+    }
+
+    /// How many enterprises fit everything `shown` shows of a takeover of this band.
+    fn count(&self, shown: &TeaserShown, band: Option<HeadcountBand>) -> usize {
+        let sector = match &shown.naf {
+            None => String::new(),
+            Some(code) if code.len() == 1 => format!("S{code}"),
+            Some(code) => code.clone(),
+        };
+        let place = match (&shown.departement, &shown.region) {
+            (Some(d), _) => format!("d{d}"),
+            (None, Some(r)) => format!("r{r}"),
+            (None, None) => String::new(),
+        };
+        let band = band.filter(|_| shown.headcount_band);
+        self.counts
+            .get(&(sector, place, band))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// The finest teaser that at least [`MIN_ANONYMITY`] enterprises of the directory fit.
+pub fn coarsen(facts: &TakeoverFacts, directory: &DirectoryCounts) -> TeaserShown {
     let band = facts.headcount_band.is_some();
     let dep = || Some(facts.departement.clone());
     let reg = || Some(facts.region.clone());
@@ -131,11 +205,7 @@ pub fn coarsen(facts: &TakeoverFacts, directory: &[DirectoryEntry]) -> TeaserSho
             region,
             headcount_band,
         };
-        let count = directory
-            .iter()
-            .filter(|entry| shown.fits(entry, facts.headcount_band))
-            .count();
-        if count >= MIN_ANONYMITY {
+        if directory.count(&shown, facts.headcount_band) >= MIN_ANONYMITY {
             return shown;
         }
     }
@@ -185,7 +255,7 @@ mod tests {
             directory.push(entry("26.51A", d, "27", 5));
         }
         directory.push(entry("47.11A", "25", "27", 3));
-        let shown = coarsen(&facts(), &directory);
+        let shown = coarsen(&facts(), &DirectoryCounts::new(&directory));
         assert_eq!(shown.naf.as_deref(), Some("26.5"));
         assert_eq!(shown.departement, None);
         assert_eq!(shown.region.as_deref(), Some("27"));
@@ -195,7 +265,7 @@ mod tests {
     #[test]
     fn a_crowded_sector_keeps_the_fine_teaser() {
         let directory: Vec<_> = (0..6).map(|_| entry("26.52Z", "25", "27", 4)).collect();
-        let shown = coarsen(&facts(), &directory);
+        let shown = coarsen(&facts(), &DirectoryCounts::new(&directory));
         assert_eq!(shown.naf.as_deref(), Some("26.52Z"));
         assert_eq!(shown.departement.as_deref(), Some("25"));
     }
@@ -206,7 +276,7 @@ mod tests {
             entry("26.52Z", "25", "27", 6),
             entry("47.11A", "75", "11", 2),
         ];
-        let shown = coarsen(&facts(), &directory);
+        let shown = coarsen(&facts(), &DirectoryCounts::new(&directory));
         assert_eq!(shown.naf, None);
         assert_eq!(shown.departement, None);
         assert_eq!(shown.region, None);
@@ -240,10 +310,31 @@ mod tests {
         #[test]
         fn a_teaser_never_narrows_to_fewer_than_five(directory in prop::collection::vec(arbitrary_entry(), 0..40)) {
             let facts = facts();
-            let shown = coarsen(&facts, &directory);
+            let shown = coarsen(&facts, &DirectoryCounts::new(&directory));
             let count = directory.iter().filter(|e| shown.fits(e, facts.headcount_band)).count();
             let shows_nothing = shown.naf.is_none() && shown.departement.is_none() && shown.region.is_none() && !shown.headcount_band;
             prop_assert!(count >= MIN_ANONYMITY || shows_nothing, "{shown:?} fits {count}");
+        }
+
+        /// The counted directory answers what a pass over the directory would.
+        #[test]
+        fn counts_are_those_of_a_pass_over_the_directory(directory in prop::collection::vec(arbitrary_entry(), 0..40)) {
+            let counts = DirectoryCounts::new(&directory);
+            let band = Some(HeadcountBand::From1To9);
+            for naf in [Some("26.52Z"), Some("26.52"), Some("26.5"), Some("26"), Some("C"), None] {
+                for (departement, region) in [(Some("25"), None), (None, Some("27")), (None, None)] {
+                    for headcount_band in [true, false] {
+                        let shown = TeaserShown {
+                            naf: naf.map(String::from),
+                            departement: departement.map(String::from),
+                            region: region.map(String::from),
+                            headcount_band,
+                        };
+                        let passed = directory.iter().filter(|e| shown.fits(e, band)).count();
+                        prop_assert_eq!(counts.count(&shown, band), passed, "{:?}", shown);
+                    }
+                }
+            }
         }
     }
 }

@@ -268,3 +268,20 @@ pub fn directory(
         })
         .collect())
 }
+
+/// A short digest of the public directory (every approved member's NAF code, commune and
+/// headcount): it changes exactly when a takeover teaser might have to.
+pub fn directory_fingerprint(conn: &mut PgConnection) -> QueryResult<String> {
+    #[derive(QueryableByName)]
+    struct Fingerprint {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        digest: String,
+    }
+    diesel::sql_query(
+        "SELECT current_database() || ':' || coalesce(md5(string_agg(e.id || ':' || e.naf_code || ':' || e.commune_code || ':' || e.headcount, ',' ORDER BY e.id)), '') AS digest
+         FROM enterprises e
+         WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.enterprise_id = e.id AND m.status = 'approved')",
+    )
+    .get_result::<Fingerprint>(conn)
+    .map(|f| f.digest)
+}

@@ -514,11 +514,72 @@ pub fn set_teaser(
         .execute(conn)
 }
 
-/// Open takeovers, whose teasers the upkeep keeps up to date with the directory.
-pub fn open_takeovers(conn: &mut PgConnection) -> QueryResult<Vec<Listing>> {
-    listings::table
+/// An open takeover's facts and what its teaser shows now.
+pub struct TeaserRow {
+    pub id: ListingId,
+    pub facts: crate::domain::takeover::TakeoverFacts,
+    pub shown: crate::domain::takeover::TeaserShown,
+}
+
+/// Every open takeover, read narrowly (no text, no details but the headcount band): what
+/// the upkeep needs to keep teasers up to date with the directory.
+pub fn open_takeover_teasers(conn: &mut PgConnection) -> QueryResult<Vec<TeaserRow>> {
+    use crate::schema::naf_codes;
+    use diesel::dsl::sql;
+    type Row = (
+        ListingId,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+    );
+    let rows: Vec<Row> = listings::table
+        .left_join(naf_codes::table.on(naf_codes::code.eq(listings::naf_code)))
         .filter(listings::status.eq(Status::Open))
         .filter(listings::category.eq(Category::BusinessTakeover))
-        .select(Listing::as_select())
-        .load(conn)
+        .select((
+            listings::id,
+            listings::naf_code,
+            naf_codes::section.nullable(),
+            listings::departement_code,
+            listings::region_code,
+            sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
+                "listings.details ->> 'headcount_band'",
+            ),
+            listings::teaser_naf,
+            listings::teaser_departement,
+            listings::teaser_region,
+            listings::teaser_headcount_band,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, naf, section, departement, region, band, t_naf, t_dep, t_reg, t_band)| {
+                TeaserRow {
+                    id,
+                    facts: crate::domain::takeover::TakeoverFacts {
+                        naf,
+                        section: section.unwrap_or_default(),
+                        departement,
+                        region,
+                        headcount_band: band.and_then(|b| {
+                            serde_json::from_value(serde_json::Value::String(b)).ok()
+                        }),
+                    },
+                    shown: crate::domain::takeover::TeaserShown {
+                        naf: t_naf,
+                        departement: t_dep,
+                        region: t_reg,
+                        headcount_band: t_band,
+                    },
+                }
+            },
+        )
+        .collect())
 }

@@ -15,7 +15,6 @@ use crate::domain::listing::{
     Visibility, MAX_RADIUS_KM,
 };
 use crate::domain::naf::NafCode;
-use crate::domain::takeover::{coarsen, TakeoverFacts, TeaserShown};
 use crate::domain::territory::LocatedCommune;
 use crate::domain::units::Unit;
 use crate::domain::Invalid;
@@ -205,40 +204,6 @@ fn check_can_open(found: &Listing, today: NaiveDate) -> AppResult<()> {
     Ok(())
 }
 
-/// Recomputes what a takeover's teaser shows from the current directory.
-pub fn refresh_teaser(conn: &mut PgConnection, found: &Listing) -> AppResult<()> {
-    if found.category != Category::BusinessTakeover {
-        return Ok(());
-    }
-    let section = reference_model::find_naf(conn, &found.naf_code)?
-        .map(|n| n.section)
-        .unwrap_or_default();
-    let headcount_band = found
-        .details
-        .get("headcount_band")
-        .and_then(|v| serde_json::from_value(v.clone()).ok());
-    let facts = TakeoverFacts {
-        naf: found.naf_code.clone(),
-        section,
-        departement: found.departement_code.clone(),
-        region: found.region_code.clone(),
-        headcount_band,
-    };
-    let shown: TeaserShown = coarsen(&facts, &enterprise::directory(conn)?);
-    listing::set_teaser(conn, found.id, &shown)?;
-    Ok(())
-}
-
-/// Keeps every open takeover's teaser up to date with the directory (the worker's upkeep).
-pub fn refresh_all_teasers(conn: &mut PgConnection) -> AppResult<usize> {
-    let open = listing::open_takeovers(conn)?;
-    let count = open.len();
-    for found in open {
-        refresh_teaser(conn, &found)?;
-    }
-    Ok(count)
-}
-
 /// Computes the listing's matches, tells both sides of each new one, queues it for the
 /// alerts, and returns its view with its matches.
 fn view_with_matches(
@@ -247,7 +212,7 @@ fn view_with_matches(
     caller: &Caller,
     found: Listing,
 ) -> AppResult<ListingWithMatches> {
-    refresh_teaser(conn, &found)?;
+    super::teasers::refresh_teaser(conn, &found)?;
     let fresh = matching::refresh(conn, &found)?;
     events::new_matches(conn, &env.links, &fresh)?;
     events::listing_opened(conn, &found)?;

@@ -19,6 +19,7 @@ pub mod proposals;
 pub mod reference;
 pub mod reports;
 pub mod search;
+pub mod teasers;
 pub mod transactions;
 pub mod upkeep;
 

@@ -39,7 +39,7 @@ pub fn run(
         rate_limit::purge(conn)?;
         Ok::<_, crate::error::AppError>(())
     })?;
-    super::listings::refresh_all_teasers(conn)?;
+    super::teasers::refresh_all_teasers(conn)?;
     let digests = digest::send_due(conn, links, now, digest_hour)?;
     if digests > 0 {
         tracing::info!(count = digests, "daily digests enqueued");

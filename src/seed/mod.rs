@@ -244,7 +244,7 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
                 period: demo.period,
             },
         )?;
-        crate::ops::listings::refresh_teaser(conn, &created).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::ops::teasers::refresh_teaser(conn, &created).map_err(|e| anyhow::anyhow!("{e}"))?;
         matching::refresh(conn, &created)?;
         summary.listings += 1;
     }

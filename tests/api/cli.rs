@@ -81,6 +81,25 @@ fn start_embedded(dir: &Path) -> (Service, Vec<String>) {
     )
 }
 
+/// A test that fails before `stop` must not leave the service (and its PostgreSQL)
+/// running: it is asked to stop, then killed.
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            // SAFETY: sending a signal to our own child process.
+            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+            for _ in 0..100 {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Service {
     /// Sends SIGTERM and waits for a clean exit.
     fn stop(mut self) {

@@ -641,7 +641,11 @@ async fn around_a_place_listings_come_nearest_first_page_after_page() {
     ] {
         app.create_listing(
             owner,
-            &listing_body(*enterprise, "offer", json!({"title": format!("Bois à {title}"), "commune": commune, "radius_km": 200})),
+            &listing_body(
+                *enterprise,
+                "offer",
+                json!({"title": format!("Bois à {title}"), "commune": commune, "radius_km": 200}),
+            ),
         )
         .await;
     }
@@ -652,9 +656,17 @@ async fn around_a_place_listings_come_nearest_first_page_after_page() {
             Some(c) => format!("?near=26281&radius_km=100&limit=2&cursor={c}"),
             None => "?near=26281&radius_km=100&limit=2".to_string(),
         };
-        let body: Value = app.get(&format!("/api/v1/listings{query}"), None).await.json().await.unwrap();
+        let body: Value = app
+            .get(&format!("/api/v1/listings{query}"), None)
+            .await
+            .json()
+            .await
+            .unwrap();
         for item in body["items"].as_array().unwrap() {
-            seen.push((item["title"].as_str().unwrap().to_string(), item["distance_km"].as_f64().unwrap()));
+            seen.push((
+                item["title"].as_str().unwrap().to_string(),
+                item["distance_km"].as_f64().unwrap(),
+            ));
         }
         match body["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_string()),
@@ -664,7 +676,13 @@ async fn around_a_place_listings_come_nearest_first_page_after_page() {
     let titles: Vec<&str> = seen.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(
         titles,
-        vec!["Bois à Romans", "Bois à Bourg-de-Péage", "Bois à Valence", "Bois à Crest", "Bois à Die"]
+        vec![
+            "Bois à Romans",
+            "Bois à Bourg-de-Péage",
+            "Bois à Valence",
+            "Bois à Crest",
+            "Bois à Die"
+        ]
     );
     assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1), "{seen:?}");
 }
