@@ -280,7 +280,18 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 AppError::conflict("already_exists")
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+            // A connection broken under us (PostgreSQL restarted, failed over, or killed
+            // this backend): the request could not be served, nothing was committed by it
+            // (a commit that fails never reaches here as success), and a retry gets a fresh
+            // connection, since r2d2 drops a broken one when it comes back. A 503, never
+            // a 500.
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => AppError::Unavailable(anyhow::Error::new(error)),
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if connection_lost(info.message()) =>
+            {
                 AppError::Unavailable(anyhow::Error::new(error))
             }
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
@@ -306,6 +317,25 @@ impl From<DieselError> for AppError {
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }
+}
+
+/// Is this PostgreSQL or libpq message one of a lost or refused connection? Messages of
+/// libpq (`fe-exec.c`, `fe-misc.c`) and of the server's `admin_shutdown` (57P01),
+/// `crash_shutdown` (57P02) and `cannot_connect_now` (57P03), which diesel does not sort
+/// into a kind of its own.
+fn connection_lost(message: &str) -> bool {
+    const LOST: [&str; 9] = [
+        "no connection to the server",
+        "server closed the connection unexpectedly",
+        "terminating connection",
+        "could not receive data from server",
+        "could not send data to server",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "SSL connection has been closed unexpectedly",
+    ];
+    LOST.iter().any(|lost| message.contains(lost))
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
@@ -396,5 +426,34 @@ impl From<validator::ValidationErrors> for FieldErrors {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_connection_is_a_503_and_other_database_errors_a_500() {
+        let lost = [
+            "no connection to the server\n",
+            "terminating connection due to administrator command",
+            "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+            "FATAL:  the database system is shutting down",
+        ];
+        for message in lost {
+            assert!(connection_lost(message), "{message}");
+        }
+        assert!(!connection_lost("relation \"listings\" does not exist"));
+        let lost = AppError::from(DieselError::DatabaseError(
+            DatabaseErrorKind::UnableToSendCommand,
+            Box::new("no connection to the server".to_string()),
+        ));
+        assert_eq!(lost.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let other = AppError::from(DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("relation \"listings\" does not exist".to_string()),
+        ));
+        assert_eq!(other.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -227,6 +227,7 @@ fn run_server(
         metrics: metrics.clone(),
         clock,
         mail,
+        cache: Default::default(),
     });
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {

@@ -29,6 +29,8 @@ pub struct AppState {
     pub clock: Clock,
     /// What the mail server carries (SMTPUTF8), as the worker last asked.
     pub mail: MailCapabilities,
+    /// What this node keeps for its pages (reference names, the search map's counts).
+    pub cache: crate::web::labels::PageCache,
 }
 
 impl AppState {

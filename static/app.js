@@ -112,3 +112,16 @@
 
   document.querySelectorAll("[data-autocomplete]").forEach(setup);
 })();
+
+// On a laptop the search filters sit open in the side column; on a phone they stay folded
+// under the result count (the page works the same without this script, folded).
+(function () {
+  "use strict";
+  var filters = document.getElementById("filters");
+  if (filters && window.matchMedia && window.matchMedia("(min-width: 60rem)").matches) {
+    filters.open = true;
+  }
+  // A refused form: the error summary gets the focus, so that it is read first.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+})();

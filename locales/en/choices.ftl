@@ -109,7 +109,7 @@ alert-frequency-instant = Right away
 alert-frequency-daily = Daily digest
 impact-jobs_created = Jobs created
 impact-jobs_kept = Jobs kept
-impact-tonnes_diverted = Tonnes diverted from waste
+impact-tonnes_diverted = Waste avoided (t)
 impact-km_avoided = Km of transport avoided
 
 option-material-wood = Wood

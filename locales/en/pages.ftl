@@ -21,7 +21,7 @@ bad-request-title = Invalid request
 beneficiary = Beneficiary
 beneficiary-pole = Beneficiary pôle
 category = Category
-close-fulfilled = Close: fulfilled
+close-fulfilled = Close the listing (fulfilled)
 close-withdrawn = Withdraw the listing
 commune = Commune
 confidential = Confidential enterprise
@@ -200,7 +200,7 @@ resource-type = Resource type
 results = Results
 revenue-band = Revenue
 reversal = Reversal
-reverse = Reverse
+reverse = Reverse this transaction
 reversed = Reversed
 save = Save
 score = Score
@@ -300,3 +300,122 @@ period-hint = once, or each period
 period-once = all at once
 near-misses = Near misses
 near-misses-lead = Close listings that fail a single condition: what would make them match.
+no-coordinator-yet = This pôle has no coordinator yet.
+sign-in-to-contact-coordinators = Sign in to see how to reach the coordinators
+next-step-heading = What next?
+next-sign-in-to-answer = To answer this listing, sign in or create an account: it is free for enterprises that belong to a PTCE.
+next-attach-enterprise = To answer, first attach your enterprise (SIRET, activity, commune) to a pôle.
+next-post-need = Interested in this offer? Post the matching need: the match is made by itself and the offering enterprise is told.
+post-matching-need = Post the matching need
+next-closed = This listing is closed. Other listings of the same kind may be open.
+see-similar = See similar listings
+contact-label = Contact:
+first-step-heading = Welcome! Three steps to start
+first-step-enterprise = Attach your enterprise: SIRET, activity (NAF code), commune, and the pôle it belongs to.
+first-step-approval = The pôle's coordinators approve the membership; you are told by email.
+first-step-listing = Post your offers and needs: matches come by themselves.
+all-kinds = Offers and needs
+all-categories = All categories
+all-materials = All materials
+exchange-action-in_progress = Start the exchange
+exchange-action-completed = Close the exchange as completed
+exchange-action-cancelled = Cancel the exchange
+exchange-action-agreed = Back to “agreed”
+confirm-go-back = No, go back
+confirm-reverse-title = Reverse this transaction?
+confirm-reverse-text = An opposite entry will be added to the ledger: the transaction’s amounts will be taken off the exchange’s totals. A reversal cannot be undone.
+confirm-reverse-button = Yes, reverse this transaction
+confirm-exchange-completed-title = Close the exchange as completed?
+confirm-exchange-completed-text = A completed exchange cannot change status again; its transactions stay in the ledger.
+confirm-exchange-completed-button = Yes, close the exchange as completed
+confirm-exchange-cancelled-title = Cancel the exchange?
+confirm-exchange-cancelled-text = A cancelled exchange cannot resume. Both enterprises and their pôles’ coordinators are told.
+confirm-exchange-cancelled-button = Yes, cancel the exchange
+confirm-withdraw-title = Withdraw the listing?
+confirm-withdraw-text = The listing will no longer be shown or matched, and it cannot be reopened: you would have to post a new one.
+confirm-withdraw-button = Yes, withdraw the listing
+confirm-close-fulfilled-title = Close the listing as fulfilled?
+confirm-close-fulfilled-text = The listing will no longer be shown or matched, and it cannot be reopened.
+confirm-close-fulfilled-button = Yes, close the listing
+flash-published = Listing published. The matches found are shown below.
+flash-withdrawn = Listing withdrawn.
+flash-closed = Listing closed.
+flash-listing-saved = Listing saved.
+flash-match-accepted = Match accepted.
+flash-match-declined = Match declined.
+flash-proposal-accepted = Proposal accepted: the exchange is created.
+flash-proposal-declined = Proposal declined.
+flash-contact-accepted = Contact request accepted: the enterprise now sees who you are.
+flash-contact-declined = Contact request declined.
+flash-exchange-in-progress = The exchange is in progress.
+flash-exchange-completed = The exchange is closed as completed.
+flash-exchange-cancelled = The exchange is cancelled.
+flash-exchange-agreed = The exchange is back to “agreed”.
+flash-transaction-recorded = Transaction recorded.
+flash-transaction-reversed = Transaction reversed: the opposite entry is in the ledger.
+flash-impact-saved = Impact saved.
+flash-membership-approved = Membership approved; the enterprise is told.
+flash-membership-requested = Membership request sent to the pôle’s coordinators.
+flash-enterprise-saved = Enterprise saved.
+field-naf = NAF code
+field-radius_km = Radius (km)
+field-material = Material
+field-ewc_code = Waste code (European list)
+field-enterprise_id = Enterprise
+field-siret = SIRET
+field-poles = Pôles
+field-confidentiality_accepted = Confidentiality commitment
+field-details = Details for the category
+field-q = Keywords
+field-ewc = Waste code
+field-occurred_on = Date
+field-departements = Départements
+field-slug = Pôle identifier
+field-vat_rate = VAT rate
+field-amount = Amount excl. VAT
+field-tonnes_diverted = Waste avoided (t)
+field-new_password = New password
+field-place = Place
+field-period = Period
+error-summary-item = { $label }: { $message }
+required-field = required
+required-note = Fields marked with an asterisk (*) are required.
+flow-diagram-title = Flow diagram between pôles
+flow-diagram-desc = Each band runs from a provider pôle (left) to a beneficiary pôle (right); its width is proportional to the transactions' amount excluding VAT.
+flows-matrix-title = Flow matrix (amounts excl. VAT)
+exchanges-count = { $count ->
+    [one] { $count } exchange
+   *[other] { $count } exchanges
+}
+departement = Département
+remove-filter = remove this filter
+results-count = { $count ->
+    [0] No listing fits
+    [one] 1 listing
+   *[other] { $count } listings
+}
+results-count-more = More than { $count } listings
+active-filters = { $count ->
+    [one] 1 active filter
+   *[other] { $count } active filters
+}
+map-listings-title = Open listings by département
+map-listings-desc = Map of France by département; the darker the shade, the more open listings. The figures are in the table under the map.
+map-listings-hint = Click a département to see its listings only. Figures updated every minute.
+map-departement-listings = { $name }: { $count ->
+    [one] 1 listing
+   *[other] { $count } listings
+}
+map-poles-title = Where the pôles are
+map-poles-desc = Map of France by département; the départements where at least one pôle works are coloured. The list of pôles follows the map.
+map-poles-hint = Click a coloured département to open its pôle's page.
+map-departement-poles = { $name }: { $poles }
+members-count = { $count ->
+    [one] 1 member enterprise
+   *[other] { $count } member enterprises
+}
+net-balances = Each pôle's net balance
+net-balances-hint = Amounts excluding VAT provided by the pôle's enterprises, minus those they received, over the same period.
+provided = Provided
+received = Received
+net-balance = Net balance

@@ -3,7 +3,7 @@
 
 category-local_resource = Ressources locales
 category-know_how = Savoir-faire
-category-business_takeover = Reprise d'entreprise
+category-business_takeover = Reprise d’entreprise
 category-relocated_production = Production relocalisée
 
 kind-offer = Offre
@@ -99,9 +99,9 @@ option-close_reason-withdrawn = Retirée
 option-visibility-public = Tout le monde
 option-visibility-members = Membres connectés
 
-family-matches-help = Nouvelles correspondances, réponses de l'autre partie, demandes de mise en relation
-family-exchanges-help = Échanges créés, changements d'état, opérations enregistrées ou annulées
-family-memberships-help = Demandes d'adhésion (coordinateurs) et adhésions approuvées
+family-matches-help = Nouvelles correspondances, réponses de l’autre partie, demandes de mise en relation
+family-exchanges-help = Échanges créés, changements d’état, opérations enregistrées ou annulées
+family-memberships-help = Demandes d’adhésion (coordinateurs) et adhésions approuvées
 family-listings-help = Mes annonces qui expirent dans trois jours
 family-alerts-help = Nouvelles annonces qui correspondent à mes alertes
 family-messages-help = Nouveaux messages dans mes conversations
@@ -110,7 +110,7 @@ alert-frequency-instant = Tout de suite
 alert-frequency-daily = Résumé quotidien
 impact-jobs_created = Emplois créés
 impact-jobs_kept = Emplois maintenus
-impact-tonnes_diverted = Tonnes détournées des déchets
+impact-tonnes_diverted = Déchets évités (t)
 impact-km_avoided = Km de transport évités
 
 option-material-wood = Bois

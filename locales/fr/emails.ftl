@@ -13,8 +13,8 @@ email-welcome-button = Confirmer mon adresse
 
 email-password-reset-subject = Choisir un nouveau mot de passe
 email-password-reset-body =
-    Quelqu'un a demandé à réinitialiser le mot de passe de ce compte. Si c'est vous, ce lien est valable 30 minutes, une seule fois.
-    Si ce n'est pas vous, ignorez ce message : rien ne change.
+    Quelqu’un a demandé à réinitialiser le mot de passe de ce compte. Si c’est vous, ce lien est valable 30 minutes, une seule fois.
+    Si ce n’est pas vous, ignorez ce message : rien ne change.
 
 email-digest-subject = Votre résumé PTCE Exchange du { $date } : { $count ->
     [one] une nouvelle
@@ -66,7 +66,7 @@ email-alert-offer-subject = Nouvelle offre pour votre alerte : { $title }
 email-alert-offer-body = « { $title } » ({ $category ->
     [local_resource] ressources locales
     [know_how] savoir-faire
-    [business_takeover] reprise d'entreprise
+    [business_takeover] reprise d’entreprise
     [relocated_production] production relocalisée
    *[other] { $category }
 }, { $place }) correspond à une de vos recherches enregistrées.
@@ -74,7 +74,7 @@ email-alert-need-subject = Nouveau besoin pour votre alerte : { $title }
 email-alert-need-body = « { $title } » ({ $category ->
     [local_resource] ressources locales
     [know_how] savoir-faire
-    [business_takeover] reprise d'entreprise
+    [business_takeover] reprise d’entreprise
     [relocated_production] production relocalisée
    *[other] { $category }
 }, { $place }) correspond à une de vos recherches enregistrées.

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use super::ids::{AccountId, EnterpriseId, PoleId};
 use crate::domain::enterprise::{LegalForm, MembershipStatus};
-use crate::schema::{enterprise_accounts, enterprises, memberships, pole_coordinators, poles};
+use crate::schema::{
+    accounts, enterprise_accounts, enterprises, memberships, pole_coordinators, poles,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = enterprises)]
@@ -284,4 +286,22 @@ pub fn directory_fingerprint(conn: &mut PgConnection) -> QueryResult<String> {
     )
     .get_result::<Fingerprint>(conn)
     .map(|f| f.digest)
+}
+
+/// The people who answer for these enterprises: `(enterprise, display name, email)` of
+/// their accounts, by name.
+pub fn contacts(
+    conn: &mut PgConnection,
+    ids: &[EnterpriseId],
+) -> QueryResult<Vec<(EnterpriseId, String, String)>> {
+    enterprise_accounts::table
+        .inner_join(accounts::table)
+        .filter(enterprise_accounts::enterprise_id.eq_any(ids))
+        .select((
+            enterprise_accounts::enterprise_id,
+            accounts::display_name,
+            accounts::email,
+        ))
+        .order(accounts::display_name)
+        .load(conn)
 }

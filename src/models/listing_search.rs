@@ -10,6 +10,14 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Double, Float4, Nullable, Text};
 
+/// The key listings are ordered by around a place: their point on the earth (`ll_to_earth`,
+/// metres from the earth's centre) with a fourth coordinate of a millionth of a metre per
+/// id. Listings of one commune share their point; the fourth coordinate makes each
+/// listing's distance to a place unique (and moves it by at most a metre per million ids),
+/// so the distance alone is a keyset cursor. Indexed by `listings_nearest_idx`
+/// (migration `2026-11-29-000005_nearest_key`), written the same way.
+pub const NEAREST_KEY: &str =
+    "cube(ll_to_earth(listings.lat, listings.lon), listings.id::float8 * 1e-6)";
 /// Filters of `GET /listings`, already checked.
 #[derive(Debug, Default, Clone)]
 pub struct SearchFilters {
@@ -61,8 +69,10 @@ pub enum Cursor {
 
 /// A search by words ranks the newest matches, at most this many: a frequent word matches
 /// a good share of a million listings, and ranking them all would cost what reading them
-/// all costs. Relevance among the most recent matches is what people look for.
-pub const RANKED_WINDOW: i64 = 1000;
+/// all costs. Relevance among the most recent matches is what people look for. Measured at
+/// a million listings (BENCHMARKS.md), a word in 2.5 % of them costs about 5 µs per listing
+/// read to find its newest matches: 200 keeps the search under 50 ms, 1,000 took 250 ms.
+pub const RANKED_WINDOW: i64 = 200;
 
 #[derive(Debug, Clone)]
 pub struct SearchHit {
@@ -111,15 +121,27 @@ pub fn search(
     } else {
         Box::new(sql::<Bool>("false"))
     };
-    query = query.filter(visible_to_all.or(listings::enterprise_id.eq_any(viewer.managed.clone())));
+    // The "or the viewer's own" branches are written only for a viewer who manages
+    // enterprises: an `OR enterprise_id = ANY('{}')` would keep PostgreSQL from reading the
+    // indexes in order (nearest first, newest first) for everybody else.
+    let manages = !viewer.managed.is_empty();
+    if manages {
+        query =
+            query.filter(visible_to_all.or(listings::enterprise_id.eq_any(viewer.managed.clone())));
+    } else {
+        query = query.filter(visible_to_all);
+    }
 
     if filters.narrows_identity() {
         // Takeovers are found by sector and territory only, unless they are the viewer's.
-        query = query.filter(
-            listings::category
-                .ne(crate::domain::listing::Category::BusinessTakeover)
-                .or(listings::enterprise_id.eq_any(viewer.managed.clone())),
-        );
+        let not_takeover =
+            listings::category.ne(crate::domain::listing::Category::BusinessTakeover);
+        if manages {
+            query = query
+                .filter(not_takeover.or(listings::enterprise_id.eq_any(viewer.managed.clone())));
+        } else {
+            query = query.filter(not_takeover);
+        }
     }
     if let Some(kind) = filters.kind {
         query = query.filter(listings::kind.eq(kind));
@@ -131,18 +153,37 @@ pub fn search(
     // takeovers not the viewer's, the sector and place filters read the teaser's columns.
     // Written as two index-friendly branches rather than one CASE.
     let managed: Vec<i64> = viewer.managed.iter().map(|e| e.0).collect();
-    let teaser_aware = |column: &str, teaser_column: &str, operator: &str, value: String| {
-        sql::<Bool>(&format!(
-            "((listings.{column} {operator} "
-        ))
-        .bind::<Text, _>(value.clone())
-        .sql(" AND (listings.category <> 'business_takeover' OR listings.enterprise_id = ANY(")
-        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(managed.clone())
-        .sql(&format!(
-            "))) OR (listings.category = 'business_takeover' AND listings.{teaser_column} {operator} "
-        ))
-        .bind::<Text, _>(value)
-        .sql("))")
+    let teaser_aware = |column: &str,
+                        teaser_column: &str,
+                        operator: &str,
+                        value: String|
+     -> Box<
+        dyn BoxableExpression<listings::table, diesel::pg::Pg, SqlType = Bool>,
+    > {
+        let takeover_shown = format!(
+            ") OR (listings.category = 'business_takeover' AND listings.{teaser_column} {operator} "
+        );
+        if manages {
+            Box::new(
+                sql::<Bool>(&format!("((listings.{column} {operator} "))
+                    .bind::<Text, _>(value.clone())
+                    .sql(" AND (listings.category <> 'business_takeover' OR listings.enterprise_id = ANY(")
+                    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(managed.clone())
+                    .sql("))")
+                    .sql(&takeover_shown)
+                    .bind::<Text, _>(value)
+                    .sql("))"),
+            )
+        } else {
+            Box::new(
+                sql::<Bool>(&format!("((listings.{column} {operator} "))
+                    .bind::<Text, _>(value.clone())
+                    .sql(" AND listings.category <> 'business_takeover'")
+                    .sql(&takeover_shown)
+                    .bind::<Text, _>(value)
+                    .sql("))"),
+            )
+        }
     };
     if let Some(prefix) = &filters.naf_prefix {
         let pattern = format!("{}%", crate::domain::text::escape_like(prefix));
@@ -193,14 +234,19 @@ pub fn search(
     let distance = match filters.near {
         Some(((lat, lon), radius_km)) => {
             let metres = radius_km * 1000.0;
+            // The box is the circle's, widened by a fourth dimension that holds every
+            // listing (see `NEAREST_KEY`), so that the index of that key serves both the
+            // box and the order.
             query = query.filter(
-                sql::<Bool>("listings.lat IS NOT NULL AND earth_box(ll_to_earth(")
+                sql::<Bool>("listings.lat IS NOT NULL AND cube(earth_box(ll_to_earth(")
                     .bind::<Double, _>(lat)
                     .sql(", ")
                     .bind::<Double, _>(lon)
                     .sql("), ")
                     .bind::<Double, _>(metres)
-                    .sql(") @> ll_to_earth(listings.lat, listings.lon) AND earth_distance(ll_to_earth(")
+                    .sql(&format!(
+                        "), 0::float8, 1e12::float8) @> {NEAREST_KEY} AND earth_distance(ll_to_earth("
+                    ))
                     .bind::<Double, _>(lat)
                     .sql(", ")
                     .bind::<Double, _>(lon)
@@ -286,26 +332,26 @@ pub fn search(
             })
             .collect())
     } else if let Some((lat, lon)) = distance {
-        // Around a place, nearest first: the GiST index returns them in order (KNN) and
-        // stops at the page, however many listings the circle holds.
+        // Around a place, nearest first: the GiST index of `NEAREST_KEY` returns them in
+        // order (KNN) and stops at the page, however many listings the circle holds. The
+        // key's distance is unique per listing (see `NEAREST_KEY`), so it alone orders
+        // the pages; a tie-breaking `ORDER BY …, id` would make PostgreSQL read and sort the
+        // whole circle.
         let chord = || {
-            sql::<Double>("(ll_to_earth(listings.lat, listings.lon) <-> ll_to_earth(")
+            sql::<Double>(&format!("({NEAREST_KEY} <-> cube(ll_to_earth("))
                 .bind::<Double, _>(lat)
                 .sql(", ")
                 .bind::<Double, _>(lon)
-                .sql("))")
+                .sql("), 0::float8))")
         };
-        if let Some(Cursor::Nearest { chord: after, id }) = after {
+        if let Some(Cursor::Nearest { chord: after, .. }) = after {
             query = query.filter(
-                sql::<Bool>("((ll_to_earth(listings.lat, listings.lon) <-> ll_to_earth(")
+                sql::<Bool>(&format!("({NEAREST_KEY} <-> cube(ll_to_earth("))
                     .bind::<Double, _>(lat)
                     .sql(", ")
                     .bind::<Double, _>(lon)
-                    .sql(")), listings.id) > (")
-                    .bind::<Double, _>(after)
-                    .sql(", ")
-                    .bind::<diesel::sql_types::BigInt, _>(id)
-                    .sql(")"),
+                    .sql("), 0::float8)) > ")
+                    .bind::<Double, _>(after),
             );
         }
         let rows: Vec<(Listing, String, Option<f64>, f64)> = query
@@ -315,7 +361,7 @@ pub fn search(
                 distance_expr(),
                 chord(),
             ))
-            .order((chord().asc(), listings::id.asc()))
+            .order(chord().asc())
             .limit(limit)
             .load(conn)?;
         Ok(rows

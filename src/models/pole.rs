@@ -35,7 +35,8 @@ pub struct NewPole<'a> {
 pub struct PoleDetails {
     pub pole: Pole,
     pub departements: Vec<String>,
-    pub coordinators: Vec<(AccountId, String)>,
+    /// `(account, display name, email)`.
+    pub coordinators: Vec<(AccountId, String, String)>,
     pub approved_members: i64,
 }
 
@@ -104,13 +105,14 @@ fn details_for(conn: &mut PgConnection, poles_found: Vec<Pole>) -> QueryResult<V
         ))
         .order(pole_departements::departement_code)
         .load(conn)?;
-    let coordinators: Vec<(PoleId, AccountId, String)> = pole_coordinators::table
+    let coordinators: Vec<(PoleId, AccountId, String, String)> = pole_coordinators::table
         .inner_join(accounts::table)
         .filter(pole_coordinators::pole_id.eq_any(&ids))
         .select((
             pole_coordinators::pole_id,
             accounts::id,
             accounts::display_name,
+            accounts::email,
         ))
         .order(accounts::display_name)
         .load(conn)?;
@@ -130,8 +132,8 @@ fn details_for(conn: &mut PgConnection, poles_found: Vec<Pole>) -> QueryResult<V
                 .collect(),
             coordinators: coordinators
                 .iter()
-                .filter(|(id, _, _)| *id == pole.id)
-                .map(|(_, account, name)| (*account, name.clone()))
+                .filter(|(id, _, _, _)| *id == pole.id)
+                .map(|(_, account, name, email)| (*account, name.clone(), email.clone()))
                 .collect(),
             approved_members: counts
                 .iter()
@@ -263,4 +265,23 @@ pub fn approved_directory(
 /// The slug of a pôle.
 pub fn slug_of(conn: &mut PgConnection, id: PoleId) -> QueryResult<String> {
     poles::table.find(id).select(poles::slug).first(conn)
+}
+
+/// Every pôle's `(slug, name)`, for naming pôles on pages.
+pub fn all_names(conn: &mut PgConnection) -> QueryResult<Vec<(String, String)>> {
+    poles::table.select((poles::slug, poles::name)).load(conn)
+}
+
+/// Every `(département code, pôle slug, pôle name)` a pôle works in, for the directory's
+/// map.
+pub fn departements_worked(conn: &mut PgConnection) -> QueryResult<Vec<(String, String, String)>> {
+    pole_departements::table
+        .inner_join(poles::table)
+        .select((
+            pole_departements::departement_code,
+            poles::slug,
+            poles::name,
+        ))
+        .order((pole_departements::departement_code, poles::name))
+        .load(conn)
 }

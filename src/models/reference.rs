@@ -170,9 +170,9 @@ pub fn resolve_commune(
         found
     } else if let Some(departement) = inside.filter(|i| !i.is_empty()) {
         let key = commune_search_key(name);
-        let mut found = communes_by_key(conn, &key)?;
+        let mut found = communes_named(conn, &key)?;
         found.retain(|c| c.departement_code.eq_ignore_ascii_case(departement));
-        found
+        return Ok(named_resolution(found, &key));
     } else if code_like(text) {
         communes_by_code_or_postal(conn, text)?
     } else {
@@ -180,18 +180,36 @@ pub fn resolve_commune(
         if key.is_empty() {
             return Ok(CommuneResolution::Unknown);
         }
-        let exact = communes_by_key(conn, &key)?;
-        if exact.is_empty() {
-            search_communes(conn, text, 8)?
-        } else {
-            exact
+        let named = communes_named(conn, &key)?;
+        if named.is_empty() {
+            // The start of a name ("Roman"): never guessed, always chosen.
+            let started = search_communes(conn, text, 8)?;
+            return Ok(if started.is_empty() {
+                CommuneResolution::Unknown
+            } else {
+                CommuneResolution::Ambiguous(started)
+            });
         }
+        return Ok(named_resolution(named, &key));
     };
     Ok(match candidates.len() {
         0 => CommuneResolution::Unknown,
         1 => CommuneResolution::Found(Box::new(candidates.into_iter().next().expect("one"))),
         _ => CommuneResolution::Ambiguous(candidates),
     })
+}
+
+/// A name typed in full designates a commune only when it is the whole name of exactly
+/// one commune and the first words of none: "Romans" is Romans (01), Romans (79) and
+/// Romans-sur-Isère (26), to choose from, never a guess.
+fn named_resolution(candidates: Vec<Commune>, key: &str) -> CommuneResolution {
+    match candidates.as_slice() {
+        [] => CommuneResolution::Unknown,
+        [only] if only.search_name == key => {
+            CommuneResolution::Found(Box::new(candidates.into_iter().next().expect("one")))
+        }
+        _ => CommuneResolution::Ambiguous(candidates),
+    }
 }
 
 /// The commune with this INSEE code and those with this postal code: both readings of
@@ -214,10 +232,16 @@ fn communes_by_code_or_postal(conn: &mut PgConnection, code: &str) -> QueryResul
         .load(conn)
 }
 
-/// Communes whose whole name is this search key ("valence" → the three Valence).
-fn communes_by_key(conn: &mut PgConnection, key: &str) -> QueryResult<Vec<Commune>> {
+/// Communes whose whole name is this search key ("valence" → the three Valence) or whose
+/// name starts with it as whole words ("romans" → also Romans-sur-Isère, not Romanswiller),
+/// the most populated first.
+fn communes_named(conn: &mut PgConnection, key: &str) -> QueryResult<Vec<Commune>> {
     communes::table
-        .filter(communes::search_name.eq(key))
+        .filter(
+            communes::search_name.eq(key).or(communes::search_name
+                .like(format!("{} %", escape_like(key)))
+                .and(communes::kind.eq("commune"))),
+        )
         .select(Commune::as_select())
         .order((communes::population.desc(), communes::code))
         .limit(20)
@@ -439,4 +463,32 @@ pub fn search_ewc(conn: &mut PgConnection, query: &str, limit: i64) -> QueryResu
         }
     }
     select.order(ewc_codes::code).limit(limit).load(conn)
+}
+
+/// Every commune's `(INSEE code, name, département)`, for naming codes on pages.
+pub fn commune_names(conn: &mut PgConnection) -> QueryResult<Vec<(String, String, String)>> {
+    communes::table
+        .select((communes::code, communes::name, communes::departement_code))
+        .load(conn)
+}
+
+/// Every NAF code with its label (INSEE, NAF rév. 2).
+pub fn naf_labels(conn: &mut PgConnection) -> QueryResult<Vec<(String, String)>> {
+    naf_codes::table
+        .select((naf_codes::code, naf_codes::label))
+        .load(conn)
+}
+
+/// `(code, name)` pairs of a territorial level.
+pub type Names = Vec<(String, String)>;
+
+/// Every département's and région's `(code, name)`.
+pub fn territory_names(conn: &mut PgConnection) -> QueryResult<(Names, Names)> {
+    let departements = departements::table
+        .select((departements::code, departements::name))
+        .load(conn)?;
+    let regions = regions::table
+        .select((regions::code, regions::name))
+        .load(conn)?;
+    Ok((departements, regions))
 }

@@ -22,7 +22,7 @@ use crate::models::exchange::{self, Exchange, Impact, NewExchange};
 use crate::models::ids::{AccountId, EnterpriseId, ExchangeId, PoleId};
 use crate::models::{enterprise, idempotency, ledger, listing, pole};
 use crate::views::exchanges::{
-    ExchangeList, ExchangeView, ImpactView, PartyView, TotalsView, TransitionView,
+    ContactView, ExchangeList, ExchangeView, ImpactView, PartyView, TotalsView, TransitionView,
 };
 
 // ---- Access ----
@@ -98,6 +98,23 @@ pub fn view(conn: &mut PgConnection, found: Exchange) -> AppResult<ExchangeView>
         })
         .collect();
     let totals = ledger::totals(conn, found.id)?;
+    let contacts = enterprise::contacts(
+        conn,
+        &[
+            found.provider_enterprise_id,
+            found.beneficiary_enterprise_id,
+        ],
+    )?;
+    let contacts_of = |id: EnterpriseId| -> Vec<ContactView> {
+        contacts
+            .iter()
+            .filter(|(enterprise, _, _)| *enterprise == id)
+            .map(|(_, name, email)| ContactView {
+                name: name.clone(),
+                email: email.clone(),
+            })
+            .collect()
+    };
     Ok(ExchangeView {
         id: found.id,
         status: found.status,
@@ -110,6 +127,7 @@ pub fn view(conn: &mut PgConnection, found: Exchange) -> AppResult<ExchangeView>
                 .cloned()
                 .unwrap_or_default(),
             pole: pole_slug(conn, found.provider_pole_id)?,
+            contacts: contacts_of(found.provider_enterprise_id),
         },
         beneficiary: PartyView {
             enterprise_id: found.beneficiary_enterprise_id,
@@ -118,6 +136,7 @@ pub fn view(conn: &mut PgConnection, found: Exchange) -> AppResult<ExchangeView>
                 .cloned()
                 .unwrap_or_default(),
             pole: pole_slug(conn, found.beneficiary_pole_id)?,
+            contacts: contacts_of(found.beneficiary_enterprise_id),
         },
         quantity: found.quantity.map(quantity_display),
         unit: found.unit,

@@ -287,6 +287,21 @@ pub fn create(
     })
 }
 
+/// What `create` or `update` would refuse in these fields, without writing anything: a
+/// form that already found errors of its own shows these too, so that one submission
+/// shows every error at once. `None` when the fields would pass.
+pub fn refusals(
+    conn: &mut PgConnection,
+    category: Category,
+    fields: ListingFields,
+) -> AppResult<Option<AppError>> {
+    match check_listing(conn, category, fields, FieldErrors::new()) {
+        Ok(_) => Ok(None),
+        Err(refusal @ AppError::Validation(_)) => Ok(Some(refusal)),
+        Err(other) => Err(other),
+    }
+}
+
 /// A listing as this caller may see it; 404 when it may not.
 pub fn show(
     conn: &mut PgConnection,

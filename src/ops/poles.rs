@@ -17,7 +17,7 @@ pub fn list(conn: &mut PgConnection) -> AppResult<PoleList> {
     Ok(PoleList {
         items: pole::list(conn)?
             .into_iter()
-            .map(|d| PoleView::from_details(d, None))
+            .map(|d| PoleView::from_details(d, None, false))
             .collect(),
     })
 }
@@ -39,6 +39,7 @@ pub fn show(conn: &mut PgConnection, caller: Option<&Caller>, slug: &str) -> App
     Ok(PoleView::from_details(
         pole::details(conn, found)?,
         Some(members),
+        signed_in,
     ))
 }
 
@@ -117,7 +118,11 @@ pub fn create(
         AppError::Conflict(_) => AppError::conflict("pole_slug_taken"),
         other => other,
     })?;
-    Ok(PoleView::from_details(pole::details(conn, created)?, None))
+    Ok(PoleView::from_details(
+        pole::details(conn, created)?,
+        None,
+        false,
+    ))
 }
 
 /// Appoints an existing account as a coordinator of the pôle (admins); a member account
@@ -138,7 +143,11 @@ pub fn appoint_coordinator(
         ));
     };
     pole::add_coordinator(conn, found.id, appointee.id)?;
-    Ok(PoleView::from_details(pole::details(conn, found)?, None))
+    Ok(PoleView::from_details(
+        pole::details(conn, found)?,
+        None,
+        true,
+    ))
 }
 
 /// What a coordinator follows: the pôles it coordinates (every pôle for admins) as

@@ -323,5 +323,159 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
         }
         summary.exchanges += 1;
     }
+    seed_inter_pole_flows(conn, summary)?;
+    Ok(())
+}
+
+/// Exchanges between enterprises of different pôles, with their transactions, so that the
+/// coordinators' flow matrix and diagram show money crossing pôles, in both directions.
+fn seed_inter_pole_flows(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::Result<()> {
+    use crate::domain::decimal::Money;
+    use crate::domain::ledger::{AmountInput, ExchangeStatus, TransactionAmounts};
+    use crate::models::exchange::NewExchange;
+    use crate::models::ledger::{self, NewTransaction};
+    use crate::schema::{enterprise_accounts, enterprises};
+    // (provider, beneficiary, what, category, payments as (€ HT, VAT %), completed?)
+    type Flow<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Category,
+        &'a [(&'a str, &'a str)],
+        bool,
+    );
+    let flows: [Flow; 7] = [
+        (
+            "Scierie Coopérative de la Moselotte",
+            "Menuiserie Coopérative du Royans",
+            "Chêne des Vosges séché pour l'agencement",
+            Category::LocalResource,
+            &[("4200.00", "20"), ("1850.00", "20")],
+            true,
+        ),
+        (
+            "Menuiserie Coopérative du Royans",
+            "Traiteur Solidaire des Pentes",
+            "Mobilier de cuisine en bois local",
+            Category::LocalResource,
+            &[("3200.00", "20")],
+            false,
+        ),
+        (
+            "Atelier Soie Recyclée",
+            "Archer Chaussures",
+            "Doublures en soie recyclée",
+            Category::LocalResource,
+            &[("1450.00", "20")],
+            true,
+        ),
+        (
+            "Filature du Nord",
+            "Atelier Soie Recyclée",
+            "Fil de laine recyclée",
+            Category::RelocatedProduction,
+            &[("2680.50", "20")],
+            false,
+        ),
+        (
+            "Brasserie Coopérative Strasbourgeoise",
+            "Ferme Laitière du Ried",
+            "Drêches de brasserie pour l'alimentation animale",
+            Category::LocalResource,
+            &[("310.00", "5.5")],
+            true,
+        ),
+        (
+            "Microtechnique Coopérative",
+            "Coutellerie Coopérative de Thiers",
+            "Formation au polissage de précision",
+            Category::KnowHow,
+            &[("1900.00", "20")],
+            true,
+        ),
+        (
+            "Archer Chaussures",
+            "Filature du Nord",
+            "Chutes de cuir pour la filature",
+            Category::LocalResource,
+            &[("620.00", "20")],
+            false,
+        ),
+    ];
+    let today = crate::clock::Clock::system().today();
+    for (n, (provider, beneficiary, title, category, payments, completed)) in
+        flows.into_iter().enumerate()
+    {
+        let find =
+            |conn: &mut PgConnection, name: &str| -> anyhow::Result<(EnterpriseId, AccountId)> {
+                Ok(enterprises::table
+                    .inner_join(enterprise_accounts::table)
+                    .filter(enterprises::name.eq(name))
+                    .select((enterprises::id, enterprise_accounts::account_id))
+                    .first(conn)?)
+            };
+        let (provider_id, provider_account) = find(conn, provider)?;
+        let (beneficiary_id, beneficiary_account) = find(conn, beneficiary)?;
+        let created = exchange::insert(
+            conn,
+            NewExchange {
+                provider_enterprise_id: provider_id,
+                beneficiary_enterprise_id: beneficiary_id,
+                provider_pole_id: None,
+                beneficiary_pole_id: None,
+                category,
+                title: title.to_string(),
+                offer_listing_id: None,
+                need_listing_id: None,
+                quantity: None,
+                unit: None,
+                unit_price: None,
+                total_amount: None,
+                created_by: Some(beneficiary_account),
+                match_id: None,
+                proposal_id: None,
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let current = exchange::transition(
+            conn,
+            &created,
+            ExchangeStatus::InProgress,
+            "",
+            provider_account,
+            chrono::Utc::now(),
+        )?;
+        for (i, (amount, rate)) in payments.iter().enumerate() {
+            // Spread over the last months, so that the monthly chart has more than one bar.
+            let occurred_on = today - chrono::Days::new((n as u64 * 23 + i as u64 * 9) % 150);
+            let amount = Money::new(amount.parse()?).map_err(|e| anyhow::anyhow!(e.code))?;
+            let money = TransactionAmounts::compute(AmountInput::Amount(amount), rate.parse()?)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            ledger::insert(
+                conn,
+                NewTransaction {
+                    exchange: &current,
+                    money,
+                    quantity: None,
+                    unit_price: None,
+                    occurred_on,
+                    description: "Facture de démonstration",
+                    reverses: None,
+                    recorded_by: beneficiary_account,
+                },
+            )?;
+        }
+        if completed {
+            exchange::transition(
+                conn,
+                &current,
+                ExchangeStatus::Completed,
+                "",
+                provider_account,
+                chrono::Utc::now(),
+            )?;
+        }
+        summary.exchanges += 1;
+    }
     Ok(())
 }

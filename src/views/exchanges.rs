@@ -17,6 +17,16 @@ pub struct PartyView {
     pub name: String,
     /// Slug of the pôle the party was seen through when the exchange was agreed.
     pub pole: Option<String>,
+    /// Who to talk to at this enterprise: the accounts that manage it. Agreeing to an
+    /// exchange discloses them to the other party (for a takeover too: the seller agreed).
+    pub contacts: Vec<ContactView>,
+}
+
+/// A person to contact about an exchange.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ContactView {
+    pub name: String,
+    pub email: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

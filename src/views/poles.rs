@@ -10,6 +10,10 @@ use crate::models::pole::PoleDetails;
 pub struct CoordinatorView {
     pub id: AccountId,
     pub display_name: String,
+    /// How to reach the coordinator; given to signed-in accounts only, on a pôle's own
+    /// page (not in the directory), so that addresses are not harvested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// A member enterprise in a pôle's directory. Its commune is shown to signed-in accounts
@@ -39,7 +43,13 @@ pub struct PoleView {
 }
 
 impl PoleView {
-    pub fn from_details(details: PoleDetails, members: Option<Vec<MemberView>>) -> PoleView {
+    /// A pôle's view; `with_contacts` gives the coordinators' emails (see
+    /// [`CoordinatorView::email`]).
+    pub fn from_details(
+        details: PoleDetails,
+        members: Option<Vec<MemberView>>,
+        with_contacts: bool,
+    ) -> PoleView {
         PoleView {
             slug: details.pole.slug,
             name: details.pole.name,
@@ -49,7 +59,11 @@ impl PoleView {
             coordinators: details
                 .coordinators
                 .into_iter()
-                .map(|(id, display_name)| CoordinatorView { id, display_name })
+                .map(|(id, display_name, email)| CoordinatorView {
+                    id,
+                    display_name,
+                    email: with_contacts.then_some(email),
+                })
                 .collect(),
             member_count: details.approved_members,
             members,

@@ -1,4 +1,4 @@
-//! The stylesheet and the small script, compiled into the binary and served with long
+//! The stylesheet, the small script and the map's outlines, compiled into the binary and served with long
 //! caching: their URLs carry a hash of their content, so a new build changes the URL.
 
 use std::sync::OnceLock;
@@ -29,9 +29,12 @@ fn etag(cell: &'static OnceLock<String>, content: &str) -> &'static str {
 pub async fn serve(req: HttpRequest, file: web::Path<String>) -> AppResult<HttpResponse> {
     static CSS_TAG: OnceLock<String> = OnceLock::new();
     static JS_TAG: OnceLock<String> = OnceLock::new();
+    static MAP_TAG: OnceLock<String> = OnceLock::new();
+    let outlines = super::map::outlines_svg();
     let (content, kind, tag) = match file.as_str() {
         "app.css" => (CSS, "text/css; charset=utf-8", etag(&CSS_TAG, CSS)),
         "app.js" => (JS, "text/javascript; charset=utf-8", etag(&JS_TAG, JS)),
+        "departements.svg" => (outlines, "image/svg+xml", etag(&MAP_TAG, outlines)),
         _ => return Err(AppError::NotFound),
     };
     let fresh = req

@@ -48,6 +48,7 @@ struct CoordinatorPage {
     exchanges: Vec<ExchangeView>,
     flows: FlowReport,
     heatmap: String,
+    sankey: String,
     report: Option<PoleReport>,
     bars: String,
 }
@@ -142,13 +143,30 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
             exchanges: f.exchanges,
         });
     }
+    let (rows, columns) = (web.t("provider-pole"), web.t("beneficiary-pole"));
     let heatmap = charts::heatmap(
         "flows",
         &web.t("flows-title"),
         &web.t("flows-desc"),
+        charts::Axes {
+            rows: &rows,
+            columns: &columns,
+        },
         &labels,
         &cells,
         |d| format::money(d, lang),
+    );
+    let sankey = charts::sankey(
+        "flow-diagram",
+        &web.t("flow-diagram-title"),
+        &web.t("flow-diagram-desc"),
+        charts::Axes {
+            rows: &rows,
+            columns: &columns,
+        },
+        &cells,
+        |d| format::money(d, lang),
+        |n| web.ctx.tn("exchanges-count", "count", n),
     );
     let points: Vec<(String, Decimal)> = c
         .report
@@ -175,6 +193,7 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
         exchanges: c.exchanges,
         flows: c.flows,
         heatmap,
+        sankey,
         report: c.report,
         bars,
     })
@@ -190,7 +209,11 @@ async fn approve(
         .web
         .run(move |conn, env| enterprises::approve(conn, env, &caller, &slug, enterprise))
         .await?;
-    Ok(see_other("/coordinator#memberships"))
+    Ok(super::confirm::redirect_with(
+        &posted.web.state,
+        "/coordinator#memberships",
+        "membership-approved",
+    ))
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::commune;
 use super::forms::FormReader;
-use super::{see_other, Ctx, FormErrors, Posted, Web};
+use super::{Ctx, FormErrors, Posted, Web};
 use crate::domain::enterprise::LegalForm;
 use crate::error::{AppError, AppResult};
 use crate::models::ids::EnterpriseId;
@@ -165,7 +165,11 @@ async fn create(posted: Posted<EnterpriseForm>) -> AppResult<HttpResponse> {
         .run(move |conn, env| ops::create(conn, env, &caller, command))
         .await
     {
-        Ok(_) => Ok(see_other("/dashboard")),
+        Ok(_) => Ok(super::confirm::redirect_with(
+            &web.state,
+            "/dashboard",
+            "enterprise-saved",
+        )),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
             enterprise_page(&web, None, form, poles, errors).await
@@ -233,7 +237,11 @@ async fn update(
         .run(move |conn, _| ops::update(conn, &caller, id, change))
         .await
     {
-        Ok(_) => Ok(see_other("/dashboard")),
+        Ok(_) => Ok(super::confirm::redirect_with(
+            &web.state,
+            "/dashboard",
+            "enterprise-saved",
+        )),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
             enterprise_page(&web, Some(id), form, Vec::new(), errors).await
@@ -259,5 +267,9 @@ async fn join_pole(
         .web
         .run(move |conn, env| ops::join(conn, env, &caller, id, &pole))
         .await?;
-    Ok(see_other("/dashboard"))
+    Ok(super::confirm::redirect_with(
+        &posted.web.state,
+        "/dashboard",
+        "membership-requested",
+    ))
 }

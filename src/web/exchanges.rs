@@ -7,8 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::confirm::{confirmed, redirect_with, ConfirmPage};
 use super::forms::FormReader;
-use super::{see_other, Ctx, FormErrors, NoFields, Posted, Web};
+use super::{Ctx, FormErrors, Posted, Web};
 use crate::domain::account::Locale;
 use crate::domain::decimal::ExactDecimal;
 use crate::domain::ledger::ExchangeStatus;
@@ -238,16 +239,29 @@ async fn transition(
     let to = ExchangeStatus::parse(&posted.form.to)
         .ok_or_else(|| AppError::bad_request("unknown_status"))?;
     let note = posted.form.note.clone();
-    posted
-        .web
-        .run(move |conn, env| ops::transition(conn, env, &caller, id, to, &note))
-        .await?;
     let back = if posted.form.back == "coordinator" {
         format!("/coordinator#exchange-{id}")
     } else {
         format!("/exchanges/{id}")
     };
-    Ok(see_other(&back))
+    // Completing or cancelling ends the exchange for good: confirmed first.
+    let final_state = matches!(to, ExchangeStatus::Completed | ExchangeStatus::Cancelled);
+    if final_state && !confirmed(&posted.pairs) {
+        let what = format!("exchange-{}", to.as_str());
+        return ConfirmPage::answer(
+            &posted.web,
+            &what,
+            format!("/exchanges/{id}/transition"),
+            &posted.pairs,
+            back,
+        );
+    }
+    posted
+        .web
+        .run(move |conn, env| ops::transition(conn, env, &caller, id, to, &note))
+        .await?;
+    let flash = format!("exchange-{}", to.as_str().replace('_', "-"));
+    Ok(redirect_with(&posted.web.state, &back, &flash))
 }
 
 async fn record(
@@ -283,7 +297,11 @@ async fn record(
         .run(move |conn, env| transactions::record(conn, env, &caller, id, key, command))
         .await;
     match answer {
-        Ok(_) => Ok(see_other(&format!("/exchanges/{id}#transactions"))),
+        Ok(_) => Ok(redirect_with(
+            &web.state,
+            &format!("/exchanges/{id}#transactions"),
+            "transaction-recorded",
+        )),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?.lift("Idempotency-Key");
             page(&web, id, Refused::Transaction(form, errors)).await
@@ -291,20 +309,41 @@ async fn record(
     }
 }
 
+#[derive(Deserialize)]
+struct ReverseForm {
+    #[serde(default)]
+    exchange: String,
+}
+
+/// Reverses a transaction, after a confirmation step (a reversal cannot be undone).
 async fn reverse(
-    posted: Posted<NoFields>,
+    posted: Posted<ReverseForm>,
     id: web::Path<TransactionId>,
 ) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
     let id = id.into_inner();
+    if !confirmed(&posted.pairs) {
+        let back = match posted.form.exchange.parse::<i64>() {
+            Ok(exchange) => format!("/exchanges/{exchange}#transactions"),
+            Err(_) => "/dashboard".to_string(),
+        };
+        return ConfirmPage::answer(
+            &posted.web,
+            "reverse",
+            format!("/transactions/{id}/reverse"),
+            &posted.pairs,
+            back,
+        );
+    }
     let reversal = posted
         .web
         .run(move |conn, env| transactions::reverse(conn, env, &caller, id, ""))
         .await?;
-    Ok(see_other(&format!(
-        "/exchanges/{}#transactions",
-        reversal.exchange_id
-    )))
+    Ok(redirect_with(
+        &posted.web.state,
+        &format!("/exchanges/{}#transactions", reversal.exchange_id),
+        "transaction-reversed",
+    ))
 }
 
 async fn impact(posted: Posted<ImpactForm>, id: web::Path<ExchangeId>) -> AppResult<HttpResponse> {
@@ -329,7 +368,11 @@ async fn impact(posted: Posted<ImpactForm>, id: web::Path<ExchangeId>) -> AppRes
         .run(move |conn, env| ops::set_impact(conn, env, &caller, id, figures))
         .await
     {
-        Ok(_) => Ok(see_other(&format!("/exchanges/{id}#impact"))),
+        Ok(_) => Ok(redirect_with(
+            &web.state,
+            &format!("/exchanges/{id}#impact"),
+            "impact-saved",
+        )),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
             page(&web, id, Refused::Impact(form, errors)).await

@@ -2,7 +2,7 @@
 //! language, from the refusal codes (never from an English sentence).
 
 use super::commune;
-use crate::domain::Invalid;
+use crate::domain::{Arg, Invalid};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::Words;
 use actix_web::http::StatusCode;
@@ -13,6 +13,23 @@ pub struct ShownError {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The id of the input to link to from the error summary (`details.material` →
+    /// `material`).
+    pub anchor: String,
+    /// The line of the error summary: the field's label and the message.
+    pub summary: String,
+}
+
+/// The label of a form field, for the error summary: `field-<anchor>` when the words have
+/// it, else the label key of the same name (`unit_price` → `unit-price`), else the name.
+fn label_of(anchor: &str, words: Words) -> String {
+    let dashed = anchor.replace('_', "-");
+    for key in [format!("field-{anchor}"), dashed.clone()] {
+        if words.knows(&key) {
+            return words.t(&key);
+        }
+    }
+    dashed
 }
 
 /// Refusals of a form, in the reader's language, ready for the template.
@@ -53,10 +70,26 @@ impl FormErrors {
     }
 
     fn push(&mut self, field: &FieldError, words: Words) {
+        let anchor = field
+            .field
+            .rsplit('.')
+            .next()
+            .unwrap_or(&field.field)
+            .to_string();
+        let message = field.message_in(words);
+        let summary = words.t_args(
+            "error-summary-item",
+            &[
+                ("label", Arg::Text(label_of(&anchor, words))),
+                ("message", Arg::Text(message.clone())),
+            ],
+        );
         self.fields.push(ShownError {
             field: field.field.clone(),
             code: field.code.clone(),
-            message: field.message_in(words),
+            message,
+            summary,
+            anchor,
         });
     }
 
@@ -81,6 +114,19 @@ impl FormErrors {
             }
         }
         self.choices.extend(other.choices);
+        self.general = self.general.or(other.general);
+        self
+    }
+
+    /// Adds the refusals of an operation for the fields this form has not refused yet
+    /// (what was found while reading the form says it better: "not a number" rather than
+    /// "required").
+    pub fn fill(mut self, other: FormErrors) -> FormErrors {
+        for field in other.fields {
+            if !self.fields.iter().any(|f| f.field == field.field) {
+                self.fields.push(field);
+            }
+        }
         self.general = self.general.or(other.general);
         self
     }

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::commune;
 use super::forms::FormReader;
-use super::{see_other, Ctx, FormErrors, Posted, Web};
+use super::{Ctx, FormErrors, Posted, Web};
 use crate::domain::listing::{Category, Kind, Period, Visibility};
 use crate::domain::units::Unit;
 use crate::error::AppResult;
@@ -45,6 +45,9 @@ pub async fn own_enterprises(web: &Web) -> AppResult<Vec<(EnterpriseId, String)>
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct ListingForm {
+    /// Set by a category tab of the new-listing form: show the form for that category
+    /// with what was typed so far, without checking it.
+    pub switch_category: String,
     pub enterprise_id: String,
     pub kind: String,
     pub category: String,
@@ -100,6 +103,7 @@ impl ListingForm {
             v.map(|d| d.0.to_string()).unwrap_or_default()
         };
         ListingForm {
+            switch_category: String::new(),
             enterprise_id: view
                 .enterprise_id
                 .map(|e| e.0.to_string())
@@ -212,9 +216,9 @@ impl ListingForm {
         Value::Object(out)
     }
 
-    /// The fields both forms send, read; refusals gathered in `reader`. `None` when the
-    /// commune is missing or must be chosen among several.
-    async fn fields(&self, web: &Web, reader: &mut FormReader) -> AppResult<Option<ListingFields>> {
+    /// The fields both forms send, read; refusals gathered in `reader`. The commune is
+    /// empty when it is missing or must be chosen among several (`reader` says so).
+    async fn fields(&self, web: &Web, reader: &mut FormReader) -> AppResult<ListingFields> {
         let national = !self.national.is_empty();
         let radius_km = if national {
             None
@@ -237,8 +241,8 @@ impl ListingForm {
             &self.commune_code,
         )
         .await?;
-        let commune = reader.required("commune", commune);
-        Ok(commune.map(|commune| ListingFields {
+        let commune = reader.required("commune", commune).unwrap_or_default();
+        Ok(ListingFields {
             title: self.title.clone(),
             description: self.description.clone(),
             naf: self.naf.trim().to_string(),
@@ -253,7 +257,7 @@ impl ListingForm {
             details,
             visibility: visibility.unwrap_or(Visibility::Public),
             period,
-        }))
+        })
     }
 }
 
@@ -332,8 +336,13 @@ async fn new_form(web: Web, query: web::Query<NewQuery>) -> AppResult<HttpRespon
 }
 
 async fn create(posted: Posted<ListingForm>) -> AppResult<HttpResponse> {
-    let Posted { web, form, .. } = posted;
+    let Posted { web, mut form, .. } = posted;
     let caller = web.require()?;
+    if let Some(category) = Category::parse(&form.switch_category) {
+        form.category = category.as_str().into();
+        form.switch_category.clear();
+        return form_page(&web, None, form, FormErrors::default()).await;
+    }
     let mut reader = FormReader::new(web.words());
     let enterprise_id = reader.whole::<i64>("enterprise_id", &form.enterprise_id);
     let enterprise_id = reader.required("enterprise_id", enterprise_id);
@@ -342,14 +351,11 @@ async fn create(posted: Posted<ListingForm>) -> AppResult<HttpResponse> {
     let category = reader.choice::<Category>("category", &form.category);
     let category = reader.required("category", category);
     let fields = form.fields(&web, &mut reader).await?;
-    let (Some(enterprise_id), Some(kind), Some(category), Some(fields), true) = (
-        enterprise_id,
-        kind,
-        category,
-        fields,
-        reader.errors.is_empty(),
-    ) else {
-        return form_page(&web, None, form, reader.errors).await;
+    let (Some(enterprise_id), Some(kind), Some(category), true) =
+        (enterprise_id, kind, category, reader.errors.is_empty())
+    else {
+        let errors = every_refusal(&web, category, fields, reader.errors).await?;
+        return form_page(&web, None, form, errors).await;
     };
     let command = NewListingCommand {
         enterprise_id: EnterpriseId(enterprise_id),
@@ -362,12 +368,36 @@ async fn create(posted: Posted<ListingForm>) -> AppResult<HttpResponse> {
         .run(move |conn, env| ops::create(conn, env, &caller, command))
         .await;
     match answer {
-        Ok(created) => Ok(see_other(&format!("/listings/{}", created.listing.id))),
+        Ok(created) => Ok(super::confirm::redirect_with(
+            &web.state,
+            &format!("/listings/{}", created.listing.id),
+            "listing-saved",
+        )),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
             form_page(&web, None, form, errors).await
         }
     }
+}
+
+/// The refusals found while reading the form, and those the operation would add for the
+/// other fields, so that one submission shows every error.
+async fn every_refusal(
+    web: &Web,
+    category: Option<Category>,
+    fields: ListingFields,
+    found: FormErrors,
+) -> AppResult<FormErrors> {
+    let Some(category) = category else {
+        return Ok(found);
+    };
+    let refusal = web
+        .run(move |conn, _| ops::refusals(conn, category, fields))
+        .await?;
+    Ok(match refusal {
+        Some(refusal) => found.fill(FormErrors::from_error(refusal, web.words())?),
+        None => found,
+    })
 }
 
 async fn edit_form(web: Web, id: web::Path<ListingId>) -> AppResult<HttpResponse> {
@@ -404,9 +434,10 @@ async fn update(posted: Posted<ListingForm>, id: web::Path<ListingId>) -> AppRes
     form.category = current.category.as_str().into();
     let mut reader = FormReader::new(web.words());
     let fields = form.fields(&web, &mut reader).await?;
-    let Some(fields) = fields.filter(|_| reader.errors.is_empty()) else {
-        return form_page(&web, Some(id), form, reader.errors).await;
-    };
+    if !reader.errors.is_empty() {
+        let errors = every_refusal(&web, Some(current.category), fields, reader.errors).await?;
+        return form_page(&web, Some(id), form, errors).await;
+    }
     let change = ListingUpdate {
         title: Some(fields.title),
         description: Some(fields.description),
@@ -427,7 +458,11 @@ async fn update(posted: Posted<ListingForm>, id: web::Path<ListingId>) -> AppRes
         .run(move |conn, env| ops::update(conn, env, &caller, id, change))
         .await
     {
-        Ok(_) => Ok(see_other(&format!("/listings/{id}"))),
+        Ok(_) => Ok(super::confirm::redirect_with(
+            &web.state,
+            &format!("/listings/{id}"),
+            "listing-saved",
+        )),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
             form_page(&web, Some(id), form, errors).await

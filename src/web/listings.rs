@@ -7,6 +7,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::confirm::{confirmed, redirect_with, ConfirmPage};
 use super::forms::FormReader;
 use super::listing_form::own_enterprises;
 use super::{redirect, see_other, Ctx, FormErrors, NoFields, Posted, Web};
@@ -114,6 +115,25 @@ impl ListingPage {
         self.ctx.t(&format!("factor-{}", factor.as_str()))
     }
 
+    /// What a visitor who is not the owner can do next when no form above fits them:
+    /// `sign-in` (anonymous), `attach-enterprise` (an account without an enterprise),
+    /// `post-need` (an offer: matching answers it), `closed`, or nothing.
+    fn visitor_next_step(&self, signed_in: bool) -> &'static str {
+        if self.owner || self.can_propose() || self.can_request_contact() {
+            ""
+        } else if !self.is_open() {
+            "closed"
+        } else if !signed_in {
+            "sign-in"
+        } else if self.own.is_empty() {
+            "attach-enterprise"
+        } else if !self.is_need() && !self.is_takeover() {
+            "post-need"
+        } else {
+            ""
+        }
+    }
+
     fn is_proposed(&self, status: &MatchStatus) -> bool {
         *status == MatchStatus::Proposed
     }
@@ -215,7 +235,11 @@ async fn publish(posted: Posted<NoFields>, id: web::Path<ListingId>) -> AppResul
         .web
         .run(move |conn, env| ops::publish(conn, env, &caller, id))
         .await?;
-    Ok(see_other(&format!("/listings/{id}")))
+    Ok(redirect_with(
+        &posted.web.state,
+        &format!("/listings/{id}"),
+        "published",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -224,15 +248,37 @@ struct CloseForm {
     reason: String,
 }
 
+/// Closes a listing, after a confirmation step: a closed listing cannot be opened again.
 async fn close(posted: Posted<CloseForm>, id: web::Path<ListingId>) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
     let id = id.into_inner();
     let reason = CloseReason::parse(&posted.form.reason).unwrap_or(CloseReason::Withdrawn);
+    if !confirmed(&posted.pairs) {
+        let what = match reason {
+            CloseReason::Withdrawn => "withdraw",
+            _ => "close-fulfilled",
+        };
+        return ConfirmPage::answer(
+            &posted.web,
+            what,
+            format!("/listings/{id}/close"),
+            &posted.pairs,
+            format!("/listings/{id}"),
+        );
+    }
     posted
         .web
         .run(move |conn, _| ops::close(conn, &caller, id, reason))
         .await?;
-    Ok(see_other(&format!("/listings/{id}")))
+    let flash = match reason {
+        CloseReason::Withdrawn => "withdrawn",
+        _ => "closed",
+    };
+    Ok(redirect_with(
+        &posted.web.state,
+        &format!("/listings/{id}"),
+        flash,
+    ))
 }
 
 async fn propose(posted: Posted<ActionForm>, id: web::Path<ListingId>) -> AppResult<HttpResponse> {
@@ -340,7 +386,16 @@ async fn answer_match(
         .web
         .run(move |conn, env| matches::decide(conn, env, &caller, id, side, accepted))
         .await?;
-    Ok(see_other(&back_to(&posted.form.back)))
+    let flash = if accepted {
+        "match-accepted"
+    } else {
+        "match-declined"
+    };
+    Ok(redirect_with(
+        &posted.web.state,
+        &back_to(&posted.form.back),
+        flash,
+    ))
 }
 
 async fn answer_proposal(
@@ -354,7 +409,16 @@ async fn answer_proposal(
         .web
         .run(move |conn, env| proposals::decide(conn, env, &caller, id, accepted))
         .await?;
-    Ok(see_other(&back_to(&posted.form.back)))
+    let flash = if accepted {
+        "proposal-accepted"
+    } else {
+        "proposal-declined"
+    };
+    Ok(redirect_with(
+        &posted.web.state,
+        &back_to(&posted.form.back),
+        flash,
+    ))
 }
 
 async fn answer_contact(
@@ -368,5 +432,14 @@ async fn answer_contact(
         .web
         .run(move |conn, env| contact_requests::decide(conn, env, &caller, id, accepted))
         .await?;
-    Ok(see_other(&back_to(&posted.form.back)))
+    let flash = if accepted {
+        "contact-accepted"
+    } else {
+        "contact-declined"
+    };
+    Ok(redirect_with(
+        &posted.web.state,
+        &back_to(&posted.form.back),
+        flash,
+    ))
 }

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assets;
 pub mod charts;
 pub mod commune;
+pub mod confirm;
 pub mod coordinator;
 pub mod csrf;
 pub mod dashboard;
@@ -16,9 +17,11 @@ pub mod exchanges;
 pub mod form_errors;
 pub mod forms;
 pub mod i18n;
+pub mod labels;
 pub mod links;
 pub mod listing_form;
 pub mod listings;
+pub mod map;
 pub mod notifications;
 pub mod poles;
 pub mod redirect;
@@ -33,7 +36,7 @@ use actix_web::cookie::Cookie;
 use actix_web::dev::{Payload, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::de::DeserializeOwned;
 
@@ -91,6 +94,10 @@ pub struct Ctx {
     pub here: String,
     pub css: &'static str,
     pub js: &'static str,
+    /// Names for codes (communes, NAF, départements, pôles).
+    pub labels: labels::Labels,
+    /// What the last action did, shown once after its redirect (see [`confirm`]).
+    pub flash: Option<String>,
     /// A fresh anonymous CSRF cookie to set with the response.
     new_anon: Option<String>,
 }
@@ -135,8 +142,14 @@ impl Ctx {
     }
 
     /// The words of `key` with a number argument.
-    pub fn tn(&self, key: &str, name: &'static str, value: i64) -> String {
-        self.words.t_args(key, &[(name, Arg::Number(value))])
+    pub fn tn(
+        &self,
+        key: &str,
+        name: &'static str,
+        value: impl std::borrow::Borrow<i64>,
+    ) -> String {
+        self.words
+            .t_args(key, &[(name, Arg::Number(*value.borrow()))])
     }
 
     pub fn money(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
@@ -188,6 +201,51 @@ impl Ctx {
     /// language, from its name.
     pub fn status(&self, value: &str) -> String {
         self.t(&format!("status-{value}"))
+    }
+
+    /// "Valence (26)" for an INSEE commune code.
+    pub fn commune_name(&self, code: &str) -> String {
+        self.labels.commune(code)
+    }
+
+    /// "Drôme (26)" for a département code.
+    pub fn departement_name(&self, code: &str) -> String {
+        self.labels.departement(code)
+    }
+
+    /// A région's name from its INSEE code.
+    pub fn region_name(&self, code: &str) -> String {
+        self.labels.region(code)
+    }
+
+    /// "Sciage et rabotage du bois (16.10A)": the NAF label with its code.
+    pub fn naf_name(&self, code: &str) -> String {
+        let label = self.labels.naf(code);
+        if label == code {
+            format!("NAF {code}")
+        } else {
+            format!("{label} ({code})")
+        }
+    }
+
+    /// A pôle's name from its slug.
+    pub fn pole_name(&self, slug: &str) -> String {
+        self.labels.pole(slug)
+    }
+
+    /// A SIRET as people write it: "123 456 789 00012" (SIREN in threes, then the NIC).
+    pub fn siret(&self, siret: &str) -> String {
+        if siret.len() == 14 && siret.bytes().all(|b| b.is_ascii_digit()) {
+            format!(
+                "{} {} {} {}",
+                &siret[..3],
+                &siret[3..6],
+                &siret[6..9],
+                &siret[9..]
+            )
+        } else {
+            siret.to_string()
+        }
     }
 
     /// The label of one choice of a list (`option-<name>-<value>`).
@@ -252,11 +310,19 @@ impl Web {
         if let Some(value) = &self.ctx.new_anon {
             response.cookie(csrf::anon_cookie(&self.state, value.clone()));
         }
+        if self.ctx.flash.is_some() {
+            response.cookie(confirm::clear_flash(&self.state));
+        }
         Ok(response.body(html))
     }
 }
 
-fn ctx_for(req: &HttpRequest, state: Option<&AppState>, caller: Option<&Caller>) -> Ctx {
+fn ctx_for(
+    req: &HttpRequest,
+    state: Option<&AppState>,
+    caller: Option<&Caller>,
+    labels: labels::Labels,
+) -> Ctx {
     let lang = i18n::locale_of(req, caller);
     let (csrf, new_anon) = match state {
         Some(state) => csrf::token_for(state, req, caller),
@@ -279,6 +345,8 @@ fn ctx_for(req: &HttpRequest, state: Option<&AppState>, caller: Option<&Caller>)
         here,
         css: assets::CSS_URL,
         js: assets::JS_URL,
+        labels,
+        flash: confirm::flash_of(req, words(lang)),
         new_anon,
     }
 }
@@ -289,7 +357,10 @@ async fn build_web(req: HttpRequest) -> AppResult<Web> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
         .clone();
     let caller = session::caller(&state, &req).await?;
-    let ctx = ctx_for(&req, Some(&state), caller.as_ref());
+    // Kept for the error page, should this request end in one.
+    req.extensions_mut().insert(SignedIn(caller.clone()));
+    let labels = labels::Labels::for_page(&state.cache, &state.pool).await?;
+    let ctx = ctx_for(&req, Some(&state), caller.as_ref(), labels);
     Ok(Web {
         ctx,
         state,
@@ -414,14 +485,39 @@ fn html_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
                 _ => None,
             });
         let (request, _) = response.into_parts();
-        let body = error_page(&request, status, refusal);
-        let response: ServiceResponse<EitherBody<B, BoxBody>> =
-            ServiceResponse::new(request, body).map_into_right_body();
-        Ok(ErrorHandlerResponse::Response(response))
+        Ok(ErrorHandlerResponse::Future(Box::pin(async move {
+            let body = error_page(&request, status, refusal).await;
+            let response: ServiceResponse<EitherBody<B, BoxBody>> =
+                ServiceResponse::new(request, body).map_into_right_body();
+            Ok(response)
+        })))
     })
 }
 
-fn error_page(
+/// Who was signed in on a page request, kept in the request's extensions so that its error
+/// page, if any, shows the same header.
+#[derive(Clone)]
+struct SignedIn(Option<Caller>);
+
+/// The caller and names for an error page: as the page request found them, or looked up
+/// again when the error came before (a 404 of an unknown path); nothing when the database
+/// cannot be reached (a 503 page).
+async fn error_context(req: &HttpRequest, state: Option<&web::Data<AppState>>) -> Ctx {
+    let Some(state) = state else {
+        return ctx_for(req, None, None, labels::Labels::default());
+    };
+    let known = req.extensions().get::<SignedIn>().cloned();
+    let caller = match known {
+        Some(SignedIn(caller)) => caller,
+        None => session::caller(state, req).await.ok().flatten(),
+    };
+    let labels = labels::Labels::for_page(&state.cache, &state.pool)
+        .await
+        .unwrap_or_default();
+    ctx_for(req, Some(state), caller.as_ref(), labels)
+}
+
+async fn error_page(
     req: &HttpRequest,
     status: StatusCode,
     refusal: Option<crate::error::Refusal>,
@@ -438,7 +534,7 @@ fn error_page(
         return see_other(&format!("/login?next={}", format::url_encode(&next)));
     }
     let state = req.app_data::<web::Data<AppState>>();
-    let ctx = ctx_for(req, state.map(|s| s.get_ref()), None);
+    let ctx = error_context(req, state).await;
     let key = match status.as_u16() {
         403 if refusal.as_ref().is_some_and(|r| r.code == "csrf_refused") => "csrf",
         403 => "forbidden",

@@ -1,11 +1,14 @@
 //! The directory of pôles and a pôle's page: description, member enterprises, open
 //! listings and key figures.
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{Ctx, Web};
+use super::{map, Ctx, Web};
 use crate::domain::listing::Kind;
+use crate::domain::Arg;
 use crate::error::AppResult;
 use crate::ops::poles;
 use crate::ops::search::{self, SearchQuery};
@@ -22,14 +25,54 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct DirectoryPage {
     ctx: Ctx,
     poles: Vec<PoleView>,
+    map: String,
 }
 
 async fn directory(web: Web) -> AppResult<HttpResponse> {
     let list = web.run(|conn, _| poles::list(conn)).await?;
+    let map = poles_map(&web.ctx, &list.items);
     web.page(&DirectoryPage {
         ctx: web.ctx.clone(),
         poles: list.items,
+        map,
     })
+}
+
+/// The map of where the pôles work: each of their départements coloured (deeper where
+/// several pôles meet), a click opens the pôle (the first by name where several).
+fn poles_map(ctx: &Ctx, poles: &[PoleView]) -> String {
+    let mut working: HashMap<&str, Vec<&PoleView>> = HashMap::new();
+    for pole in poles {
+        for code in &pole.departements {
+            working.entry(code.as_str()).or_default().push(pole);
+        }
+    }
+    let areas = working
+        .into_iter()
+        .map(|(code, here)| {
+            let names: Vec<&str> = here.iter().map(|p| p.name.as_str()).collect();
+            let title = ctx.words.t_args(
+                "map-departement-poles",
+                &[
+                    ("name", Arg::Text(ctx.departement_name(code))),
+                    ("poles", Arg::Text(names.join(", "))),
+                ],
+            );
+            let area = map::Area {
+                href: Some(format!("/poles/{}", here[0].slug)),
+                title,
+                step: if here.len() > 1 { 4 } else { 3 },
+                selected: false,
+            };
+            (code.to_string(), area)
+        })
+        .collect();
+    map::render(
+        "poles-map",
+        &ctx.t("map-poles-title"),
+        &ctx.t("map-poles-desc"),
+        &areas,
+    )
 }
 
 #[derive(Template)]

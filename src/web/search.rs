@@ -1,12 +1,15 @@
 //! The home page: the search of open listings with its filters, results with their
 //! distance, and keyset pagination (the operation's cursors).
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{commune, Ctx, FormErrors, Web};
+use super::{commune, map, Ctx, FormErrors, Web};
 use crate::domain::listing::Category;
+use crate::domain::Arg;
 use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::ops::search::{self, SearchQuery};
@@ -20,6 +23,8 @@ pub struct SearchForm {
     pub naf: String,
     pub material: String,
     pub ewc: String,
+    /// A département code, set by a click on the map.
+    pub departement: String,
     /// The place as shown and typed ("Valence (26)").
     pub place: String,
     /// The INSEE code chosen beside it.
@@ -38,6 +43,7 @@ impl SearchForm {
             ("naf", &self.naf),
             ("material", &self.material),
             ("ewc", &self.ewc),
+            ("departement", &self.departement),
             ("place", &self.place),
             ("place_code", &self.place_code),
             ("radius_km", &self.radius_km),
@@ -54,6 +60,31 @@ impl SearchForm {
     pub fn searched(&self) -> bool {
         !self.query_string().is_empty()
     }
+
+    /// How many filters are set (the département of the map counts as one).
+    pub fn active_filters(&self) -> usize {
+        [
+            &self.kind,
+            &self.category,
+            &self.naf,
+            &self.material,
+            &self.ewc,
+            &self.departement,
+            &self.place,
+            &self.q,
+        ]
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .count()
+    }
+
+    /// These filters with another département (none when `code` is empty): the map's links.
+    fn with_departement(&self, code: &str) -> String {
+        let mut other = self.clone();
+        other.departement = code.to_string();
+        other.cursor.clear();
+        format!("/?{}", other.query_string())
+    }
 }
 
 #[derive(Template)]
@@ -64,6 +95,13 @@ struct SearchPage {
     categories: Vec<(&'static str, String)>,
     materials: Vec<(&'static str, String)>,
     place_label: Option<String>,
+    /// The département the results are filtered by, named.
+    departement_label: Option<String>,
+    /// Where to go without the département filter.
+    without_departement: String,
+    map: String,
+    /// Open listings per département, for the table beside the map, by name.
+    map_rows: Vec<(String, String, i64)>,
     items: Vec<ListingView>,
     next_url: Option<String>,
     first_url: Option<String>,
@@ -97,6 +135,7 @@ pub async fn home(web: Web, query: web::Query<SearchForm>) -> AppResult<HttpResp
         naf: some(&form.naf),
         material: some(&form.material),
         ewc: some(&form.ewc),
+        departement: some(&form.departement),
         radius_km: near.as_ref().and_then(|_| some(&form.radius_km)),
         near,
         q: some(&form.q),
@@ -129,15 +168,68 @@ pub async fn home(web: Web, query: web::Query<SearchForm>) -> AppResult<HttpResp
         .map(|c| (c.as_str(), web.ctx.category(c)))
         .collect();
     let materials = super::i18n::options(&web.ctx, "material");
+    let (map, map_rows) = listing_map(&web, &form).await?;
+    let departement_label = some(&form.departement).map(|d| web.ctx.departement_name(&d));
+    let without_departement = form.with_departement("");
     web.page(&SearchPage {
         ctx: web.ctx.clone(),
         form,
         categories,
         materials,
         place_label,
+        departement_label,
+        without_departement,
+        map,
+        map_rows,
         items,
         next_url,
         first_url,
         errors,
     })
+}
+
+/// The map of open listings per département (counted once a minute per node, see
+/// [`super::labels::PageCache`]); a click keeps the other filters and sets the
+/// département. Also the rows of its table, by département name.
+async fn listing_map(
+    web: &Web,
+    form: &SearchForm,
+) -> AppResult<(String, Vec<(String, String, i64)>)> {
+    let counts = web
+        .state
+        .cache
+        .listings_per_departement(&web.state.pool)
+        .await?;
+    let max = counts.values().copied().max().unwrap_or(0);
+    let ctx = &web.ctx;
+    let mut areas = HashMap::new();
+    let mut rows = Vec::new();
+    for (code, count) in counts.iter() {
+        let name = ctx.departement_name(code);
+        let title = ctx.words.t_args(
+            "map-departement-listings",
+            &[
+                ("name", Arg::Text(name.clone())),
+                ("count", Arg::Number(*count)),
+            ],
+        );
+        areas.insert(
+            code.clone(),
+            map::Area {
+                href: Some(form.with_departement(code)),
+                title,
+                step: map::step_of(*count, max),
+                selected: form.departement == *code,
+            },
+        );
+        rows.push((code.clone(), name, *count));
+    }
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    let svg = map::render(
+        "listing-map",
+        &ctx.t("map-listings-title"),
+        &ctx.t("map-listings-desc"),
+        &areas,
+    );
+    Ok((svg, rows))
 }

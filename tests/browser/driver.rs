@@ -23,6 +23,10 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The widths pages are tried at: a phone and a laptop.
+pub const PHONE: u32 = 390;
+pub const LAPTOP: u32 = 1366;
+
 /// Where screenshots go: `<target dir>/screenshots`.
 pub fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -131,14 +135,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
     }
 
-    /// Waits until the page's text contains `needle`.
+    /// Waits until the page's text contains `needle`. The typographic apostrophe of the
+    /// French pages (’) reads as `'` on both sides, so that tests are written plainly; the
+    /// text returned is read the same way.
     pub async fn wait_for_text(&self, needle: &str) -> String {
         let started = Instant::now();
+        let needle = needle.replace('’', "'");
+        let needle = needle.as_str();
         loop {
             let text = match self.client.find(Locator::Css("body")).await {
                 Ok(body) => body.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
-            };
+            }
+            .replace('’', "'");
             if text.contains(needle) {
                 self.assert_no_english_refusal(&text).await;
                 return text;
@@ -193,10 +202,10 @@ impl Browser {
         }
     }
 
-    /// Screenshots of the current page at phone (375 px) and laptop (1280 px) widths.
+    /// Screenshots of the current page at phone (390 px) and laptop (1366 px) widths.
     pub async fn screenshots(&self, name: &str) {
         let dir = screenshot_dir();
-        for width in [375u32, 1280] {
+        for width in [PHONE, LAPTOP] {
             self.client
                 .set_window_size(width, 1100)
                 .await

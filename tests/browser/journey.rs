@@ -150,6 +150,9 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     b.wait_for_text("180,00").await;
     b.click("form[action$='/reverse'] button[type=submit]")
         .await;
+    // Reversing asks first: a reversal cannot be undone.
+    b.wait_for_text("Annuler cette transaction ?").await;
+    b.click("form[action$='/reverse'] button.danger").await;
     b.wait_for_text("Contre-passation").await;
     b.fill("#amount", "200,00").await;
     b.fill("#t-description", "Livraison de 500 kg").await;
@@ -162,7 +165,7 @@ async fn two_members_trade_through_the_pages_and_the_coordinator_sees_the_flow()
     b.fill("#i-tonnes_diverted", "0,5").await;
     b.click("form[action$='/impact'] button[type=submit]").await;
     let text = b.wait_for_text("Emplois maintenus").await;
-    assert!(text.contains("Tonnes détournées"), "{text}");
+    assert!(text.contains("Déchets évités (t)"), "{text}");
     b.screenshots("exchange").await;
 
     // The flow chart shows the net amount between the pôles.

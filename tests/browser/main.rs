@@ -1,6 +1,6 @@
 //! Browser tests: the real service (as in tests/api, whose helpers this target shares),
 //! its own PostgreSQL database per test, a real SMTP server, and headless Chromium driven
-//! through chromedriver (WebDriver). Screenshots of the main pages at 375 and 1280 px go to
+//! through chromedriver (WebDriver). Screenshots of the main pages at 390 and 1366 px go to
 //! `target/screenshots/`.
 
 #[allow(dead_code)]
@@ -15,3 +15,4 @@ mod driver;
 mod journey;
 mod pages;
 mod security;
+mod usability;

@@ -783,7 +783,7 @@ async fn a_coordinator_records_an_exchange_and_a_member_its_impact_from_the_page
     assert_eq!(view["impact"]["km_avoided"], "240");
     assert_eq!(view["impact"]["note"], "Un apprenti formé.");
     let html = text_of(&member, app.url(&format!("/exchanges/{id}"))).await;
-    assert!(html.contains("Tonnes détournées"));
+    assert!(html.contains("Déchets évités (t)"));
     assert!(
         html.contains("value=\"1,5\""),
         "the form shows what is saved, the French way"
