@@ -16,6 +16,56 @@ pub struct Settings {
     pub app: AppSettings,
     pub log: LogSettings,
     pub limits: LimitSettings,
+    #[serde(default)]
+    pub messages: MessageSettings,
+    #[serde(default)]
+    pub exchanges: ExchangeSettings,
+}
+
+/// `[messages]`: conversations.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MessageSettings {
+    /// Seconds between a message and the email about it: the messages written meanwhile
+    /// go in the same email (default 300).
+    #[serde(default = "MessageSettings::default_delay")]
+    pub notice_delay_secs: u64,
+}
+
+impl MessageSettings {
+    fn default_delay() -> u64 {
+        300
+    }
+}
+
+impl Default for MessageSettings {
+    fn default() -> Self {
+        MessageSettings {
+            notice_delay_secs: Self::default_delay(),
+        }
+    }
+}
+
+/// `[exchanges]`: the follow-up of exchanges.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExchangeSettings {
+    /// Days after which an exchange still agreed, with no transition since, gets its one
+    /// reminder ("L'échange a-t-il eu lieu ?"; default 30).
+    #[serde(default = "ExchangeSettings::default_follow_up")]
+    pub follow_up_days: i64,
+}
+
+impl ExchangeSettings {
+    fn default_follow_up() -> i64 {
+        30
+    }
+}
+
+impl Default for ExchangeSettings {
+    fn default() -> Self {
+        ExchangeSettings {
+            follow_up_days: Self::default_follow_up(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

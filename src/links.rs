@@ -88,6 +88,30 @@ impl Links {
         ))
     }
 
+    /// A one-click link of an exchange's follow-up: moves exchange `exchange` to `to`, for
+    /// `account`, from the reminder sent at `nonce` (µs); single use (see
+    /// `ops::follow_up`).
+    pub fn follow_up_url(&self, exchange: i64, account: AccountId, to: &str, nonce: i64) -> String {
+        let token = self.sign("follow-up", account, &format!("{exchange}:{to}:{nonce}"));
+        self.page(&format!(
+            "/exchanges/{exchange}/follow-up?to={to}&token={token}"
+        ))
+    }
+
+    /// The account a follow-up token was signed for, when it holds for this exchange,
+    /// status and reminder.
+    pub fn verify_follow_up(
+        &self,
+        token: &str,
+        exchange: i64,
+        to: &str,
+        nonce: i64,
+    ) -> Option<AccountId> {
+        self.verify("follow-up", token, |_| {
+            Some(format!("{exchange}:{to}:{nonce}"))
+        })
+    }
+
     /// The account whose current address `email_of` returns, when the token was signed
     /// for that account and that address.
     pub fn verify_email_token(

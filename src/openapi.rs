@@ -11,8 +11,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    accounts, admin, alerts, contact_requests, enterprises, exchanges, health, listings, matches,
-    poles, reference, reports,
+    accounts, admin, alerts, contact_requests, conversations, enterprises, exchanges, health,
+    listings, matches, poles, reference, reports,
 };
 use crate::error::{FieldError, Problem};
 use crate::web::links;
@@ -32,6 +32,8 @@ use crate::web::links;
         enterprises::approve, enterprises::join,
         listings::create, listings::search, listings::show, listings::update, listings::publish, listings::close,
         contact_requests::create, contact_requests::of_listing, contact_requests::accept, contact_requests::decline,
+        conversations::list, conversations::show, conversations::messages, conversations::post, conversations::read,
+        conversations::attach_to_listing, conversations::of_listing, conversations::attach_to_exchange, conversations::download,
         matches::of_listing, matches::mine, matches::accept, matches::decline,
         matches::propose, matches::proposals_of, matches::accept_proposal, matches::decline_proposal,
         exchanges::create, exchanges::list, exchanges::show, exchanges::transition, exchanges::set_impact,
@@ -43,13 +45,14 @@ use crate::web::links;
         health::live, health::ready, health::metrics,
     ),
     components(schemas(Problem, FieldError)),
-    modifiers(&BearerAuth, &ProblemCodes),
+    modifiers(&BearerAuth, &ProblemCodes, &BodyRefusals),
     tags(
         (name = "accounts", description = "Registration, sign-in and preferences"),
         (name = "poles", description = "The pôles and their coordinators"),
         (name = "enterprises", description = "Enterprises and pôle membership"),
         (name = "listings", description = "Offers and needs: post, publish, search"),
         (name = "matches", description = "Offer–need matches, proposals, and the exchanges they create"),
+        (name = "conversations", description = "Conversations about matches, proposals, contact requests and exchanges; files"),
         (name = "exchanges", description = "Exchanges, their lifecycle and their transactions"),
         (name = "alerts", description = "Saved searches that email new listings"),
         (name = "reports", description = "Inter-pôle flows, pôle activity, CSV export"),
@@ -102,5 +105,92 @@ impl Modify for ProblemCodes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let extensions = openapi.extensions.get_or_insert_with(Extensions::default);
         extensions.insert("x-problem-codes".to_string(), problem_codes());
+    }
+}
+
+/// The methods the document gives for the path of a request (`/api/v1/listings/12` matches
+/// `/api/v1/listings/{id}`), upper-case; `None` for a path it does not describe. Lets the
+/// service answer 405 with `Allow` rather than 404 for a documented path asked with another
+/// method.
+pub fn allowed_methods(path: &str) -> Option<Vec<String>> {
+    static PATHS: std::sync::LazyLock<Vec<(Vec<String>, Vec<String>)>> =
+        std::sync::LazyLock::new(|| {
+            let document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+            let mut out = Vec::new();
+            if let Some(paths) = document.get("paths").and_then(|p| p.as_object()) {
+                for (template, item) in paths {
+                    let segments = template.split('/').map(str::to_string).collect();
+                    let methods = item
+                        .as_object()
+                        .map(|ops| {
+                            ops.keys()
+                                .filter(|k| {
+                                    ["get", "post", "put", "patch", "delete", "head", "options"]
+                                        .contains(&k.as_str())
+                                })
+                                .map(|k| k.to_ascii_uppercase())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    out.push((segments, methods));
+                }
+            }
+            out
+        });
+    let asked: Vec<&str> = path.split('/').collect();
+    PATHS
+        .iter()
+        .find(|(segments, _)| {
+            segments.len() == asked.len()
+                && segments.iter().zip(&asked).all(|(template, asked)| {
+                    (template.starts_with('{') && !asked.is_empty()) || template == asked
+                })
+        })
+        .map(|(_, methods)| methods.clone())
+}
+
+/// Every operation that reads a body also answers 400 (`malformed_json`, a body that is not
+/// JSON) and 415 (`unsupported_media_type`, a body of another type): said once here for
+/// all of them rather than on each handler.
+struct BodyRefusals;
+
+impl Modify for BodyRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if operation.request_body.is_none() {
+                    continue;
+                }
+                let responses = &mut operation.responses.responses;
+                responses.entry("400".into()).or_insert_with(|| {
+                    problem("`malformed_json`: the body is not what its type says")
+                });
+                responses
+                    .entry("415".into())
+                    .or_insert_with(|| problem("`unsupported_media_type`: the body must be application/json (or multipart/form-data where said)"));
+            }
+        }
     }
 }

@@ -181,6 +181,7 @@ diesel::table! {
         tonnes_diverted -> Nullable<Numeric>,
         km_avoided -> Nullable<Numeric>,
         impact_note -> Nullable<Text>,
+        follow_up_sent_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -365,7 +366,7 @@ diesel::table! {
 diesel::table! {
     proposals (id) {
         id -> Int8,
-        need_id -> Int8,
+        listing_id -> Int8,
         enterprise_id -> Int8,
         message -> Text,
         quantity -> Nullable<Numeric>,
@@ -423,6 +424,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> Int8,
+        listing_id -> Nullable<Int8>,
+        message_id -> Nullable<Int8>,
+        exchange_id -> Nullable<Int8>,
+        filename -> Text,
+        content_type -> Text,
+        size -> Int4,
+        content -> Bytea,
+        thumbnail -> Nullable<Bytea>,
+        uploaded_by -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversation_reads (conversation_id, account_id) {
+        conversation_id -> Int8,
+        account_id -> Int8,
+        last_read_message_id -> Int8,
+        notice_due_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Int8,
+        subject_kind -> Text,
+        subject_id -> Int8,
+        last_message_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Int8,
+        conversation_id -> Int8,
+        author_id -> Int8,
+        author_enterprise_id -> Nullable<Int8>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    used_links (token_hash) {
+        token_hash -> Bytea,
+        used_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(alerts -> accounts (account_id));
 diesel::joinable!(alert_hits -> alerts (alert_id));
 diesel::joinable!(alert_hits -> listings (listing_id));
@@ -454,13 +508,19 @@ diesel::joinable!(pole_departements -> poles (pole_id));
 diesel::joinable!(poles -> communes (commune_code));
 diesel::joinable!(proposals -> enterprises (enterprise_id));
 diesel::joinable!(transactions -> exchanges (exchange_id));
-diesel::joinable!(proposals -> listings (need_id));
+diesel::joinable!(proposals -> listings (listing_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(conversation_reads -> conversations (conversation_id));
+diesel::joinable!(attachments -> messages (message_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     alert_hits,
     alert_queue,
     alerts,
+    attachments,
+    conversation_reads,
+    conversations,
     digest_items,
     api_tokens,
     communes,
@@ -476,6 +536,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     listings,
     matches,
     memberships,
+    messages,
     naf_codes,
     outbox,
     password_resets,
@@ -487,4 +548,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reference_imports,
     regions,
     transactions,
+    used_links,
 );

@@ -91,3 +91,22 @@ email-contact-accepted-body = The seller accepted your contact request about “
 email-contact-declined-subject = Contact request declined: { $title }
 email-contact-declined-body = The seller declined your contact request about “{ $title }”.
 email-link-line = { $label }: { $url }
+
+email-new-messages-subject = { $count ->
+    [one] New message: { $title }
+   *[other] { $count } new messages: { $title }
+}
+email-new-messages-body = { $from } wrote to you about “{ $title }”:
+    “{ $excerpt }”
+    { $count ->
+        [one] Answer from the conversation.
+       *[other] { $count } messages are waiting for you in the conversation.
+    }
+email-proposal-received-subject = New proposal: { $title }
+email-proposal-received-body = { $from } answers your listing “{ $title }”. Accept or decline the proposal from the listing, or ask your questions in the conversation.
+email-exchange-follow-up-subject = Did the exchange take place? { $title }
+email-exchange-follow-up-body = The exchange “{ $title }” was agreed a while ago, with no news since. How is it going? One click is enough:
+    In progress: { $in_progress }
+    Completed: { $completed }
+    Cancelled: { $cancelled }
+    Each link works once.

@@ -91,3 +91,22 @@ email-contact-accepted-body = Le cédant a accepté votre demande de mise en rel
 email-contact-declined-subject = Mise en relation déclinée : { $title }
 email-contact-declined-body = Le cédant a décliné votre demande de mise en relation au sujet de « { $title } ».
 email-link-line = { $label } : { $url }
+
+email-new-messages-subject = { $count ->
+    [one] Nouveau message : { $title }
+   *[other] { $count } nouveaux messages : { $title }
+}
+email-new-messages-body = { $from } vous a écrit à propos de « { $title } » :
+    « { $excerpt } »
+    { $count ->
+        [one] Répondez depuis la conversation.
+       *[other] { $count } messages vous attendent dans la conversation.
+    }
+email-proposal-received-subject = Nouvelle proposition : { $title }
+email-proposal-received-body = { $from } répond à votre annonce « { $title } ». Acceptez ou déclinez sa proposition depuis l’annonce, ou posez-lui vos questions dans la conversation.
+email-exchange-follow-up-subject = L’échange a-t-il eu lieu ? { $title }
+email-exchange-follow-up-body = L’échange « { $title } » est convenu depuis un moment, sans nouvelles depuis. Où en est-il ? Un clic suffit :
+    En cours : { $in_progress }
+    Réalisé : { $completed }
+    Annulé : { $cancelled }
+    Chaque lien ne sert qu’une fois.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod alerts;
 pub mod contact_requests;
+pub mod conversations;
 pub mod enterprises;
 pub mod exchanges;
 pub mod health;
@@ -15,6 +16,7 @@ pub mod matches;
 pub mod poles;
 pub mod reference;
 pub mod reports;
+pub mod uploads;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -109,6 +111,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/contact-requests/{id}/decline",
             web::post().to(contact_requests::decline),
         )
+        .route("/conversations", web::get().to(conversations::list))
+        .route("/conversations/{id}", web::get().to(conversations::show))
+        .service(
+            web::resource("/conversations/{id}/messages")
+                .route(web::get().to(conversations::messages))
+                .route(web::post().to(conversations::post)),
+        )
+        .route(
+            "/conversations/{id}/read",
+            web::post().to(conversations::read),
+        )
+        .service(
+            web::resource("/listings/{id}/attachments")
+                .route(web::get().to(conversations::of_listing))
+                .route(web::post().to(conversations::attach_to_listing)),
+        )
+        .route(
+            "/exchanges/{id}/attachments",
+            web::post().to(conversations::attach_to_exchange),
+        )
+        .route("/attachments/{id}", web::get().to(conversations::download))
         .route("/matches", web::get().to(matches::mine))
         .route("/matches/{id}/accept", web::post().to(matches::accept))
         .route("/matches/{id}/decline", web::post().to(matches::decline))
@@ -201,12 +224,42 @@ pub fn problem_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             .headers()
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+        // A documented path asked with another method: 405 with the methods it takes
+        // (RFC 9110 §15.5.6), whether the router said 404 or 405.
+        let status = response.status();
+        let wrong_method = matches!(status.as_u16(), 404 | 405)
+            && !(is_problem
+                && status.as_u16() == 404
+                && response.request().match_pattern().is_some());
+        if wrong_method {
+            let allowed =
+                crate::openapi::allowed_methods(response.request().path()).filter(|methods| {
+                    !methods.contains(&response.request().method().as_str().to_string())
+                });
+            if let Some(allowed) = allowed {
+                let (request, _) = response.into_parts();
+                let problem = Problem {
+                    kind: "about:blank".into(),
+                    title: "Method Not Allowed".into(),
+                    status: 405,
+                    code: "method_not_allowed".into(),
+                    detail: None,
+                    errors: Vec::new(),
+                };
+                let body = HttpResponse::MethodNotAllowed()
+                    .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+                    .insert_header((header::ALLOW, allowed.join(", ")))
+                    .body(serde_json::to_string(&problem).unwrap_or_default());
+                return Ok(ErrorHandlerResponse::Response(
+                    ServiceResponse::new(request, body).map_into_right_body(),
+                ));
+            }
+        }
         if is_problem {
             return Ok(ErrorHandlerResponse::Response(
                 response.map_into_left_body(),
             ));
         }
-        let status = response.status();
         let error = match status.as_u16() {
             400 => AppError::bad_request("malformed_request"),
             401 => AppError::Unauthorized,

@@ -2,8 +2,10 @@
 //! code past a handler never sees an unchecked SIRET, NAF code or commune code.
 
 pub mod account;
+pub mod conversation;
 pub mod decimal;
 pub mod enterprise;
+pub mod files;
 pub mod ledger;
 pub mod listing;
 pub mod matching;

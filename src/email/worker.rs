@@ -19,12 +19,14 @@ const LEASE_SECS: i32 = 120;
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
 /// The periodic upkeep the worker runs at start and every minute (see `ops::upkeep`),
-/// given by whoever starts the worker: (connection, links, now, digest hour).
+/// given by whoever starts the worker: (connection, links, now, digest hour, days before an
+/// agreed exchange's follow-up).
 pub type Upkeep = fn(
     &mut diesel::PgConnection,
     &Links,
     chrono::DateTime<chrono::Utc>,
     u32,
+    i64,
 ) -> crate::error::AppResult<()>;
 
 #[derive(Clone)]
@@ -38,6 +40,8 @@ pub struct WorkerSettings {
     /// Links of the messages built by the upkeep (digests, expiry notices).
     pub links: Links,
     pub digest_hour: u32,
+    /// `exchanges.follow_up_days`.
+    pub follow_up_days: i64,
     /// Now, for the upkeep's dates (Paris); tests set it.
     pub clock: crate::clock::Clock,
     /// Refreshed by the upkeep: what the mail server announces.
@@ -68,6 +72,7 @@ impl WorkerSettings {
             base_url: settings.base_url().to_string(),
             links: Links::new(settings.base_url(), settings.app.secret.clone()),
             digest_hour: settings.mail.digest_hour,
+            follow_up_days: settings.exchanges.follow_up_days,
             clock: crate::clock::Clock::system(),
             capabilities: MailCapabilities::default(),
             smtp_url: settings.mail.smtp_url.clone(),
@@ -124,9 +129,14 @@ pub async fn run(
             settings.capabilities.refresh(&settings.smtp_url).await;
             let links = settings.links.clone();
             let hour = settings.digest_hour;
+            let follow_up_days = settings.follow_up_days;
             let now = settings.clock.now();
             let upkeep = settings.upkeep;
-            if let Err(error) = db::run(&pool, move |conn| upkeep(conn, &links, now, hour)).await {
+            if let Err(error) = db::run(&pool, move |conn| {
+                upkeep(conn, &links, now, hour, follow_up_days)
+            })
+            .await
+            {
                 tracing::warn!(error = %error, "housekeeping failed");
             }
         }
@@ -251,10 +261,11 @@ mod tests {
             base_url: "http://localhost".into(),
             links: Links::new("http://localhost", "test-secret".to_string().into()),
             digest_hour: 7,
+            follow_up_days: 30,
             clock: crate::clock::Clock::system(),
             capabilities: MailCapabilities::default(),
             smtp_url: String::new(),
-            upkeep: |_, _, _, _| Ok(()),
+            upkeep: |_, _, _, _, _| Ok(()),
         }
     }
 

@@ -96,3 +96,10 @@ pub fn decide(
         .returning(ContactRequest::as_returning())
         .get_result(conn)
 }
+
+pub fn find(conn: &mut PgConnection, id: ContactRequestId) -> QueryResult<ContactRequest> {
+    contact_requests::table
+        .find(id)
+        .select(ContactRequest::as_select())
+        .first(conn)
+}

@@ -46,6 +46,8 @@ pub struct Exchange {
     pub tonnes_diverted: Option<Decimal>,
     pub km_avoided: Option<Decimal>,
     pub impact_note: Option<String>,
+    /// When its follow-up reminder went (`ops::follow_up`).
+    pub follow_up_sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -235,7 +237,9 @@ pub fn create_from_match(
 #[diesel(table_name = proposals)]
 pub struct Proposal {
     pub id: ProposalId,
-    pub need_id: ListingId,
+    /// The listing answered: a need (the proposer provides) or an offer (the proposer
+    /// receives).
+    pub listing_id: ListingId,
     pub enterprise_id: EnterpriseId,
     pub message: String,
     pub quantity: Option<Decimal>,
@@ -252,7 +256,7 @@ pub struct Proposal {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = proposals)]
 pub struct NewProposal {
-    pub need_id: ListingId,
+    pub listing_id: ListingId,
     pub enterprise_id: EnterpriseId,
     pub message: String,
     pub quantity: Option<Decimal>,
@@ -276,9 +280,19 @@ pub fn find_proposal_for_update(conn: &mut PgConnection, id: ProposalId) -> Quer
         .first(conn)
 }
 
-pub fn proposals_of_need(conn: &mut PgConnection, need: ListingId) -> QueryResult<Vec<Proposal>> {
+pub fn find_proposal(conn: &mut PgConnection, id: ProposalId) -> QueryResult<Proposal> {
     proposals::table
-        .filter(proposals::need_id.eq(need))
+        .find(id)
+        .select(Proposal::as_select())
+        .first(conn)
+}
+
+pub fn proposals_of_listing(
+    conn: &mut PgConnection,
+    listing: ListingId,
+) -> QueryResult<Vec<Proposal>> {
+    proposals::table
+        .filter(proposals::listing_id.eq(listing))
         .select(Proposal::as_select())
         .order(proposals::id.desc())
         .load(conn)
@@ -299,23 +313,49 @@ pub fn decide_proposal(
         ));
     }
     let exchange_id = if accepted {
-        let need = listing::find_for_update(conn, proposal.need_id)?;
-        if let (Some(quantity), Some(unit)) = (proposal.quantity, proposal.unit) {
-            commit_to_need(conn, &need, quantity, unit)?;
-        }
+        let answered = listing::find_for_update(conn, proposal.listing_id)?;
+        let answers_need = answered.kind == crate::domain::listing::Kind::Need;
+        let (quantity, unit) = if answers_need {
+            if let (Some(quantity), Some(unit)) = (proposal.quantity, proposal.unit) {
+                commit_to_need(conn, &answered, quantity, unit)?;
+            }
+            (proposal.quantity, proposal.unit)
+        } else {
+            // Asking for part of an offer: never more than it has left (in its unit).
+            let asked = proposal.quantity.zip(proposal.unit);
+            match commit_from_offer(conn, &answered, asked)? {
+                Some((given, unit)) => (Some(given), Some(unit)),
+                None => (proposal.quantity, proposal.unit),
+            }
+        };
+        let (provider, beneficiary, offer_id, need_id) = if answers_need {
+            (
+                proposal.enterprise_id,
+                answered.enterprise_id,
+                None,
+                Some(answered.id),
+            )
+        } else {
+            (
+                answered.enterprise_id,
+                proposal.enterprise_id,
+                Some(answered.id),
+                None,
+            )
+        };
         let exchange = insert(
             conn,
             NewExchange {
-                provider_enterprise_id: proposal.enterprise_id,
-                beneficiary_enterprise_id: need.enterprise_id,
+                provider_enterprise_id: provider,
+                beneficiary_enterprise_id: beneficiary,
                 provider_pole_id: None,
                 beneficiary_pole_id: None,
-                category: need.category,
-                title: need.title.clone(),
-                offer_listing_id: None,
-                need_listing_id: Some(need.id),
-                quantity: proposal.quantity,
-                unit: proposal.unit,
+                category: answered.category,
+                title: answered.title.clone(),
+                offer_listing_id: offer_id,
+                need_listing_id: need_id,
+                quantity,
+                unit,
                 unit_price: proposal.unit_price,
                 total_amount: None,
                 created_by: Some(account),
@@ -466,4 +506,78 @@ pub fn visible(
         query = query.filter(exchanges::status.eq(status));
     }
     query.order(exchanges::id.desc()).limit(500).load(conn)
+}
+
+/// Exchanges still agreed with no change since `before` and no reminder yet, oldest first.
+pub fn agreed_without_news(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<Exchange>> {
+    exchanges::table
+        .filter(exchanges::status.eq(ExchangeStatus::Agreed))
+        .filter(exchanges::follow_up_sent_at.is_null())
+        .filter(exchanges::updated_at.lt(before))
+        .select(Exchange::as_select())
+        .order(exchanges::updated_at.asc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Exchanges of these pôles still agreed with no change since `before` (reminded or not):
+/// the coordinators' "without news".
+pub fn without_news_of_poles(
+    conn: &mut PgConnection,
+    poles: &[PoleId],
+    before: DateTime<Utc>,
+) -> QueryResult<Vec<Exchange>> {
+    exchanges::table
+        .filter(exchanges::status.eq(ExchangeStatus::Agreed))
+        .filter(exchanges::updated_at.lt(before))
+        .filter(
+            exchanges::provider_pole_id
+                .eq_any(poles)
+                .or(exchanges::beneficiary_pole_id.eq_any(poles)),
+        )
+        .select(Exchange::as_select())
+        .order(exchanges::updated_at.asc())
+        .limit(100)
+        .load(conn)
+}
+
+/// Marks the reminder sent, once: `None` when another node did it first.
+pub fn mark_followed_up(
+    conn: &mut PgConnection,
+    id: ExchangeId,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<Exchange>> {
+    diesel::update(
+        exchanges::table
+            .find(id)
+            .filter(exchanges::follow_up_sent_at.is_null())
+            .filter(exchanges::status.eq(ExchangeStatus::Agreed)),
+    )
+    .set(exchanges::follow_up_sent_at.eq(now))
+    .returning(Exchange::as_returning())
+    .get_result(conn)
+    .optional()
+}
+
+/// Has this one-click link been used?
+pub fn link_used(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<bool> {
+    use crate::schema::used_links;
+    diesel::select(diesel::dsl::exists(
+        used_links::table.filter(used_links::token_hash.eq(token_hash)),
+    ))
+    .get_result(conn)
+}
+
+/// Records a one-click link as used; false when it already was.
+pub fn use_link(conn: &mut PgConnection, token_hash: &[u8]) -> QueryResult<bool> {
+    use crate::schema::used_links;
+    diesel::insert_into(used_links::table)
+        .values(used_links::token_hash.eq(token_hash))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(|n| n == 1)
 }

@@ -473,7 +473,7 @@ pub fn has_accepted_counterpart(
                AND ((m.offer_id = $1 AND n.enterprise_id = ANY($2)) OR (m.need_id = $1 AND o.enterprise_id = ANY($2)))
          ) OR EXISTS (
              SELECT 1 FROM proposals p
-             WHERE p.need_id = $1 AND p.status = 'accepted' AND p.enterprise_id = ANY($2)
+             WHERE p.listing_id = $1 AND p.status = 'accepted' AND p.enterprise_id = ANY($2)
          ) OR EXISTS (
              SELECT 1 FROM contact_requests c
              WHERE c.listing_id = $1 AND c.status = 'accepted' AND c.enterprise_id = ANY($2)

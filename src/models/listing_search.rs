@@ -196,21 +196,41 @@ pub fn search(
         let pattern = format!("{}%", crate::domain::text::escape_like(prefix));
         query = query.filter(listings::ewc_code.like(pattern));
     }
+    // Where a listing is shown: a takeover where its teaser shows it (the expression of
+    // the indexes `listings_shown_departement_idx` and `listings_shown_region_idx`); the
+    // viewer's own takeovers also where they really are.
+    let shown_at = |column: &str,
+                    teaser_column: &str,
+                    value: String|
+     -> Box<
+        dyn BoxableExpression<listings::table, diesel::pg::Pg, SqlType = Bool>,
+    > {
+        let shown = format!(
+            "((CASE WHEN category = 'business_takeover' THEN {teaser_column} ELSE {column} END) = "
+        );
+        if manages {
+            Box::new(
+                sql::<Bool>(&shown)
+                    .bind::<Text, _>(value.clone())
+                    .sql(&format!(" OR (listings.{column} = "))
+                    .bind::<Text, _>(value)
+                    .sql(" AND listings.enterprise_id = ANY(")
+                    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(managed.clone())
+                    .sql(")))"),
+            )
+        } else {
+            Box::new(sql::<Bool>(&shown).bind::<Text, _>(value).sql(")"))
+        }
+    };
     if let Some(departement) = &filters.departement {
-        query = query.filter(teaser_aware(
+        query = query.filter(shown_at(
             "departement_code",
             "teaser_departement",
-            "=",
             departement.clone(),
         ));
     }
     if let Some(region) = &filters.region {
-        query = query.filter(teaser_aware(
-            "region_code",
-            "teaser_region",
-            "=",
-            region.clone(),
-        ));
+        query = query.filter(shown_at("region_code", "teaser_region", region.clone()));
     }
     if let Some(epci) = &filters.epci {
         query = query.filter(

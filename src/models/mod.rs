@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod alert;
+pub mod attachment;
 pub mod candidates;
 pub mod columns;
 pub mod contact_request;
+pub mod conversation;
 pub mod digest;
 pub mod enterprise;
 pub mod exchange;

@@ -285,3 +285,8 @@ pub fn departements_worked(conn: &mut PgConnection) -> QueryResult<Vec<(String, 
         .order((pole_departements::departement_code, poles::name))
         .load(conn)
 }
+
+/// A pôle's name.
+pub fn name_of(conn: &mut PgConnection, id: PoleId) -> QueryResult<String> {
+    poles::table.find(id).select(poles::name).first(conn)
+}

@@ -34,6 +34,7 @@ fn view(conn: &mut PgConnection, request: ContactRequest) -> AppResult<ContactRe
     let name = enterprise::find(conn, request.enterprise_id)?.name;
     Ok(ContactRequestView {
         id: request.id,
+        conversation_id: crate::domain::conversation::Subject::Contact(request.id.0).id(),
         listing_id: request.listing_id,
         enterprise_id: request.enterprise_id,
         enterprise_name: name,

@@ -117,6 +117,7 @@ pub fn view(conn: &mut PgConnection, found: Exchange) -> AppResult<ExchangeView>
     };
     Ok(ExchangeView {
         id: found.id,
+        conversation_id: crate::domain::conversation::Subject::Exchange(found.id.0).id(),
         status: found.status,
         category: found.category,
         title: found.title,

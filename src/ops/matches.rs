@@ -71,6 +71,7 @@ pub fn match_views(
             factors.retain(|f| matches!(f.factor, FactorKind::Sector | FactorKind::Dates));
         }
         views.push(MatchView {
+            conversation_id: crate::domain::conversation::Subject::Match(row.id.0).id(),
             id: row.id,
             offer_id: row.offer_id,
             need_id: row.need_id,

@@ -10,7 +10,7 @@ use super::listings::check_terms;
 use super::Env;
 use crate::auth::Caller;
 use crate::domain::decimal::{price_display, quantity_display, Quantity, UnitPrice};
-use crate::domain::listing::{Kind, Status};
+use crate::domain::listing::Status;
 use crate::domain::units::Unit;
 use crate::domain::Invalid;
 use crate::email::events;
@@ -24,7 +24,8 @@ fn view(conn: &mut PgConnection, proposal: Proposal) -> AppResult<ProposalView> 
     let name = crate::models::enterprise::find(conn, proposal.enterprise_id)?.name;
     Ok(ProposalView {
         id: proposal.id,
-        need_id: proposal.need_id,
+        listing_id: proposal.listing_id,
+        conversation_id: crate::domain::conversation::Subject::Proposal(proposal.id.0).id(),
         enterprise_id: proposal.enterprise_id,
         enterprise_name: name,
         message: proposal.message,
@@ -59,9 +60,11 @@ pub struct NewProposalCommand {
     pub unit_price: Option<Decimal>,
 }
 
-/// Proposes to answer an open need, for an enterprise the caller acts for. Counts against
-/// `[limits] proposals`. 409 `listing_not_open`, `own_listing`, `proposals_answer_needs`;
-/// 403 `not_your_enterprise`.
+/// Proposes to answer an open listing, for an enterprise the caller acts for: a need (the
+/// proposer would provide) or an offer (the proposer asks for part of it; accepting gives
+/// it at most what the offer has left). Counts against `[limits] proposals`. 409
+/// `listing_not_open`, `own_listing`, `takeover_by_contact_request` (a takeover is asked
+/// about with a contact request); 403 `not_your_enterprise`.
 pub fn propose(
     conn: &mut PgConnection,
     env: &Env,
@@ -85,8 +88,8 @@ pub fn propose(
         Limited::Proposals,
         &requester.as_account(caller.id()),
     )?;
-    if found.kind != Kind::Need {
-        return Err(AppError::conflict("proposals_answer_needs"));
+    if found.category == crate::domain::listing::Category::BusinessTakeover {
+        return Err(AppError::conflict("takeover_by_contact_request"));
     }
     if found.status != Status::Open {
         return Err(AppError::conflict("listing_not_open"));
@@ -102,7 +105,7 @@ pub fn propose(
     let created = exchange::insert_proposal(
         conn,
         &NewProposal {
-            need_id: id,
+            listing_id: id,
             enterprise_id: new.enterprise_id,
             message,
             quantity: quantity.map(Quantity::get),
@@ -111,7 +114,7 @@ pub fn propose(
             created_by: caller.id(),
         },
     )?;
-    let _ = env;
+    events::proposal_received(conn, &env.links, &found, &created)?;
     view(conn, created)
 }
 
@@ -127,7 +130,7 @@ pub fn of_listing(
     if !managed.contains(&found.enterprise_id) {
         return Err(AppError::forbidden("not_listing_manager"));
     }
-    let items = exchange::proposals_of_need(conn, id)?
+    let items = exchange::proposals_of_listing(conn, id)?
         .into_iter()
         .map(|p| view(conn, p))
         .collect::<AppResult<Vec<_>>>()?;
@@ -145,7 +148,7 @@ pub fn decide(
 ) -> AppResult<ProposalView> {
     conn.transaction(|conn| {
         let proposal = exchange::find_proposal_for_update(conn, id)?;
-        let found = listing::find(conn, proposal.need_id)?;
+        let found = listing::find(conn, proposal.listing_id)?;
         let managed = managed_by(conn, Some(caller))?;
         if !managed.contains(&found.enterprise_id) {
             return if managed.contains(&proposal.enterprise_id) {

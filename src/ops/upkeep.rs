@@ -12,12 +12,14 @@ pub const EXPIRY_NOTICE_DAYS: u64 = 3;
 /// end date (withdrawing their matches), warn the owners of listings ending within three
 /// days, build the daily digests once their hour has come (`now`, Europe/Paris), refresh
 /// what takeover teasers show as the directory changes, and purge expired tokens,
-/// idempotency keys and abuse-limit counters.
+/// idempotency keys and abuse-limit counters; email unread messages once their batching
+/// delay has passed, and remind the exchanges left agreed `follow_up_days` without news.
 pub fn run(
     conn: &mut diesel::PgConnection,
     links: &Links,
     now: chrono::DateTime<chrono::Utc>,
     digest_hour: u32,
+    follow_up_days: i64,
 ) -> crate::error::AppResult<()> {
     use diesel::Connection;
     conn.transaction(|conn| {
@@ -40,6 +42,14 @@ pub fn run(
         Ok::<_, crate::error::AppError>(())
     })?;
     super::teasers::refresh_all_teasers(conn)?;
+    let told = super::conversations::send_due_notices(conn, links, now)?;
+    let reminded = super::follow_up::remind_due(conn, links, now, follow_up_days)?;
+    if reminded > 0 {
+        tracing::info!(count = reminded, "exchange follow-ups enqueued");
+    }
+    if told > 0 {
+        tracing::info!(count = told, "message notices enqueued");
+    }
     let digests = digest::send_due(conn, links, now, digest_hour)?;
     if digests > 0 {
         tracing::info!(count = digests, "daily digests enqueued");

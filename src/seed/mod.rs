@@ -324,7 +324,72 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
         summary.exchanges += 1;
     }
     seed_inter_pole_flows(conn, summary)?;
+    seed_conversations(conn)?;
     Ok(())
+}
+
+/// A conversation on an exchange, with a photo, and one on a match still to be answered,
+/// so that the inbox, unread counts and thumbnails show on the demo.
+fn seed_conversations(conn: &mut PgConnection) -> anyhow::Result<()> {
+    use crate::domain::conversation::Subject;
+    use crate::models::attachment::{self, NewAttachment, Parent};
+    use crate::models::conversation;
+    use crate::schema::{enterprise_accounts, enterprises, exchanges};
+    let account_of =
+        |conn: &mut PgConnection, name: &str| -> anyhow::Result<(EnterpriseId, AccountId)> {
+            Ok(enterprises::table
+                .inner_join(enterprise_accounts::table)
+                .filter(enterprises::name.eq(name))
+                .select((enterprises::id, enterprise_accounts::account_id))
+                .first(conn)?)
+        };
+    // The oak sold from the Vosges to the Royans: questions about moisture, and a photo.
+    let exchange_id: i64 = exchanges::table
+        .filter(exchanges::title.eq("Chêne des Vosges séché pour l'agencement"))
+        .select(exchanges::id)
+        .first(conn)?;
+    let (sawmill, sawmill_account) = account_of(conn, "Scierie Coopérative de la Moselotte")?;
+    let (joinery, joinery_account) = account_of(conn, "Menuiserie Coopérative du Royans")?;
+    let talk = conversation::get_or_create(conn, Subject::Exchange(exchange_id))?;
+    let lines: [(EnterpriseId, AccountId, &str); 3] = [
+        (joinery, joinery_account, "Bonjour, quel est le taux d'humidité des plateaux de chêne ? Nous visons 12 % pour l'agencement intérieur."),
+        (sawmill, sawmill_account, "Bonjour, entre 10 et 12 % après quatre mois de séchage sous abri. Voici une photo du lot prêt à partir."),
+        (joinery, joinery_account, "Parfait, nous venons les chercher jeudi matin avec notre camion."),
+    ];
+    for (i, (enterprise, account, body)) in lines.into_iter().enumerate() {
+        let message = conversation::insert_message(conn, talk.id, account, Some(enterprise), body)?;
+        conversation::mark_read(conn, talk.id, account, message.id)?;
+        if i == 1 {
+            let photo = crate::domain::files::accept("plateaux-chene.png", demo_photo())
+                .map_err(|e| anyhow::anyhow!(e.code))?;
+            attachment::insert(
+                conn,
+                NewAttachment {
+                    parent: Parent::Message(message.id),
+                    filename: &photo.filename,
+                    content_type: photo.content_type,
+                    content: &photo.bytes,
+                    thumbnail: photo.thumbnail.as_deref(),
+                    uploaded_by: account,
+                },
+            )?;
+        }
+    }
+    // Each author has read up to its own message: the sawmill has one unread (the last).
+    Ok(())
+}
+
+/// A small picture of oak planks (warm stripes), drawn here so the demo needs no file.
+fn demo_photo() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(480, 320, |x, y| {
+        let grain = ((y / 16) % 2) as u8 * 18 + ((x + y * 3) % 23) as u8;
+        image::Rgb([150 + grain, 100 + grain / 2, 55])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("encoding a PNG in memory");
+    out.into_inner()
 }
 
 /// Exchanges between enterprises of different pôles, with their transactions, so that the

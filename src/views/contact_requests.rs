@@ -10,6 +10,10 @@ use crate::models::ids::{ContactRequestId, EnterpriseId, ListingId};
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContactRequestView {
     pub id: ContactRequestId,
+    /// The conversation between buyer and seller (`contact-<id>`); the seller writes under
+    /// its teaser's name until it accepts.
+    #[schema(example = "contact-5")]
+    pub conversation_id: String,
     pub listing_id: ListingId,
     /// The buyer's enterprise: the seller learns who asks.
     pub enterprise_id: EnterpriseId,

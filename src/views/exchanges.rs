@@ -85,6 +85,9 @@ pub struct ImpactView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ExchangeView {
     pub id: ExchangeId,
+    /// The conversation of the parties and their coordinators (`exchange-<id>`).
+    #[schema(example = "exchange-7")]
+    pub conversation_id: String,
     pub status: ExchangeStatus,
     pub category: Category,
     pub title: String,

@@ -73,6 +73,9 @@ pub fn explanation(value: &serde_json::Value, words: Words) -> Vec<FactorView> {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MatchView {
     pub id: MatchId,
+    /// The conversation between the two sides (`match-<id>`).
+    #[schema(example = "match-12")]
+    pub conversation_id: String,
     pub offer_id: ListingId,
     pub need_id: ListingId,
     /// 0–100, higher is better.
@@ -121,7 +124,11 @@ pub struct DecisionView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProposalView {
     pub id: ProposalId,
-    pub need_id: ListingId,
+    /// The listing answered: a need or an offer.
+    pub listing_id: ListingId,
+    /// The conversation between the proposer and the listing's enterprise.
+    #[schema(example = "proposal-12")]
+    pub conversation_id: String,
     pub enterprise_id: EnterpriseId,
     pub enterprise_name: String,
     pub message: String,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod contact_requests;
+pub mod conversations;
 pub mod enterprises;
 pub mod exchanges;
 pub mod listings;

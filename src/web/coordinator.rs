@@ -51,9 +51,27 @@ struct CoordinatorPage {
     sankey: String,
     report: Option<PoleReport>,
     bars: String,
+    /// Exchanges agreed with no change since this instant are "without news".
+    stale_before: chrono::DateTime<chrono::Utc>,
 }
 
 impl CoordinatorPage {
+    /// Exchanges still agreed with no change for `exchanges.follow_up_days`: the ones to
+    /// ask about (their parties got the follow-up reminder).
+    fn without_news(&self) -> Vec<&ExchangeView> {
+        self.exchanges
+            .iter()
+            .filter(|x| x.status == ExchangeStatus::Agreed)
+            .filter(|x| {
+                x.transitions
+                    .iter()
+                    .map(|t| t.at)
+                    .max()
+                    .is_some_and(|at| at < self.stale_before)
+            })
+            .collect()
+    }
+
     fn next(&self, x: &ExchangeView) -> Vec<ExchangeStatus> {
         super::exchanges::next_statuses(x.status)
     }
@@ -196,6 +214,8 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
         sankey,
         report: c.report,
         bars,
+        stale_before: web.state.clock.now()
+            - chrono::Duration::days(web.state.settings.exchanges.follow_up_days),
     })
 }
 

@@ -109,6 +109,8 @@ struct ExchangePage {
     impact: ImpactForm,
     impact_errors: FormErrors,
     now: chrono::DateTime<chrono::Utc>,
+    /// Signed agreements, delivery notes, photos.
+    files: Vec<crate::views::conversations::AttachmentView>,
 }
 
 impl ExchangePage {
@@ -164,11 +166,12 @@ fn fresh_transaction_form() -> TransactionForm {
 
 async fn page(web: &Web, id: ExchangeId, refused: Refused) -> AppResult<HttpResponse> {
     let caller = web.require()?;
-    let (x, tx) = web
+    let (x, tx, files) = web
         .run(move |conn, _| {
             Ok((
                 ops::show(conn, &caller, id)?,
                 transactions::list(conn, &caller, id)?,
+                crate::ops::attachments::of_exchange(conn, &caller, id)?,
             ))
         })
         .await?;
@@ -212,6 +215,7 @@ async fn page(web: &Web, id: ExchangeId, refused: Refused) -> AppResult<HttpResp
             impact,
             impact_errors,
             now: web.state.clock.now(),
+            files,
         },
     )
 }

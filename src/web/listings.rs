@@ -56,6 +56,8 @@ struct ListingPage {
     proposals: Vec<ProposalView>,
     /// For the seller: every request; for a buyer: its own.
     contact_requests: Vec<ContactRequestView>,
+    /// Photos and documents (its managers add them; none in a teaser).
+    files: Vec<crate::views::conversations::AttachmentView>,
     /// Enterprises the caller may act for on this listing (propose, ask for contact).
     own: Vec<(EnterpriseId, String)>,
     form: ActionForm,
@@ -86,13 +88,10 @@ impl ListingPage {
         self.l.category == Category::BusinessTakeover
     }
 
-    /// A stranger may propose on an open need (not a takeover: those are asked about).
+    /// A stranger may answer an open need or offer with a proposal (not a takeover: those
+    /// are asked about).
     fn can_propose(&self) -> bool {
-        !self.owner
-            && self.is_need()
-            && self.is_open()
-            && !self.is_takeover()
-            && !self.own.is_empty()
+        !self.owner && self.is_open() && !self.is_takeover() && !self.own.is_empty()
     }
 
     /// A stranger reading a takeover's teaser may ask for contact, once per enterprise.
@@ -166,9 +165,10 @@ async fn listing_page(
     errors: FormErrors,
 ) -> AppResult<HttpResponse> {
     let caller = web.caller.clone();
-    let (l, owner, (matches, near_misses), proposals, contact_requests) = web
+    let (l, owner, (matches, near_misses), proposals, contact_requests, files) = web
         .run(move |conn, _| {
             let l = ops::show(conn, caller.as_ref(), id)?;
+            let files = crate::ops::attachments::of_listing(conn, caller.as_ref(), id)?;
             let managed = managed_by(conn, caller.as_ref())?;
             let owner = l.enterprise_id.is_some_and(|e| managed.contains(&e));
             let (mut found, mut offered, mut asked) =
@@ -177,7 +177,7 @@ async fn listing_page(
                 if owner {
                     let list = matches::of_listing(conn, caller, id)?;
                     found = (list.items, list.near_misses.unwrap_or_default());
-                    if l.kind == Kind::Need {
+                    if l.category != Category::BusinessTakeover {
                         offered = proposals::of_listing(conn, caller, id)?.items;
                     }
                 }
@@ -185,7 +185,7 @@ async fn listing_page(
                     asked = contact_requests::of_listing(conn, caller, id)?.items;
                 }
             }
-            Ok((l, owner, found, offered, asked))
+            Ok((l, owner, found, offered, asked, files))
         })
         .await?;
     let own = if owner {
@@ -209,6 +209,7 @@ async fn listing_page(
             near_misses,
             proposals,
             contact_requests,
+            files,
             own,
             form,
             errors,

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod charts;
 pub mod commune;
 pub mod confirm;
+pub mod conversations;
 pub mod coordinator;
 pub mod csrf;
 pub mod dashboard;
@@ -64,6 +65,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(dashboard::routes)
             .configure(notifications::routes)
             .configure(exchanges::routes)
+            .configure(conversations::routes)
             .configure(poles::routes)
             .configure(coordinator::routes)
             .configure(admin::routes)
@@ -79,6 +81,8 @@ async fn not_found() -> AppResult<HttpResponse> {
 #[derive(Debug, Clone)]
 pub struct UserBadge {
     pub display_name: String,
+    /// Messages from others not read yet, for the header.
+    pub unread: i64,
     pub coordinator: bool,
     pub admin: bool,
 }
@@ -330,6 +334,7 @@ fn ctx_for(
     };
     let user = caller.map(|c| UserBadge {
         display_name: c.account.display_name.clone(),
+        unread: 0,
         coordinator: c.role() == Role::Coordinator || c.is_admin(),
         admin: c.is_admin(),
     });
@@ -360,7 +365,14 @@ async fn build_web(req: HttpRequest) -> AppResult<Web> {
     // Kept for the error page, should this request end in one.
     req.extensions_mut().insert(SignedIn(caller.clone()));
     let labels = labels::Labels::for_page(&state.cache, &state.pool).await?;
-    let ctx = ctx_for(&req, Some(&state), caller.as_ref(), labels);
+    let mut ctx = ctx_for(&req, Some(&state), caller.as_ref(), labels);
+    if let (Some(c), Some(user)) = (caller.as_ref(), ctx.user.as_mut()) {
+        let account = c.id();
+        user.unread = crate::db::run(&state.pool, move |conn| {
+            Ok(crate::models::conversation::unread_total(conn, account)?)
+        })
+        .await?;
+    }
     Ok(Web {
         ctx,
         state,
@@ -484,9 +496,21 @@ fn html_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
                 AppError::Forbidden(r) | AppError::Conflict(r) => Some(r.clone()),
                 _ => None,
             });
+        // A documented path (health, unsubscribe…) asked with another method: 405 with
+        // the methods it takes (RFC 9110 §15.5.6).
+        let allowed = matches!(status.as_u16(), 404 | 405)
+            .then(|| crate::openapi::allowed_methods(response.request().path()))
+            .flatten()
+            .filter(|methods| !methods.contains(&response.request().method().as_str().to_string()));
         let (request, _) = response.into_parts();
         Ok(ErrorHandlerResponse::Future(Box::pin(async move {
-            let body = error_page(&request, status, refusal).await;
+            let mut body = error_page(&request, status, refusal).await;
+            if let Some(allowed) = allowed {
+                *body.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+                if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+                    body.headers_mut().insert(header::ALLOW, value);
+                }
+            }
             let response: ServiceResponse<EitherBody<B, BoxBody>> =
                 ServiceResponse::new(request, body).map_into_right_body();
             Ok(response)

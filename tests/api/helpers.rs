@@ -306,11 +306,12 @@ impl TestApp {
         format!("http://127.0.0.1:{port}")
     }
 
-    /// Runs the worker's upkeep as if it were `now` (expiry, expiry notices, digests).
+    /// Runs the worker's upkeep as if it were `now` (expiry, expiry notices, digests,
+    /// message notices, follow-ups after the default 30 days).
     pub async fn housekeeping_at(&self, now: chrono::DateTime<chrono::Utc>, digest_hour: u32) {
         let links = self.links.clone();
         self.with_conn(move |conn| {
-            ptce_exchange::ops::upkeep::run(conn, &links, now, digest_hour).unwrap()
+            ptce_exchange::ops::upkeep::run(conn, &links, now, digest_hour, 30).unwrap()
         })
         .await
     }

@@ -5,6 +5,7 @@ mod accounts;
 mod alerts;
 mod cli;
 mod communes;
+mod conversations;
 mod enterprises;
 mod errors;
 mod evaluation;
