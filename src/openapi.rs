@@ -149,9 +149,10 @@ pub fn allowed_methods(path: &str) -> Option<Vec<String>> {
         .map(|(_, methods)| methods.clone())
 }
 
-/// Every operation that reads a body also answers 400 (`malformed_json`, a body that is not
-/// JSON) and 415 (`unsupported_media_type`, a body of another type): said once here for
-/// all of them rather than on each handler.
+/// Refusals every operation of a kind shares, said once here rather than on each handler:
+/// an operation that reads a body answers 400 (`malformed_json`), 415
+/// (`unsupported_media_type`) and 422 (`validation_failed`); one that reads a query string
+/// answers 400 (`invalid_query`: a repeated or malformed parameter).
 struct BodyRefusals;
 
 impl Modify for BodyRefusals {
@@ -172,6 +173,7 @@ impl Modify for BodyRefusals {
         };
         for item in openapi.paths.paths.values_mut() {
             for operation in [
+                item.get.as_mut(),
                 item.post.as_mut(),
                 item.put.as_mut(),
                 item.patch.as_mut(),
@@ -180,10 +182,27 @@ impl Modify for BodyRefusals {
             .into_iter()
             .flatten()
             {
+                let reads_query = operation.parameters.as_ref().is_some_and(|parameters| {
+                    parameters.iter().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    })
+                });
+                if reads_query {
+                    operation
+                        .responses
+                        .responses
+                        .entry("400".into())
+                        .or_insert_with(|| {
+                            problem("`invalid_query`: a parameter repeated or malformed")
+                        });
+                }
                 if operation.request_body.is_none() {
                     continue;
                 }
                 let responses = &mut operation.responses.responses;
+                responses
+                    .entry("422".into())
+                    .or_insert_with(|| problem("`validation_failed`: fields at fault in `errors`"));
                 responses.entry("400".into()).or_insert_with(|| {
                     problem("`malformed_json`: the body is not what its type says")
                 });

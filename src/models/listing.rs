@@ -523,7 +523,11 @@ pub struct TeaserRow {
 
 /// Every open takeover, read narrowly (no text, no details but the headcount band): what
 /// the upkeep needs to keep teasers up to date with the directory.
-pub fn open_takeover_teasers(conn: &mut PgConnection) -> QueryResult<Vec<TeaserRow>> {
+pub fn open_takeover_teasers(
+    conn: &mut PgConnection,
+    after: ListingId,
+    limit: i64,
+) -> QueryResult<Vec<TeaserRow>> {
     use crate::schema::naf_codes;
     use diesel::dsl::sql;
     type Row = (
@@ -542,6 +546,9 @@ pub fn open_takeover_teasers(conn: &mut PgConnection) -> QueryResult<Vec<TeaserR
         .left_join(naf_codes::table.on(naf_codes::code.eq(listings::naf_code)))
         .filter(listings::status.eq(Status::Open))
         .filter(listings::category.eq(Category::BusinessTakeover))
+        .filter(listings::id.gt(after))
+        .order(listings::id)
+        .limit(limit)
         .select((
             listings::id,
             listings::naf_code,

@@ -376,6 +376,24 @@ fn seed_conversations(conn: &mut PgConnection) -> anyhow::Result<()> {
         }
     }
     // Each author has read up to its own message: the sawmill has one unread (the last).
+    // A photo on the sawmill's sawdust offer, for the listing page's thumbnails.
+    let sawdust: i64 = crate::schema::listings::table
+        .filter(crate::schema::listings::title.eq("Sciure et copeaux de sapin"))
+        .select(crate::schema::listings::id)
+        .first(conn)?;
+    let photo = crate::domain::files::accept("sciure-big-bags.png", demo_photo())
+        .map_err(|e| anyhow::anyhow!(e.code))?;
+    attachment::insert(
+        conn,
+        NewAttachment {
+            parent: Parent::Listing(crate::models::ids::ListingId(sawdust)),
+            filename: &photo.filename,
+            content_type: photo.content_type,
+            content: &photo.bytes,
+            thumbnail: photo.thumbnail.as_deref(),
+            uploaded_by: sawmill_account,
+        },
+    )?;
     Ok(())
 }
 

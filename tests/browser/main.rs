@@ -11,6 +11,7 @@ mod helpers;
 mod smtp;
 
 mod accounts;
+mod conversations;
 mod driver;
 mod journey;
 mod pages;

@@ -13,7 +13,7 @@ use crate::helpers::TestApp;
 use ptce_exchange::schema::{enterprises, exchanges, listings, transactions};
 use ptce_exchange::seed::{seed_demo, DEMO_PASSWORD};
 
-async fn demo_app() -> TestApp {
+pub(crate) async fn demo_app() -> TestApp {
     let app = TestApp::spawn().await;
     app.with_conn(|conn| seed_demo(conn).map(|_| ()))
         .await
