@@ -175,3 +175,5 @@ invalid-too_many_files = { $max } files at most.
 refusal-link_invalid = This link no longer works: it was used already, the exchange changed since, or it is incomplete.
 refusal-file_refused = File refused: { $reason }
 refusal-malformed_multipart = The form sent is malformed.
+invalid-unit_incompatible = This unit cannot be counted in the offer's unit ({ $offer_unit }).
+refusal-unit_incompatible = A quantity in { $unit } cannot be taken from an offer counted in { $offer_unit }.

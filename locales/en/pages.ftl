@@ -459,3 +459,5 @@ follow-up-confirm = Yes, move to “{ $status }”
 follow-up-done = Noted: the exchange moved to “{ $status }”. Thank you!
 flash-message-sent = Message sent.
 flash-files-added = Files added.
+field-body = Message
+field-file = Attached files

@@ -185,3 +185,5 @@ invalid-too_many_files = { $max } fichiers au plus.
 refusal-link_invalid = Ce lien n’est plus valable : il a déjà servi, l’échange a changé depuis, ou il est incomplet.
 refusal-file_refused = Fichier refusé : { $reason }
 refusal-malformed_multipart = Le formulaire envoyé est mal formé.
+invalid-unit_incompatible = Cette unité ne se compte pas dans celle de l’offre ({ $offer_unit }).
+refusal-unit_incompatible = Une quantité en { $unit } ne peut pas être prise sur une offre comptée en { $offer_unit }.

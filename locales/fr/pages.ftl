@@ -460,3 +460,5 @@ follow-up-confirm = Oui, passer à « { $status } »
 follow-up-done = C’est noté : l’échange est passé à « { $status } ». Merci !
 flash-message-sent = Message envoyé.
 flash-files-added = Fichiers ajoutés.
+field-body = Message
+field-file = Fichiers joints

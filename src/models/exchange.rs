@@ -315,17 +315,34 @@ pub fn decide_proposal(
     let exchange_id = if accepted {
         let answered = listing::find_for_update(conn, proposal.listing_id)?;
         let answers_need = answered.kind == crate::domain::listing::Kind::Need;
-        let (quantity, unit) = if answers_need {
+        let (quantity, unit, unit_price) = if answers_need {
             if let (Some(quantity), Some(unit)) = (proposal.quantity, proposal.unit) {
                 commit_to_need(conn, &answered, quantity, unit)?;
             }
-            (proposal.quantity, proposal.unit)
+            (proposal.quantity, proposal.unit, proposal.unit_price)
         } else {
-            // Asking for part of an offer: never more than it has left (in its unit).
+            // Asking for part of an offer: never more than it has left, counted and priced
+            // in the offer's unit; a unit that cannot be converted (hours of a tonnage) is
+            // refused, never read as "all of it".
             let asked = proposal.quantity.zip(proposal.unit);
+            if let (Some((_, asked_unit)), Some(offer_unit)) = (asked, answered.unit) {
+                if !asked_unit.compatible(offer_unit) {
+                    return Err(AppError::Conflict(
+                        crate::error::Refusal::new("unit_incompatible")
+                            .with("unit", asked_unit.as_str())
+                            .with("offer_unit", offer_unit.as_str()),
+                    ));
+                }
+            }
             match commit_from_offer(conn, &answered, asked)? {
-                Some((given, unit)) => (Some(given), Some(unit)),
-                None => (proposal.quantity, proposal.unit),
+                Some((given, unit)) => {
+                    let price = match (proposal.unit_price, proposal.unit) {
+                        (Some(price), Some(asked_unit)) => asked_unit.convert_price(price, unit),
+                        (price, _) => price,
+                    };
+                    (Some(given), Some(unit), price)
+                }
+                None => (proposal.quantity, proposal.unit, proposal.unit_price),
             }
         };
         let (provider, beneficiary, offer_id, need_id) = if answers_need {
@@ -356,7 +373,7 @@ pub fn decide_proposal(
                 need_listing_id: need_id,
                 quantity,
                 unit,
-                unit_price: proposal.unit_price,
+                unit_price,
                 total_amount: None,
                 created_by: Some(account),
                 match_id: None,

@@ -91,6 +91,15 @@ pub fn propose(
     if found.category == crate::domain::listing::Category::BusinessTakeover {
         return Err(AppError::conflict("takeover_by_contact_request"));
     }
+    // Part of an offer is asked for in a unit it can be counted in.
+    if let (Some(asked), Some(offered)) = (new.unit, found.unit) {
+        if found.kind == crate::domain::listing::Kind::Offer && !asked.compatible(offered) {
+            return Err(AppError::invalid_field(
+                "unit",
+                Invalid::new("unit_incompatible").with("offer_unit", offered.as_str()),
+            ));
+        }
+    }
     if found.status != Status::Open {
         return Err(AppError::conflict("listing_not_open"));
     }

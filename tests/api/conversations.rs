@@ -437,7 +437,7 @@ async fn an_enterprise_answers_an_offer_and_accepting_creates_the_exchange_withi
         .post(
             &format!("/api/v1/listings/{offer_id}/proposals"),
             Some(buyer),
-            &json!({"enterprise_id": buyer_id, "message": "Nous prendrions tout le lot, et plus s'il y en a.", "quantity": "1.5", "unit": "t", "unit_price": "0.09"}),
+            &json!({"enterprise_id": buyer_id, "message": "Nous prendrions tout le lot, et plus s'il y en a.", "quantity": "1.5", "unit": "t", "unit_price": "90"}),
         )
         .await;
     assert_eq!(asked.status(), 201);
@@ -500,6 +500,30 @@ async fn an_enterprise_answers_an_offer_and_accepting_creates_the_exchange_withi
         .await
         .unwrap();
     assert_eq!(offer["status"], "closed", "an offer given entirely closes");
+    assert_eq!(
+        exchange["unit_price"], "0.09",
+        "priced per kg, as asked at 90 € HT per t"
+    );
+    // Hours of a tonnage cannot be asked for.
+    let second = app
+        .create_listing(
+            supplier,
+            &listing_body(
+                *supplier_id,
+                "offer",
+                json!({"title": "Sciure de chêne", "quantity": "20", "unit": "t", "unit_price": "30"}),
+            ),
+        )
+        .await;
+    let refused = app
+        .post(
+            &format!("/api/v1/listings/{}/proposals", second["id"]),
+            Some(buyer),
+            &json!({"enterprise_id": buyer_id, "message": "Trois heures", "quantity": "3", "unit": "h", "unit_price": "1"}),
+        )
+        .await;
+    let refused = assert_problem(refused, 422).await;
+    assert_eq!(refused["errors"][0]["code"], "unit_incompatible");
     // The exchange's conversation: the parties and their coordinator.
     let coordinated = app
         .post(
