@@ -1,15 +1,14 @@
 //! Conversations before agreeing, and files on listings, messages and exchanges.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::Json;
-use super::uploads;
 use crate::auth::{Caller, ClientAddress, MaybeCaller};
 use crate::domain::account::Locale;
 use crate::error::{AppError, AppResult, Problem};
+use crate::http::uploads;
 use crate::i18n::words;
 use crate::models::attachment::Parent;
 use crate::models::ids::{ExchangeId, ListingId};
@@ -329,38 +328,5 @@ pub async fn download(
     let (info, bytes) = state
         .run(move |conn, _| attachments::download(conn, caller.0.as_ref(), id, thumbnail))
         .await?;
-    Ok(file_response(&info, bytes, thumbnail))
-}
-
-/// A stored file as an HTTP answer: never sniffed by the browser, never run as a page.
-pub fn file_response(
-    info: &crate::models::attachment::AttachmentInfo,
-    bytes: Vec<u8>,
-    thumbnail: bool,
-) -> HttpResponse {
-    let content_type = if thumbnail {
-        "image/jpeg"
-    } else {
-        info.content_type.as_str()
-    };
-    let inline =
-        thumbnail || content_type.starts_with("image/") || content_type == "application/pdf";
-    let disposition = header::ContentDisposition {
-        disposition: if inline {
-            header::DispositionType::Inline
-        } else {
-            header::DispositionType::Attachment
-        },
-        parameters: vec![header::DispositionParam::Filename(info.filename.clone())],
-    };
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(disposition)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-        ))
-        .body(bytes)
+    Ok(crate::http::file_response(&info, bytes, thumbnail))
 }

@@ -16,7 +16,6 @@ pub mod matches;
 pub mod poles;
 pub mod reference;
 pub mod reports;
-pub mod uploads;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;

@@ -1,5 +1,6 @@
 //! Email: the mailer backends, the messages, and the outbox worker that sends them.
 
+pub mod conversation_events;
 pub mod digest;
 pub mod events;
 pub mod mailer;

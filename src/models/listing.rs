@@ -590,28 +590,3 @@ pub fn open_takeover_teasers(
         )
         .collect())
 }
-
-/// Open public listings per département, for the map of the search page. A takeover counts
-/// only where its teaser shows it (its `teaser_departement`), so the map reveals nothing a
-/// teaser hides.
-pub fn open_per_departement(conn: &mut PgConnection) -> QueryResult<Vec<(String, i64)>> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        departement: String,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        listings: i64,
-    }
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT d AS departement, count(*) AS listings FROM ( \
-           SELECT CASE WHEN category = 'business_takeover' THEN teaser_departement \
-                       ELSE departement_code END AS d \
-           FROM listings WHERE status = 'open' AND visibility = 'public') open \
-         WHERE d IS NOT NULL GROUP BY d",
-    )
-    .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.departement, r.listings))
-        .collect())
-}

@@ -547,7 +547,7 @@ pub fn send_due_notices(
         let words = crate::i18n::words(recipient.locale);
         let (from, _) = author_name(conn, &p, reader_seat, newest, words)?;
         let excerpt: String = newest.body.chars().take(280).collect();
-        crate::email::events::new_messages(
+        crate::email::conversation_events::new_messages(
             conn,
             links,
             &recipient,

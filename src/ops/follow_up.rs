@@ -31,9 +31,12 @@ pub fn remind_due(
                 return Ok::<_, AppError>(());
             };
             let nonce = now.timestamp_micros();
-            events::exchange_follow_up(conn, links, &marked, |account, to| {
-                links.follow_up_url(marked.id.0, account, to.as_str(), nonce)
-            })?;
+            crate::email::conversation_events::exchange_follow_up(
+                conn,
+                links,
+                &marked,
+                |account, to| links.follow_up_url(marked.id.0, account, to.as_str(), nonce),
+            )?;
             sent += 1;
             Ok(())
         })?;

@@ -123,7 +123,7 @@ pub fn propose(
             created_by: caller.id(),
         },
     )?;
-    events::proposal_received(conn, &env.links, &found, &created)?;
+    crate::email::conversation_events::proposal_received(conn, &env.links, &found, &created)?;
     view(conn, created)
 }
 

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::confirm::redirect_with;
 use super::{csrf, Ctx, FormErrors, Web};
-use crate::api::uploads;
 use crate::error::{AppError, AppResult};
+use crate::http::uploads;
 use crate::models::attachment::Parent;
 use crate::models::ids::{ExchangeId, ListingId};
 use crate::ops::conversations::{self as ops};
@@ -244,9 +244,7 @@ async fn file(
     let (info, bytes) = web
         .run(move |conn, _| attachments::download(conn, caller.as_ref(), id, thumbnail))
         .await?;
-    Ok(crate::api::conversations::file_response(
-        &info, bytes, thumbnail,
-    ))
+    Ok(crate::http::file_response(&info, bytes, thumbnail))
 }
 
 #[derive(Deserialize)]

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::db::{self, DbPool};
 use crate::error::AppResult;
-use crate::models::{listing, pole, reference};
+use crate::models::{listing_search, pole, reference};
 
 /// How long a node trusts the reference names it read.
 pub const REFERENCE_TTL: Duration = Duration::from_secs(600);
@@ -84,7 +84,7 @@ impl PageCache {
             }
         }
         let counts: ListingsPerDepartement =
-            db::run(pool, |conn| Ok(listing::open_per_departement(conn)?))
+            db::run(pool, |conn| Ok(listing_search::open_per_departement(conn)?))
                 .await?
                 .into_iter()
                 .collect();
