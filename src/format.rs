@@ -166,3 +166,13 @@ mod tests {
         );
     }
 }
+
+/// A text cell of a CSV export: text a spreadsheet would run as a formula is prefixed with
+/// an apostrophe (OWASP, CSV injection).
+pub fn csv_text_cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}

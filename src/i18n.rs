@@ -59,6 +59,7 @@ impl Words {
                     Arg::Decimal(value) => FluentValue::from(format::number(*value, self.0)),
                     Arg::Money(value) => FluentValue::from(format::money(*value, self.0)),
                     Arg::Date(value) => FluentValue::from(format::date(value, self.0)),
+                    Arg::Time(value) => FluentValue::from(format::datetime(value, self.0)),
                 };
                 (Cow::Owned(name.as_ref().to_string()), value)
             })
@@ -93,17 +94,19 @@ pub fn words(locale: Locale) -> Words {
 }
 
 /// The Fluent files, as compiled in (the same files `LOCALES` loads).
-const FILES: [(Locale, &str); 10] = [
+const FILES: [(Locale, &str); 12] = [
     (Locale::Fr, include_str!("../locales/fr/choices.ftl")),
     (Locale::Fr, include_str!("../locales/fr/emails.ftl")),
     (Locale::Fr, include_str!("../locales/fr/errors.ftl")),
     (Locale::Fr, include_str!("../locales/fr/matching.ftl")),
     (Locale::Fr, include_str!("../locales/fr/pages.ftl")),
+    (Locale::Fr, include_str!("../locales/fr/visits.ftl")),
     (Locale::En, include_str!("../locales/en/choices.ftl")),
     (Locale::En, include_str!("../locales/en/emails.ftl")),
     (Locale::En, include_str!("../locales/en/errors.ftl")),
     (Locale::En, include_str!("../locales/en/matching.ftl")),
     (Locale::En, include_str!("../locales/en/pages.ftl")),
+    (Locale::En, include_str!("../locales/en/visits.ftl")),
 ];
 
 /// The message ids a language's own files define (not those it falls back to).

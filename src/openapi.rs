@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     accounts, admin, alerts, contact_requests, conversations, enterprises, exchanges, health,
-    listings, matches, poles, reference, reports,
+    library, listings, matches, poles, reference, reports, visits,
 };
 use crate::error::{FieldError, Problem};
 use crate::web::links;
@@ -38,6 +38,12 @@ use crate::web::links;
         matches::propose, matches::proposals_of, matches::accept_proposal, matches::decline_proposal,
         exchanges::create, exchanges::list, exchanges::show, exchanges::transition, exchanges::set_impact,
         exchanges::record_transaction, exchanges::transactions, exchanges::reverse,
+        visits::create, visits::list, visits::show, visits::update, visits::cancel,
+        visits::register, visits::registrations, visits::registrations_csv, visits::unregister,
+        visits::attendance, visits::report,
+        library::create, library::search, library::show, library::attach,
+        library::of_listing, library::link_listing,
+        crate::web::visits::visit_ics, crate::web::visits::pole_ics,
         reports::flows, reports::pole_report, reports::transactions_csv,
         reference::communes, reference::naf, reference::ewc, reference::departements, reference::regions,
         admin::dead_messages, admin::retry_dead,
@@ -54,6 +60,8 @@ use crate::web::links;
         (name = "matches", description = "Offer–need matches, proposals, and the exchanges they create"),
         (name = "conversations", description = "Conversations about matches, proposals, contact requests and exchanges; files"),
         (name = "exchanges", description = "Exchanges, their lifecycle and their transactions"),
+        (name = "visits", description = "Learning visits (visites apprenantes): planning, registration, waiting list, attendance, reports, calendars"),
+        (name = "library", description = "The shared know-how library: methods, tools, case studies, visit reports"),
         (name = "alerts", description = "Saved searches that email new listings"),
         (name = "reports", description = "Inter-pôle flows, pôle activity, CSV export"),
         (name = "reference", description = "French territorial and sector reference data"),

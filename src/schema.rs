@@ -323,6 +323,7 @@ diesel::table! {
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
         unsubscribe_url -> Nullable<Text>,
+        calendar_ics -> Nullable<Text>,
     }
 }
 
@@ -437,6 +438,7 @@ diesel::table! {
         thumbnail -> Nullable<Bytea>,
         uploaded_by -> Int8,
         created_at -> Timestamptz,
+        resource_id -> Nullable<Int8>,
     }
 }
 
@@ -477,6 +479,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    visits (id) {
+        id -> Int8,
+        pole_id -> Int8,
+        title -> Text,
+        description -> Text,
+        theme -> Text,
+        transversal_issue -> Text,
+        host_enterprise_id -> Nullable<Int8>,
+        commune_code -> Text,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        capacity -> Int4,
+        registration_deadline -> Timestamptz,
+        audience -> Text,
+        status -> Text,
+        sequence -> Int4,
+        reminder_sent_at -> Nullable<Timestamptz>,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        cancelled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    visit_registrations (id) {
+        id -> Int8,
+        visit_id -> Int8,
+        enterprise_id -> Int8,
+        account_id -> Int8,
+        note -> Text,
+        status -> Text,
+        attended -> Bool,
+        created_at -> Timestamptz,
+        confirmed_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    resources (id) {
+        id -> Int8,
+        title -> Text,
+        summary -> Text,
+        kind -> Text,
+        themes -> Array<Text>,
+        naf_code -> Nullable<Text>,
+        pole_id -> Nullable<Int8>,
+        visit_id -> Nullable<Int8>,
+        lessons -> Text,
+        next_steps -> Text,
+        licence -> Text,
+        visibility -> Text,
+        url -> Nullable<Text>,
+        created_by -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    listing_resources (listing_id, resource_id) {
+        listing_id -> Int8,
+        resource_id -> Int8,
+    }
+}
+
 diesel::joinable!(alerts -> accounts (account_id));
 diesel::joinable!(alert_hits -> alerts (alert_id));
 diesel::joinable!(alert_hits -> listings (listing_id));
@@ -512,6 +581,13 @@ diesel::joinable!(proposals -> listings (listing_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(conversation_reads -> conversations (conversation_id));
 diesel::joinable!(attachments -> messages (message_id));
+diesel::joinable!(visits -> poles (pole_id));
+diesel::joinable!(visits -> communes (commune_code));
+diesel::joinable!(visit_registrations -> visits (visit_id));
+diesel::joinable!(visit_registrations -> enterprises (enterprise_id));
+diesel::joinable!(resources -> poles (pole_id));
+diesel::joinable!(listing_resources -> resources (resource_id));
+diesel::joinable!(listing_resources -> listings (listing_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -549,4 +625,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     regions,
     transactions,
     used_links,
+    visits,
+    visit_registrations,
+    resources,
+    listing_resources,
 );

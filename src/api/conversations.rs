@@ -212,7 +212,7 @@ pub async fn read(
 }
 
 /// The files sent as `file` fields of a multipart form.
-async fn files_of(req: &HttpRequest, payload: web::Payload) -> AppResult<Vec<Upload>> {
+pub(super) async fn files_of(req: &HttpRequest, payload: web::Payload) -> AppResult<Vec<Upload>> {
     if !uploads::is_multipart(req) {
         return Err(AppError::UnsupportedMediaType);
     }

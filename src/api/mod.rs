@@ -11,11 +11,13 @@ pub mod enterprises;
 pub mod exchanges;
 pub mod health;
 pub mod json;
+pub mod library;
 pub mod listings;
 pub mod matches;
 pub mod poles;
 pub mod reference;
 pub mod reports;
+pub mod visits;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -109,6 +111,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/contact-requests/{id}/decline",
             web::post().to(contact_requests::decline),
+        )
+        .service(
+            web::resource("/visits")
+                .route(web::get().to(visits::list))
+                .route(web::post().to(visits::create)),
+        )
+        .service(
+            web::resource("/visits/{id}")
+                .route(web::get().to(visits::show))
+                .route(web::patch().to(visits::update)),
+        )
+        .route("/visits/{id}/cancel", web::post().to(visits::cancel))
+        .route(
+            "/visits/{id}/registrations.csv",
+            web::get().to(visits::registrations_csv),
+        )
+        .service(
+            web::resource("/visits/{id}/registrations")
+                .route(web::get().to(visits::registrations))
+                .route(web::post().to(visits::register)),
+        )
+        .route(
+            "/visits/{id}/registrations/{registration_id}",
+            web::delete().to(visits::unregister),
+        )
+        .route("/visits/{id}/attendance", web::post().to(visits::attendance))
+        .route("/visits/{id}/report", web::post().to(visits::report))
+        .service(
+            web::resource("/resources")
+                .route(web::get().to(library::search))
+                .route(web::post().to(library::create)),
+        )
+        .route("/resources/{id}", web::get().to(library::show))
+        .route(
+            "/resources/{id}/attachments",
+            web::post().to(library::attach),
+        )
+        .service(
+            web::resource("/listings/{id}/resources")
+                .route(web::get().to(library::of_listing))
+                .route(web::put().to(library::link_listing)),
         )
         .route("/conversations", web::get().to(conversations::list))
         .route("/conversations/{id}", web::get().to(conversations::show))

@@ -2,6 +2,7 @@
 //! code past a handler never sees an unchecked SIRET, NAF code or commune code.
 
 pub mod account;
+pub mod calendar;
 pub mod conversation;
 pub mod decimal;
 pub mod enterprise;
@@ -16,6 +17,7 @@ pub mod takeover;
 pub mod territory;
 pub mod text;
 pub mod units;
+pub mod visit;
 pub mod words;
 
 /// A closed set of values stored (TEXT columns) and sent (JSON strings) by name. Reading an
@@ -76,7 +78,7 @@ macro_rules! named {
 
 /// A value given to a message: text (a name, a title), a whole number (for plural forms
 /// and limits), or a value written the reader's way when the message is rendered: an exact
-/// decimal, an amount in euros, a date.
+/// decimal, an amount in euros, a date, an instant (in Paris time).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Arg {
@@ -85,6 +87,8 @@ pub enum Arg {
     Decimal(#[serde(with = "rust_decimal::serde::str")] rust_decimal::Decimal),
     Money(#[serde(with = "rust_decimal::serde::str")] rust_decimal::Decimal),
     Date(chrono::NaiveDate),
+    /// An instant, shown in Paris time.
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 impl From<String> for Arg {

@@ -40,10 +40,24 @@ fn coordinator_recipients(
 pub(super) fn send(
     conn: &mut PgConnection,
     links: &Links,
+    recipients: Vec<Recipient>,
+    family: Family,
+    event: &str,
+    notice: &Notice,
+) -> QueryResult<()> {
+    send_with_calendar(conn, links, recipients, family, event, notice, None)
+}
+
+/// As [`send`], with an iCalendar file attached to the emails sent now (a digest item
+/// carries the link only).
+pub(super) fn send_with_calendar(
+    conn: &mut PgConnection,
+    links: &Links,
     mut recipients: Vec<Recipient>,
     family: Family,
     event: &str,
     notice: &Notice,
+    calendar_ics: Option<&str>,
 ) -> QueryResult<()> {
     recipients.sort_by_key(|r| r.id);
     recipients.dedup_by_key(|r| r.id);
@@ -51,6 +65,9 @@ pub(super) fn send(
     for recipient in &recipients {
         let choice = recipient.preference(family);
         batch.add(links, recipient, family, choice, event, notice);
+    }
+    for email in &mut batch.emails {
+        email.calendar_ics = calendar_ics.map(String::from);
     }
     batch.write(conn)
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use lettre::message::{header, Mailbox, MultiPart};
+use lettre::message::{header, Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::MailSettings;
@@ -192,10 +192,7 @@ pub fn build_message(from: &str, base_url: &str, row: &OutboxMessage) -> anyhow:
         .to(to)
         .subject(row.subject.clone())
         .message_id(Some(format!("<outbox-{}@{host}>", row.id)))
-        .multipart(MultiPart::alternative_plain_html(
-            row.text_body.clone(),
-            row.html_body.clone(),
-        ))
+        .multipart(body(row)?)
         .map(|mut message| {
             let headers = message.headers_mut();
             headers.insert_raw(header::HeaderValue::new(
@@ -216,6 +213,21 @@ pub fn build_message(from: &str, base_url: &str, row: &OutboxMessage) -> anyhow:
             message
         })
         .context("building the message")
+}
+
+/// The text and HTML parts, and the calendar file when the message carries one (a
+/// visit's `.ics`, `text/calendar`, RFC 5545).
+fn body(row: &OutboxMessage) -> anyhow::Result<MultiPart> {
+    let text_and_html =
+        MultiPart::alternative_plain_html(row.text_body.clone(), row.html_body.clone());
+    let Some(ics) = &row.calendar_ics else {
+        return Ok(text_and_html);
+    };
+    let calendar = header::ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+        .context("the calendar content type")?;
+    Ok(MultiPart::mixed()
+        .multipart(text_and_html)
+        .singlepart(Attachment::new("visite.ics".to_string()).body(ics.clone(), calendar)))
 }
 
 fn url_host(base_url: &str) -> String {

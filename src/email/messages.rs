@@ -110,6 +110,7 @@ fn compose(
         subject,
         text_body: text,
         html_body: html,
+        calendar_ics: None,
     }
 }
 

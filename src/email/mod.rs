@@ -3,6 +3,7 @@
 pub mod conversation_events;
 pub mod digest;
 pub mod events;
+pub mod visit_events;
 pub mod mailer;
 pub mod messages;
 pub mod worker;

@@ -1,10 +1,10 @@
-//! Files attached to listings, messages and exchanges, stored in PostgreSQL (every app
+//! Files attached to listings, messages, exchanges and the library's resources, stored in PostgreSQL (every app
 //! node serves them).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::ids::{AccountId, ExchangeId, ListingId};
+use super::ids::{AccountId, ExchangeId, ListingId, ResourceId};
 use crate::schema::attachments;
 
 /// What an attachment is attached to.
@@ -13,6 +13,7 @@ pub enum Parent {
     Listing(ListingId),
     Message(i64),
     Exchange(ExchangeId),
+    Resource(ResourceId),
 }
 
 /// An attachment without its bytes.
@@ -28,14 +29,21 @@ pub struct AttachmentInfo {
     pub size: i32,
     pub uploaded_by: AccountId,
     pub created_at: DateTime<Utc>,
+    pub resource_id: Option<ResourceId>,
 }
 
 impl AttachmentInfo {
     pub fn parent(&self) -> Option<Parent> {
-        match (self.listing_id, self.message_id, self.exchange_id) {
-            (Some(l), None, None) => Some(Parent::Listing(l)),
-            (None, Some(m), None) => Some(Parent::Message(m)),
-            (None, None, Some(x)) => Some(Parent::Exchange(x)),
+        match (
+            self.listing_id,
+            self.message_id,
+            self.exchange_id,
+            self.resource_id,
+        ) {
+            (Some(l), None, None, None) => Some(Parent::Listing(l)),
+            (None, Some(m), None, None) => Some(Parent::Message(m)),
+            (None, None, Some(x), None) => Some(Parent::Exchange(x)),
+            (None, None, None, Some(r)) => Some(Parent::Resource(r)),
             _ => None,
         }
     }
@@ -51,16 +59,18 @@ pub struct NewAttachment<'a> {
 }
 
 pub fn insert(conn: &mut PgConnection, new: NewAttachment<'_>) -> QueryResult<AttachmentInfo> {
-    let (listing, message, exchange) = match new.parent {
-        Parent::Listing(l) => (Some(l), None, None),
-        Parent::Message(m) => (None, Some(m), None),
-        Parent::Exchange(x) => (None, None, Some(x)),
+    let (listing, message, exchange, resource) = match new.parent {
+        Parent::Listing(l) => (Some(l), None, None, None),
+        Parent::Message(m) => (None, Some(m), None, None),
+        Parent::Exchange(x) => (None, None, Some(x), None),
+        Parent::Resource(r) => (None, None, None, Some(r)),
     };
     diesel::insert_into(attachments::table)
         .values((
             attachments::listing_id.eq(listing),
             attachments::message_id.eq(message),
             attachments::exchange_id.eq(exchange),
+            attachments::resource_id.eq(resource),
             attachments::filename.eq(new.filename),
             attachments::content_type.eq(new.content_type),
             attachments::size.eq(new.content.len() as i32),
@@ -105,6 +115,7 @@ pub fn of_parent(conn: &mut PgConnection, parent: Parent) -> QueryResult<Vec<Att
         Parent::Listing(l) => query.filter(attachments::listing_id.eq(l)).load(conn),
         Parent::Message(m) => query.filter(attachments::message_id.eq(m)).load(conn),
         Parent::Exchange(x) => query.filter(attachments::exchange_id.eq(x)).load(conn),
+        Parent::Resource(r) => query.filter(attachments::resource_id.eq(r)).load(conn),
     }
 }
 

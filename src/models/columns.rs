@@ -13,6 +13,10 @@ use crate::domain::listing::{Category, CloseReason, Kind, Material, Period, Stat
 use crate::domain::matching::{Decision, MatchStatus, ProposalStatus};
 use crate::domain::takeover::ContactStatus;
 use crate::domain::units::Unit;
+use crate::domain::visit::{
+    Audience, RegistrationStatus, ResourceKind, ResourceVisibility, Theme, TransversalIssue,
+    VisitStatus,
+};
 use crate::domain::Named;
 
 macro_rules! text_columns {
@@ -63,4 +67,11 @@ text_columns!(
     Material,
     Period,
     Unit,
+    Theme,
+    TransversalIssue,
+    Audience,
+    VisitStatus,
+    RegistrationStatus,
+    ResourceKind,
+    ResourceVisibility,
 );

@@ -50,4 +50,7 @@ id_type!(
     AlertId,
     DigestItemId,
     ContactRequestId,
+    VisitId,
+    RegistrationId,
+    ResourceId,
 );

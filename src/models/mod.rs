@@ -21,6 +21,8 @@ pub mod pole;
 pub mod rate_limit;
 pub mod reference;
 pub mod reference_import;
+pub mod resource;
+pub mod visit;
 
 /// A round trip to the database (readiness checks).
 pub fn ping(conn: &mut diesel::PgConnection) -> diesel::QueryResult<()> {

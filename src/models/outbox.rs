@@ -25,6 +25,8 @@ pub struct OutboxMessage {
     pub sent_at: Option<DateTime<Utc>>,
     /// One-click unsubscribe link (RFC 8058) for notifications; none for transactional mail.
     pub unsubscribe_url: Option<String>,
+    /// An iCalendar file (RFC 5545) sent as `visite.ics` with the message.
+    pub calendar_ics: Option<String>,
 }
 
 /// A rendered email waiting to be written to the outbox.
@@ -38,6 +40,8 @@ pub struct NewEmail {
     pub text_body: String,
     pub html_body: String,
     pub unsubscribe_url: Option<String>,
+    /// An iCalendar file (RFC 5545) to attach: a visit's confirmation carries its `.ics`.
+    pub calendar_ics: Option<String>,
 }
 
 /// Writes the email unless one with the same key exists. Call it inside the transaction

@@ -1,8 +1,9 @@
-//! Files on listings and exchanges (a message's files come with it, see
+//! Files on listings, exchanges and the library's resources (a message's files come with it, see
 //! `ops::conversations::post`), and who may download a file: whoever may see its parent in
 //! full. A listing's files are its managers' to add and everyone's who sees the listing in
 //! full (never a takeover's teaser: a photo would give the seller away); an exchange's are
-//! its parties' and their coordinators'; a message's, its conversation's participants'.
+//! its parties' and their coordinators'; a resource's, its editors' to add and its
+//! readers' to read; a message's, its conversation's participants'.
 //! Others get 404, as for the parent itself.
 
 use diesel::{Connection, PgConnection};
@@ -14,7 +15,7 @@ use crate::domain::files::MAX_PER_PARENT;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::attachment::{self, AttachmentInfo, NewAttachment, Parent};
-use crate::models::ids::{ExchangeId, ListingId};
+use crate::models::ids::{ExchangeId, ListingId, ResourceId};
 use crate::models::{conversation, exchange, listing};
 use crate::views::conversations::AttachmentView;
 use crate::views::listings::Disclosure;
@@ -61,6 +62,7 @@ fn may_see(conn: &mut PgConnection, caller: Option<&Caller>, parent: Parent) -> 
             let p = conversations::participants(conn, subject)?;
             Ok(conversations::seat(conn, caller, &p).is_ok())
         }
+        Parent::Resource(id) => super::resources::may_read(conn, caller, id),
     }
 }
 
@@ -74,6 +76,21 @@ pub fn of_listing(
         return Ok(Vec::new());
     }
     Ok(attachment::of_parent(conn, Parent::Listing(id))?
+        .iter()
+        .map(view)
+        .collect())
+}
+
+/// The files of a resource of the library the caller may read.
+pub fn of_resource(
+    conn: &mut PgConnection,
+    caller: Option<&Caller>,
+    id: ResourceId,
+) -> AppResult<Vec<AttachmentView>> {
+    if !may_see(conn, caller, Parent::Resource(id))? {
+        return Err(AppError::NotFound);
+    }
+    Ok(attachment::of_parent(conn, Parent::Resource(id))?
         .iter()
         .map(view)
         .collect())
@@ -95,8 +112,9 @@ pub fn of_exchange(
 }
 
 /// Adds files to a listing (its managers) or an exchange (its parties and their
-/// coordinators); at most ten per parent. 404 for who may not see the parent, 403
-/// `not_listing_manager` / `not_exchange_party` for who sees it but may not add; 422
+/// coordinators) or a resource (its author, its pôle's coordinators, admins); at most ten
+/// per parent. 404 for who may not see the parent, 403
+/// `not_listing_manager` / `not_exchange_party` / `not_resource_editor` for who sees it but may not add; 422
 /// `file_type`, `too_many_files`, `image_unreadable`; 413 over 10 MB.
 pub fn add(
     conn: &mut PgConnection,
@@ -120,6 +138,7 @@ pub fn add(
             let found = exchange::find(conn, id)?;
             super::exchanges::require(conn, caller, &found, super::exchanges::Access::Act)?;
         }
+        Parent::Resource(id) => super::resources::require_editor(conn, caller, id)?,
         Parent::Message(_) => return Err(AppError::NotFound),
     }
     if uploads.is_empty() {

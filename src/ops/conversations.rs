@@ -297,7 +297,7 @@ pub fn mine(
     words: crate::i18n::Words,
 ) -> AppResult<ConversationList> {
     let before = match cursor.filter(|c| !c.is_empty()) {
-        Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+        Some(c) => Some(super::decode_time_cursor(c).ok_or_else(|| {
             AppError::invalid_field("cursor", crate::domain::Invalid::new("invalid_cursor"))
         })?),
         None => None,
@@ -336,21 +336,10 @@ pub fn mine(
     let next_cursor = (found.len() as i64 > limit)
         .then(|| found.get(limit as usize - 1))
         .flatten()
-        .and_then(|c| c.last_message_at.map(|at| encode_cursor(at, c.id)));
+        .and_then(|c| c.last_message_at.map(|at| super::encode_time_cursor(at, c.id)));
     Ok(ConversationList { items, next_cursor })
 }
 
-fn encode_cursor(at: DateTime<Utc>, id: i64) -> String {
-    format!("{}.{id}", at.timestamp_micros())
-}
-
-fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, i64)> {
-    let (micros, id) = cursor.split_once('.')?;
-    Some((
-        DateTime::from_timestamp_micros(micros.parse().ok()?)?,
-        id.parse().ok()?,
-    ))
-}
 
 /// Messages of a conversation, newest first, with their files; `before` is the previous
 /// page's last id. Reading them does not mark them read (`read` does).

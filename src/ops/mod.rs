@@ -25,6 +25,8 @@ pub mod search;
 pub mod teasers;
 pub mod transactions;
 pub mod upkeep;
+pub mod visits;
+pub mod resources;
 
 use std::sync::Arc;
 
@@ -52,4 +54,18 @@ impl Env {
             mail: MailCapabilities::default(),
         }
     }
+}
+
+/// A keyset cursor of a list ordered by time then id: `<microseconds>.<id>`.
+pub(crate) fn encode_time_cursor(at: chrono::DateTime<chrono::Utc>, id: i64) -> String {
+    format!("{}.{id}", at.timestamp_micros())
+}
+
+/// The (time, id) of a cursor from [`encode_time_cursor`]; `None` when malformed.
+pub(crate) fn decode_time_cursor(cursor: &str) -> Option<(chrono::DateTime<chrono::Utc>, i64)> {
+    let (micros, id) = cursor.split_once('.')?;
+    Some((
+        chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        id.parse().ok()?,
+    ))
 }

@@ -1,5 +1,6 @@
 //! Reports for coordinators (their pôles) and admins (all): inter-pôle flows with each
-//! pôle's net balance, a pôle's activity and impact, the CSV export of transactions.
+//! pôle's net balance, a pôle's activity and impact (its learning visits and library
+//! resources too), the CSV export of transactions.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +14,10 @@ use crate::domain::listing::Category;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::ledger::{self, FlowRow, LedgerRow, ReportFilter};
-use crate::models::pole;
-use crate::views::reports::{BalanceView, CountView, FlowReport, FlowView, PoleReport};
+use crate::models::{pole, resource, visit};
+use crate::views::reports::{
+    BalanceView, CountView, FlowReport, FlowView, LearningFigures, ParticipantsFrom, PoleReport,
+};
 
 /// The period and category of a report, as received (text).
 #[derive(Debug, Clone, Default)]
@@ -166,14 +169,57 @@ pub fn pole_report(
             received: ExactDecimal(Decimal::ZERO),
             net: ExactDecimal(Decimal::ZERO),
         });
+    let learning = learning(conn, found.id, &filter)?;
     Ok(PoleReport {
-        pole: found.slug.clone(),
+        learning,
         listings: section("listings"),
         matches: section("matches"),
         exchanges: section("exchanges"),
         volume_by_month: section("volume"),
         impact: section("impact"),
         balance,
+        pole: found.slug,
+    })
+}
+
+/// The learning visits a pôle held in the period (Paris days, both ends included) and the
+/// resources it published.
+fn learning(
+    conn: &mut PgConnection,
+    pole: crate::models::ids::PoleId,
+    filter: &ReportFilter,
+) -> AppResult<LearningFigures> {
+    use crate::clock::{paris_day_end, paris_day_start};
+    let from = filter
+        .from
+        .map(paris_day_start)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    let to = filter
+        .to
+        .map(paris_day_end)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    let (visits_held, registered, participants) = visit::held_figures(conn, pole, from, to)?;
+    let attendance_rate = (registered > 0).then(|| {
+        ExactDecimal(
+            (Decimal::from(participants) / Decimal::from(registered))
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        )
+    });
+    let participants_by_pole = visit::participants_by_origin(conn, pole, from, to)?
+        .into_iter()
+        .map(|(pole, pole_name, participants)| ParticipantsFrom {
+            pole,
+            pole_name,
+            participants,
+        })
+        .collect();
+    Ok(LearningFigures {
+        visits_held,
+        registered,
+        participants,
+        attendance_rate,
+        participants_by_pole,
+        resources_published: resource::published_count(conn, pole, from, to)?,
     })
 }
 
@@ -211,15 +257,7 @@ pub fn transactions_csv(
     render_csv(&rows, format == CsvFormat::ExcelFr).map_err(|e| AppError::Internal(e.into()))
 }
 
-/// Text a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP, CSV
-/// injection).
-fn text_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
+use crate::format::csv_text_cell as text_cell;
 
 fn render_csv(rows: &[LedgerRow], excel_fr: bool) -> Result<Vec<u8>, csv::Error> {
     let number = |value: Decimal| {

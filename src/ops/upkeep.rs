@@ -13,7 +13,8 @@ pub const EXPIRY_NOTICE_DAYS: u64 = 3;
 /// days, build the daily digests once their hour has come (`now`, Europe/Paris), refresh
 /// what takeover teasers show as the directory changes, and purge expired tokens,
 /// idempotency keys and abuse-limit counters; email unread messages once their batching
-/// delay has passed, and remind the exchanges left agreed `follow_up_days` without news.
+/// delay has passed, remind the exchanges left agreed `follow_up_days` without news, and
+/// remind the participants of a learning visit two days before it.
 pub fn run(
     conn: &mut diesel::PgConnection,
     links: &Links,
@@ -46,6 +47,10 @@ pub fn run(
     let reminded = super::follow_up::remind_due(conn, links, now, follow_up_days)?;
     if reminded > 0 {
         tracing::info!(count = reminded, "exchange follow-ups enqueued");
+    }
+    let visits = super::visits::send_reminders(conn, links, now)?;
+    if visits > 0 {
+        tracing::info!(count = visits, "visit reminders enqueued");
     }
     if told > 0 {
         tracing::info!(count = told, "message notices enqueued");

@@ -11,3 +11,4 @@ pub mod listings;
 pub mod matches;
 pub mod poles;
 pub mod reports;
+pub mod visits;

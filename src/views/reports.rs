@@ -64,4 +64,32 @@ pub struct PoleReport {
     pub impact: Vec<CountView>,
     /// What the pôle provided and received (€ HT), and the difference.
     pub balance: BalanceView,
+    /// Its learning visits held and resources published over the period.
+    pub learning: LearningFigures,
+}
+
+/// A pôle's learning visits (*visites apprenantes*) held in the period (planned, ended,
+/// not cancelled) and the library resources it published then.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LearningFigures {
+    pub visits_held: i64,
+    /// Confirmed registrations of those visits.
+    pub registered: i64,
+    /// Of them, marked as present.
+    pub participants: i64,
+    /// participants ÷ registered, two decimals (`"0.85"`); null without registrations.
+    #[schema(value_type = Option<String>, example = "0.85")]
+    pub attendance_rate: Option<ExactDecimal>,
+    /// Participants by the pôle their enterprise belongs to (the organising pôle first
+    /// when it belongs to several).
+    pub participants_by_pole: Vec<ParticipantsFrom>,
+    pub resources_published: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParticipantsFrom {
+    /// Pôle slug.
+    pub pole: String,
+    pub pole_name: String,
+    pub participants: i64,
 }

@@ -1,5 +1,5 @@
 //! The inbox, a conversation's page (messages oldest to newest, a form to write with
-//! files), files added to listings and exchanges from their pages, attachments served to
+//! files), files added to listings, exchanges and library resources from their pages, attachments served to
 //! the session, and the one-click follow-up of an exchange (a page with one button: a mail
 //! scanner that opens links changes nothing).
 
@@ -12,7 +12,7 @@ use super::{csrf, Ctx, FormErrors, Web};
 use crate::error::{AppError, AppResult};
 use crate::http::uploads;
 use crate::models::attachment::Parent;
-use crate::models::ids::{ExchangeId, ListingId};
+use crate::models::ids::{ExchangeId, ListingId, ResourceId};
 use crate::ops::conversations::{self as ops};
 use crate::ops::{attachments, follow_up};
 use crate::views::conversations::{ConversationList, ConversationView, MessageView};
@@ -28,6 +28,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/exchanges/{id}/attachments",
             web::post().to(attach_to_exchange),
+        )
+        .route(
+            "/library/{id}/attachments",
+            web::post().to(attach_to_resource),
         )
         .route("/files/{id}", web::get().to(file))
         .route("/exchanges/{id}/follow-up", web::get().to(follow_up_page))
@@ -203,6 +207,23 @@ async fn attach_to_listing(
         web,
         Parent::Listing(id),
         format!("/listings/{id}#files"),
+        req,
+        payload,
+    )
+    .await
+}
+
+async fn attach_to_resource(
+    web: Web,
+    id: web::Path<ResourceId>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    attach(
+        web,
+        Parent::Resource(id),
+        format!("/library/{id}#files"),
         req,
         payload,
     )

@@ -20,6 +20,7 @@ pub mod form_errors;
 pub mod forms;
 pub mod i18n;
 pub mod labels;
+pub mod library;
 pub mod links;
 pub mod listing_form;
 pub mod listings;
@@ -29,6 +30,7 @@ pub mod poles;
 pub mod redirect;
 pub mod search;
 pub mod session;
+pub mod visits;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -65,6 +67,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(notifications::routes)
             .configure(exchanges::routes)
             .configure(conversations::routes)
+            .configure(visits::routes)
+            .configure(library::routes)
             .configure(poles::routes)
             .configure(coordinator::routes)
             .configure(admin::routes)

@@ -253,6 +253,7 @@ async fn two_workers_on_one_database_send_each_message_once() {
                     text_body: "texte".into(),
                     html_body: "<p>texte</p>".into(),
                     unsubscribe_url: None,
+                    calendar_ics: None,
                 },
             )
             .unwrap();

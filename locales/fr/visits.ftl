@@ -1,0 +1,220 @@
+# Visites apprenantes et bibliothèque de savoir-faire (pages, choix, refus, courriels).
+
+## Choix
+
+option-theme-governance = Gouvernance
+option-theme-economic_model = Modèle économique
+option-theme-financial_engineering = Ingénierie financière
+option-theme-entrepreneurship = Posture entrepreneuriale
+option-theme-other = Autre thème
+option-issue-territorial_development = Modèle de développement du territoire
+option-issue-local_effects = Effets locaux
+option-issue-macroeconomic_effects = Effets macro-économiques
+option-issue-social_impact = Impact social
+option-issue-other = Autre question
+option-audience-network = Tout le réseau (membres de tous les pôles)
+option-audience-pole = Membres du pôle organisateur seulement
+option-visit-status-planned = Prévue
+option-visit-status-held = Réalisée
+option-visit-status-cancelled = Annulée
+option-registration-confirmed = Inscrit
+option-registration-waitlisted = Liste d’attente
+option-registration-cancelled = Désinscrit
+option-resource-kind-method = Méthode
+option-resource-kind-tool = Outil
+option-resource-kind-case_study = Étude de cas
+option-resource-kind-visit_report = Compte rendu de visite
+option-resource-kind-template = Modèle de document
+option-resource-kind-other = Autre ressource
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## Pages
+
+nav-visits = Visites
+nav-library = Bibliothèque
+visits-title = Visites apprenantes
+visits-lead = Des visites chez les pôles et leurs entreprises, chacune sur un thème, pour apprendre les uns des autres.
+visits-coming = Visites à venir
+visits-past = Visites passées
+visits-none = Aucune visite pour ces critères.
+visits-subscribe = S’abonner au calendrier du pôle (.ics)
+visit-plan = Organiser une visite
+edit-visit = Modifier la visite
+visite-apprenante = Visite apprenante
+all-poles = Tous les pôles
+all-themes = Tous les thèmes
+filter = Filtrer
+audience-pole-short = Réservée au pôle
+seats-left = { $count ->
+    [one] 1 place restante
+   *[other] { $count } places restantes
+}
+visit-full = Complet : inscription en liste d’attente
+visit-full-waitlist = La visite est complète : votre inscription ira en liste d’attente, et vous serez prévenu par courriel si une place se libère.
+hosted-by = accueillie par
+practical = En pratique
+paris-time = heure de Paris
+visit-theme = Thème
+visit-issue = Question transversale
+visit-when = Quand
+visit-where = Où (commune)
+visit-audience = Qui peut s’inscrire
+visit-seats = Places
+visit-deadline = Inscriptions jusqu’au
+visit-deadline-hint = par défaut, jusqu’au début
+visit-starts = Début
+visit-ends = Fin
+add-to-calendar = Ajouter à mon agenda (.ics)
+visit-registration = Inscription
+you-are-registered = Vous êtes inscrit.
+you-are-waitlisted = Vous êtes en liste d’attente
+waitlist-position = position { $position }
+cancel-my-registration = Me désinscrire
+visit-was-cancelled = Cette visite est annulée.
+registration-closed = Les inscriptions sont closes.
+sign-in-to-register = Connectez-vous pour vous inscrire
+register-needs-enterprise = Pour vous inscrire, rattachez d’abord votre compte à une entreprise membre d’un pôle.
+register-for = Je viens pour l’entreprise
+register = M’inscrire
+join-waitlist = M’inscrire en liste d’attente
+visit-report = Compte rendu
+read-visit-report = Lire le compte rendu dans la bibliothèque
+organiser-view = Inscriptions (organisateurs)
+confirmed-count = { $count ->
+    [one] 1 inscrit
+   *[other] { $count } inscrits
+}
+waitlisted-count = { $count } en attente
+attended-count = { $count ->
+    [one] 1 présent
+   *[other] { $count } présents
+}
+export-csv = Exporter la liste (CSV)
+no-registrations = Aucune inscription pour l’instant.
+participant = Participant
+attended = Présent
+cancel-registration = Désinscrire
+save-attendance = Enregistrer les présences
+write-visit-report = Écrire le compte rendu
+write-visit-report-hint = Il rejoint la bibliothèque, lié à la visite et à son thème, pour que d’autres territoires puissent refaire ce qui a marché.
+report-summary = Ce qui s’est passé
+report-lessons = Enseignements
+report-next-steps = Suites
+publish-report = Publier le compte rendu
+cancel-visit = Annuler la visite
+organising-pole = Pôle organisateur
+host-enterprise = Entreprise qui accueille
+host-the-pole = Le pôle lui-même
+library-title = Bibliothèque de savoir-faire
+library-lead = Connaissances, outils et méthodes tirés de la pratique des pôles, pour refaire ailleurs ce qui a marché.
+library-search = Rechercher
+library-search-placeholder = par exemple : gouvernance coopérative, reprise en SCOP
+library-members-note = Connectez-vous pour voir aussi les ressources réservées aux membres.
+library-none = Aucune ressource pour ces critères.
+resource-kind = Type
+all-kinds = Tous les types
+resource-publish = Partager une ressource
+resource-publish-lead = Une méthode, un outil, une étude de cas : ce qui a marché chez vous peut servir ailleurs.
+resource-summary = Résumé
+resource-themes = Thèmes
+resource-url = Lien (facultatif)
+resource-visibility = Qui peut la lire
+resource-files-after = Vous pourrez joindre des fichiers (PDF, images, documents) sur la page de la ressource.
+resource-open-link = Ouvrir la ressource
+resource-from-visit = Voir la visite d’où elle vient
+resource-taught-in = Annonces de savoir-faire qui s’en servent
+licence = Licence
+licence-hint = identifiant SPDX, par exemple CC-BY-SA-4.0
+back-to-library = Retour à la bibliothèque
+no-pole = Aucun pôle en particulier
+listing = Annonce
+confirm-unregister-title = Annuler cette inscription ?
+confirm-unregister-text = La place sera donnée à la première personne de la liste d’attente, prévenue par courriel.
+confirm-unregister-button = Oui, annuler l’inscription
+confirm-cancel-visit-title = Annuler la visite ?
+confirm-cancel-visit-text = Tous les inscrits, y compris en liste d’attente, seront prévenus par courriel, et la visite disparaîtra de leurs agendas. Une visite annulée ne peut pas être rétablie.
+confirm-cancel-visit-button = Oui, annuler la visite
+flash-visit-planned = Visite publiée : son public est prévenu par courriel.
+flash-visit-updated = Visite modifiée.
+flash-visit-registered = Vous êtes inscrit : la confirmation et le fichier d’agenda arrivent par courriel.
+flash-visit-waitlisted = Vous êtes en liste d’attente : vous serez prévenu par courriel si une place se libère.
+flash-visit-unregistered = Inscription annulée.
+flash-visit-attendance = Présences enregistrées.
+flash-visit-cancelled = Visite annulée : les inscrits sont prévenus.
+flash-visit-report-published = Compte rendu publié dans la bibliothèque.
+flash-resource-published = Ressource publiée.
+field-starts_at = Début
+field-ends_at = Fin
+field-registration_deadline = Inscriptions jusqu’au
+field-capacity = Places
+field-theme = Thème
+field-transversal_issue = Question transversale
+field-host_enterprise_id = Entreprise qui accueille
+field-audience = Qui peut s’inscrire
+field-summary = Résumé
+field-licence = Licence
+field-kind = Type
+field-url = Lien
+field-registration_ids = Présences
+
+## Refus
+
+invalid-starts_in_past = La visite doit commencer dans le futur.
+invalid-ends_before_start = La fin doit venir après le début.
+invalid-deadline_after_start = La clôture des inscriptions doit précéder le début de la visite.
+invalid-host_not_member = Cette entreprise n’est pas membre approuvé du pôle organisateur.
+invalid-capacity_below_confirmed = Déjà { $confirmed } inscrits confirmés : la capacité ne peut pas être plus petite.
+invalid-licence_unknown = Indiquez un identifiant de licence SPDX, par exemple CC-BY-SA-4.0 ou etalab-2.0.
+invalid-url_format = Indiquez une adresse web complète, commençant par http:// ou https://.
+invalid-unknown_visit = Cette visite n’existe pas.
+invalid-not_confirmed_registration = Ce n’est pas une inscription confirmée de cette visite.
+invalid-unknown_resource = Cette ressource n’existe pas.
+invalid-too_many = Au plus { $max }.
+invalid-date_format = Indiquez une date (2026-12-01) ou une date et heure avec fuseau (2026-12-01T09:30:00+01:00).
+refusal-not_visit_organiser = Seuls les organisateurs de la visite (coordinateurs du pôle, administrateurs) peuvent faire cela.
+refusal-visit_cancelled = Cette visite est annulée.
+refusal-visit_held = Cette visite a déjà eu lieu.
+refusal-registration_closed = Les inscriptions à cette visite sont closes.
+refusal-already_registered = Vous êtes déjà inscrit à cette visite.
+refusal-not_network_member = Il faut être membre approuvé d’un pôle du réseau.
+refusal-not_pole_member = Il faut être membre approuvé de ce pôle (ou le coordonner).
+refusal-audience_pole_only = Cette visite est réservée aux membres du pôle organisateur.
+refusal-registration_cancelled = Cette inscription est déjà annulée.
+refusal-visit_not_held_yet = Le compte rendu s’écrit une fois la visite commencée.
+refusal-report_exists = Le compte rendu de cette visite existe déjà.
+refusal-not_resource_editor = Seuls l’auteur de la ressource, les coordinateurs de son pôle et les administrateurs peuvent la compléter.
+refusal-resources_for_know_how = Seules les annonces de savoir-faire renvoient à des ressources de la bibliothèque.
+
+## Courriels
+
+email-visit-planned-subject = Nouvelle visite apprenante : { $title }
+email-visit-planned-body = Le pôle { $pole } organise une visite apprenante, « { $title } », le { $when } à { $place }.
+    Inscrivez-vous depuis sa page tant qu’il reste des places.
+email-visit-confirmed-subject = Inscription confirmée : { $title }
+email-visit-confirmed-body = Votre place est réservée pour « { $title } », le { $when } (heure de Paris) à { $place }.
+    Le fichier d’agenda joint (visite.ics) l’ajoute à votre calendrier.
+email-visit-waitlisted-subject = Liste d’attente : { $title }
+email-visit-waitlisted-body = La visite « { $title } » du { $when } est complète : vous êtes en position { $position } de la liste d’attente.
+    Vous serez prévenu par courriel si une place se libère.
+email-visit-promoted-subject = Une place s’est libérée : { $title }
+email-visit-promoted-body = Bonne nouvelle : une place s’est libérée et votre inscription à « { $title } », le { $when } (heure de Paris) à { $place }, est confirmée.
+    Le fichier d’agenda joint (visite.ics) l’ajoute à votre calendrier.
+email-visit-reminder-subject = Rappel : { $title }, le { $when }
+email-visit-reminder-body = La visite apprenante « { $title } » a lieu le { $when } (heure de Paris) à { $place }.
+    Si vous ne pouvez plus venir, désinscrivez-vous depuis sa page : votre place ira à la liste d’attente.
+email-visit-cancelled-subject = Visite annulée : { $title }
+email-visit-cancelled-body = Le pôle { $pole } a annulé la visite « { $title } » prévue le { $when }.
+    Le fichier d’agenda joint la retire de votre calendrier.
+
+cancel = Annuler

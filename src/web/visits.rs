@@ -1,0 +1,672 @@
+//! The pages of learning visits: the calendar (by month), a visit's page with the
+//! registration form and, for its organisers, the registrations with attendance, the CSV,
+//! cancelling and the report; planning and changing a visit; and the `.ics` calendars.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize;
+
+use super::confirm::{confirmed, redirect_with, ConfirmPage};
+use super::forms::FormReader;
+use super::{commune, Ctx, FormErrors, Posted, Web};
+use crate::domain::visit::{Audience, Theme, TransversalIssue};
+use crate::error::{AppError, AppResult, Problem};
+use crate::models::ids::{EnterpriseId, RegistrationId, VisitId};
+use crate::models::{enterprise, pole};
+use crate::ops::resources::{self, ReportInput};
+use crate::ops::visits::{self as ops, VisitInput, VisitQuery};
+use crate::views::visits::{RegistrationList, VisitView};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/visits", web::get().to(calendar))
+        .route("/visits/new", web::get().to(new_form))
+        .route("/visits/new", web::post().to(create))
+        .route("/visits/{id:\\d+}.ics", web::get().to(visit_ics))
+        .route("/poles/{slug}/visits.ics", web::get().to(pole_ics))
+        .route("/visits/{id}", web::get().to(show))
+        .route("/visits/{id}/edit", web::get().to(edit_form))
+        .route("/visits/{id}/edit", web::post().to(update))
+        .route("/visits/{id}/register", web::post().to(register))
+        .route(
+            "/visits/{id}/registrations/{registration_id}/cancel",
+            web::post().to(unregister),
+        )
+        .route("/visits/{id}/attendance", web::post().to(attendance))
+        .route("/visits/{id}/registrations.csv", web::get().to(csv))
+        .route("/visits/{id}/cancel", web::post().to(cancel))
+        .route("/visits/{id}/report", web::post().to(report));
+}
+
+const CALENDAR: &str = "text/calendar; charset=utf-8";
+
+/// A visit's calendar file (RFC 5545): stable UID, UTC times, STATUS:CANCELLED once
+/// cancelled. Anyone may download it.
+#[utoipa::path(get, path = "/visits/{id}.ics", tag = "visits",
+    params(("id" = i64, Path, description = "Visit id")),
+    responses(
+        (status = 200, description = "iCalendar (RFC 5545)", content_type = "text/calendar"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn visit_ics(web: Web, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let ics = web.run(move |conn, env| ops::ics(conn, env, id)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(CALENDAR)
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"visite-{id}.ics\""),
+        ))
+        .body(ics))
+}
+
+/// A pôle's visits as a calendar feed to subscribe to (the coming ones and those of the
+/// last year).
+#[utoipa::path(get, path = "/poles/{slug}/visits.ics", tag = "visits",
+    params(("slug" = String, Path, description = "Slug of the pôle")),
+    responses(
+        (status = 200, description = "iCalendar (RFC 5545)", content_type = "text/calendar"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn pole_ics(web: Web, slug: web::Path<String>) -> AppResult<HttpResponse> {
+    let slug = slug.into_inner();
+    let ics = web
+        .run(move |conn, env| ops::pole_ics(conn, env, &slug))
+        .await?;
+    Ok(HttpResponse::Ok().content_type(CALENDAR).body(ics))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CalendarQuery {
+    #[serde(default)]
+    pole: String,
+    #[serde(default)]
+    theme: String,
+    /// `past` for the visits held.
+    #[serde(default)]
+    when: String,
+}
+
+/// The visits of one month (Paris time), for the calendar.
+struct Month {
+    title: String,
+    visits: Vec<VisitView>,
+}
+
+#[derive(Template)]
+#[template(path = "visits.html")]
+struct CalendarPage {
+    ctx: Ctx,
+    months: Vec<Month>,
+    poles: Vec<(String, String)>,
+    pole: String,
+    theme: String,
+    past: bool,
+    may_plan: bool,
+}
+
+impl CalendarPage {
+    fn themes(&self) -> &'static [Theme] {
+        Theme::ALL
+    }
+
+    fn when(&self, v: &VisitView) -> String {
+        visit_when(&self.ctx, v)
+    }
+}
+
+async fn calendar(web: Web, query: web::Query<CalendarQuery>) -> AppResult<HttpResponse> {
+    let query = query.into_inner();
+    let past = query.when == "past";
+    let caller = web.caller.clone();
+    let theme = Theme::parse(&query.theme);
+    let pole_slug = query.pole.clone();
+    let (list, poles, may_plan) = web
+        .run(move |conn, env| {
+            let now = env.clock.now();
+            let q = VisitQuery {
+                pole: Some(pole_slug).filter(|p| !p.is_empty()),
+                theme,
+                from: (!past).then(|| now.to_rfc3339()),
+                to: past.then(|| now.to_rfc3339()),
+                limit: Some(100),
+                ..VisitQuery::default()
+            };
+            let list = ops::list(conn, env, caller.as_ref(), q)?;
+            let poles = pole::all_names(conn)?;
+            let may_plan = match &caller {
+                Some(c) => c.is_admin() || !pole::coordinated_by(conn, c.id())?.is_empty(),
+                None => false,
+            };
+            Ok((list, poles, may_plan))
+        })
+        .await?;
+    let mut items = list.items;
+    if past {
+        items.reverse();
+    }
+    let mut months: Vec<Month> = Vec::new();
+    for v in items {
+        let title = month_title(&web.ctx, &v.starts_at.with_timezone(&Utc));
+        match months.last_mut() {
+            Some(m) if m.title == title => m.visits.push(v),
+            _ => months.push(Month {
+                title,
+                visits: vec![v],
+            }),
+        }
+    }
+    web.page(&CalendarPage {
+        ctx: web.ctx.clone(),
+        months,
+        poles,
+        pole: query.pole,
+        theme: query.theme,
+        past,
+        may_plan,
+    })
+}
+
+/// "décembre 2026" / "December 2026", in Paris time.
+fn month_title(ctx: &Ctx, at: &DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    let local = crate::clock::in_paris(*at);
+    format!(
+        "{} {}",
+        ctx.t(&format!("month-{}", local.month())),
+        local.year()
+    )
+}
+
+#[derive(Template)]
+#[template(path = "visit.html")]
+struct VisitPage {
+    ctx: Ctx,
+    v: VisitView,
+    /// The caller's enterprises, to register for.
+    enterprises: Vec<(EnterpriseId, String)>,
+    registrations: Option<RegistrationList>,
+    errors: FormErrors,
+    note: String,
+    started: bool,
+}
+
+impl VisitPage {
+    fn when(&self) -> String {
+        visit_when(&self.ctx, &self.v)
+    }
+
+    fn deadline(&self) -> String {
+        self.ctx
+            .datetime(&self.v.registration_deadline.with_timezone(&Utc))
+    }
+}
+
+/// "jeudi 10/12/2026, 09:30 – 16:30" in Paris time.
+pub fn visit_when(ctx: &Ctx, v: &VisitView) -> String {
+    let starts = v.starts_at.with_timezone(&Utc);
+    let ends = v.ends_at.with_timezone(&Utc);
+    let same_day = v.starts_at.date_naive() == v.ends_at.date_naive();
+    let end = if same_day {
+        crate::clock::in_paris(ends).format("%H:%M").to_string()
+    } else {
+        ctx.datetime(&ends)
+    };
+    format!("{} – {}", ctx.datetime(&starts), end)
+}
+
+async fn visit_page(
+    web: &Web,
+    id: VisitId,
+    errors: FormErrors,
+    note: String,
+) -> AppResult<HttpResponse> {
+    let caller = web.caller.clone();
+    let (v, enterprises, registrations, started) = web
+        .run(move |conn, env| {
+            let v = ops::show(conn, env, caller.as_ref(), id)?;
+            let enterprises = match &caller {
+                Some(c) => enterprise::of_account(conn, c.id())?
+                    .into_iter()
+                    .map(|e| (e.id, e.name))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let registrations = match (&caller, v.organiser) {
+                (Some(c), true) => Some(ops::registrations(conn, c, id)?),
+                _ => None,
+            };
+            let started = v.starts_at.with_timezone(&Utc) <= env.clock.now();
+            Ok((v, enterprises, registrations, started))
+        })
+        .await?;
+    web.page_with(
+        errors.status(),
+        &VisitPage {
+            ctx: web.ctx.clone(),
+            v,
+            enterprises,
+            registrations,
+            errors,
+            note,
+            started,
+        },
+    )
+}
+
+async fn show(web: Web, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    visit_page(&web, id.into_inner(), FormErrors::default(), String::new()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RegisterForm {
+    #[serde(default)]
+    enterprise_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn register(posted: Posted<RegisterForm>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let id = id.into_inner();
+    let mut reader = FormReader::new(web.words());
+    let enterprise = reader.whole::<i64>("enterprise_id", &form.enterprise_id);
+    let enterprise = reader.required("enterprise_id", enterprise);
+    let Some(enterprise) = enterprise else {
+        return visit_page(&web, id, reader.errors, form.note).await;
+    };
+    let note = form.note.clone();
+    match web
+        .run(move |conn, env| {
+            ops::register(conn, env, &caller, id, EnterpriseId(enterprise), &note)
+        })
+        .await
+    {
+        Ok(r) => {
+            let flash = match r.status {
+                crate::domain::visit::RegistrationStatus::Confirmed => "visit-registered",
+                _ => "visit-waitlisted",
+            };
+            Ok(redirect_with(&web.state, &format!("/visits/{id}"), flash))
+        }
+        Err(error) => {
+            let errors = FormErrors::from_error(error, web.words())?;
+            visit_page(&web, id, errors, form.note).await
+        }
+    }
+}
+
+async fn unregister(
+    posted: Posted<super::NoFields>,
+    path: web::Path<(VisitId, RegistrationId)>,
+) -> AppResult<HttpResponse> {
+    let caller = posted.web.require()?;
+    let (id, registration) = path.into_inner();
+    if !confirmed(&posted.pairs) {
+        return ConfirmPage::answer(
+            &posted.web,
+            "unregister",
+            format!("/visits/{id}/registrations/{registration}/cancel"),
+            &posted.pairs,
+            format!("/visits/{id}"),
+        );
+    }
+    posted
+        .web
+        .run(move |conn, env| ops::unregister(conn, env, &caller, id, registration))
+        .await?;
+    Ok(redirect_with(
+        &posted.web.state,
+        &format!("/visits/{id}"),
+        "visit-unregistered",
+    ))
+}
+
+async fn attendance(posted: Posted<super::NoFields>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let caller = posted.web.require()?;
+    let id = id.into_inner();
+    let ids: Vec<RegistrationId> = posted
+        .all("attended")
+        .iter()
+        .filter_map(|v| v.parse().ok().map(RegistrationId))
+        .collect();
+    match posted
+        .web
+        .run(move |conn, _| ops::attendance(conn, &caller, id, &ids))
+        .await
+    {
+        Ok(_) => Ok(redirect_with(
+            &posted.web.state,
+            &format!("/visits/{id}#registrations"),
+            "visit-attendance",
+        )),
+        Err(error) => {
+            let errors = FormErrors::from_error(error, posted.web.words())?;
+            visit_page(&posted.web, id, errors, String::new()).await
+        }
+    }
+}
+
+async fn csv(web: Web, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let caller = web.require()?;
+    let id = id.into_inner();
+    let csv = web
+        .run(move |conn, _| ops::registrations_csv(conn, &caller, id))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"visite-{id}-inscriptions.csv\""),
+        ))
+        .body(csv))
+}
+
+async fn cancel(posted: Posted<super::NoFields>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let caller = posted.web.require()?;
+    let id = id.into_inner();
+    if !confirmed(&posted.pairs) {
+        return ConfirmPage::answer(
+            &posted.web,
+            "cancel-visit",
+            format!("/visits/{id}/cancel"),
+            &posted.pairs,
+            format!("/visits/{id}"),
+        );
+    }
+    posted
+        .web
+        .run(move |conn, env| ops::cancel(conn, env, &caller, id))
+        .await?;
+    Ok(redirect_with(
+        &posted.web.state,
+        &format!("/visits/{id}"),
+        "visit-cancelled",
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    lessons: String,
+    #[serde(default)]
+    next_steps: String,
+    #[serde(default)]
+    visibility: String,
+}
+
+async fn report(posted: Posted<ReportForm>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let id = id.into_inner();
+    let input = ReportInput {
+        summary: form.summary,
+        lessons: form.lessons,
+        next_steps: form.next_steps,
+        licence: None,
+        visibility: crate::domain::visit::ResourceVisibility::parse(&form.visibility),
+    };
+    match web
+        .run(move |conn, env| resources::report(conn, env, &caller, id, input))
+        .await
+    {
+        Ok(resource) => Ok(redirect_with(
+            &web.state,
+            &format!("/library/{}", resource.id),
+            "visit-report-published",
+        )),
+        Err(error) => {
+            let errors = FormErrors::from_error(error, web.words())?;
+            visit_page(&web, id, errors, String::new()).await
+        }
+    }
+}
+
+/// The planning form as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct VisitForm {
+    #[serde(default)]
+    pole: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    transversal_issue: String,
+    #[serde(default)]
+    host_enterprise_id: String,
+    #[serde(default)]
+    commune: String,
+    #[serde(default)]
+    commune_code: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    ends_at: String,
+    #[serde(default)]
+    registration_deadline: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    audience: String,
+}
+
+#[derive(Template)]
+#[template(path = "visit_form.html")]
+struct VisitFormPage {
+    ctx: Ctx,
+    /// `None` when planning, the visit's id when changing it.
+    editing: Option<VisitId>,
+    form: VisitForm,
+    errors: FormErrors,
+    /// Pôles the caller organises: (slug, name).
+    poles: Vec<(String, String)>,
+    /// Possible hosts: (id, "name — pôle").
+    hosts: Vec<(EnterpriseId, String)>,
+}
+
+impl VisitFormPage {
+    fn themes(&self) -> &'static [Theme] {
+        Theme::ALL
+    }
+    fn issues(&self) -> &'static [TransversalIssue] {
+        TransversalIssue::ALL
+    }
+    fn audiences(&self) -> &'static [Audience] {
+        Audience::ALL
+    }
+}
+
+async fn form_page(
+    web: &Web,
+    editing: Option<VisitId>,
+    form: VisitForm,
+    errors: FormErrors,
+) -> AppResult<HttpResponse> {
+    let caller = web.require()?;
+    let (poles, hosts) = web
+        .run(move |conn, _| {
+            let names = pole::all_names(conn)?;
+            let ids = if caller.is_admin() {
+                None
+            } else {
+                Some(pole::coordinated_by(conn, caller.id())?)
+            };
+            let mut poles = Vec::new();
+            let mut hosts = Vec::new();
+            for (slug, name) in names {
+                let found = pole::find_by_slug(conn, &slug)?;
+                if ids.as_ref().is_some_and(|ids| !ids.contains(&found.id)) {
+                    continue;
+                }
+                for (id, enterprise, _, _) in pole::approved_members(conn, found.id)? {
+                    hosts.push((id, format!("{enterprise} — {name}")));
+                }
+                poles.push((slug, name));
+            }
+            Ok((poles, hosts))
+        })
+        .await?;
+    if poles.is_empty() {
+        return Err(AppError::forbidden("not_pole_coordinator"));
+    }
+    web.page_with(
+        errors.status(),
+        &VisitFormPage {
+            ctx: web.ctx.clone(),
+            editing,
+            form,
+            errors,
+            poles,
+            hosts,
+        },
+    )
+}
+
+async fn new_form(web: Web) -> AppResult<HttpResponse> {
+    let form = VisitForm {
+        capacity: "20".into(),
+        audience: "network".into(),
+        ..VisitForm::default()
+    };
+    form_page(&web, None, form, FormErrors::default()).await
+}
+
+/// A `datetime-local` value ("2026-12-10T09:30"), read as Paris time.
+fn paris_time(reader: &mut FormReader, field: &str, text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%d/%m/%Y %H:%M"))
+        .ok()
+        .and_then(|t| t.and_local_timezone(chrono_tz::Europe::Paris).earliest());
+    if parsed.is_none() {
+        reader.refuse(field, crate::domain::Invalid::new("invalid_date"));
+    }
+    parsed.map(|t| t.with_timezone(&Utc))
+}
+
+/// Reads the form; `None` (with the errors) when a field cannot be read.
+async fn read_form(web: &Web, form: &VisitForm) -> AppResult<(VisitInput, FormErrors)> {
+    let mut reader = FormReader::new(web.words());
+    let theme = reader.choice::<Theme>("theme", &form.theme);
+    let transversal_issue = reader.choice::<TransversalIssue>("transversal_issue", &form.transversal_issue);
+    let audience = reader.choice::<Audience>("audience", &form.audience);
+    let capacity = reader.whole::<i64>("capacity", &form.capacity);
+    let host = reader.whole::<i64>("host_enterprise_id", &form.host_enterprise_id);
+    let starts_at = paris_time(&mut reader, "starts_at", &form.starts_at);
+    let ends_at = paris_time(&mut reader, "ends_at", &form.ends_at);
+    let registration_deadline = paris_time(&mut reader, "registration_deadline", &form.registration_deadline);
+    let commune = commune::resolve(web, &mut reader.errors, "commune", &form.commune, &form.commune_code).await?;
+    let input = VisitInput {
+        title: Some(form.title.clone()),
+        description: Some(form.description.clone()),
+        theme,
+        transversal_issue,
+        host_enterprise_id: host.map(EnterpriseId),
+        commune,
+        starts_at,
+        ends_at,
+        capacity,
+        registration_deadline,
+        audience,
+    };
+    Ok((input, reader.errors))
+}
+
+async fn create(posted: Posted<VisitForm>) -> AppResult<HttpResponse> {
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let (input, errors) = read_form(&web, &form).await?;
+    let slug = form.pole.clone();
+    if !errors.is_empty() {
+        return refused(&web, &caller, None, form, errors, input).await;
+    }
+    match web
+        .run(move |conn, env| ops::create(conn, env, &caller, &slug, input))
+        .await
+    {
+        Ok(v) => Ok(redirect_with(&web.state, &format!("/visits/{}", v.id), "visit-planned")),
+        Err(error) => {
+            let found = FormErrors::from_error(error, web.words())?;
+            form_page(&web, None, form, found).await
+        }
+    }
+}
+
+/// The form again with the fields it could not read and what the operation would refuse
+/// besides, nothing written.
+async fn refused(
+    web: &Web,
+    caller: &crate::auth::Caller,
+    editing: Option<VisitId>,
+    form: VisitForm,
+    errors: FormErrors,
+    input: VisitInput,
+) -> AppResult<HttpResponse> {
+    let (caller, slug) = (caller.clone(), form.pole.clone());
+    let checked = web
+        .run(move |conn, env| ops::refusals(conn, env, &caller, &slug, editing, input))
+        .await;
+    let errors = match checked {
+        Ok(()) => errors,
+        Err(error) => errors.fill(FormErrors::from_error(error, web.words())?),
+    };
+    form_page(web, editing, form, errors).await
+}
+
+async fn edit_form(web: Web, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let caller = web.caller.clone();
+    let v = web
+        .run(move |conn, env| ops::show(conn, env, caller.as_ref(), id))
+        .await?;
+    if !v.organiser {
+        return Err(AppError::forbidden("not_visit_organiser"));
+    }
+    let local = |t: &chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%dT%H:%M").to_string();
+    let form = VisitForm {
+        pole: v.pole.clone(),
+        title: v.title.clone(),
+        description: v.description.clone(),
+        theme: v.theme.as_str().into(),
+        transversal_issue: v.transversal_issue.as_str().into(),
+        host_enterprise_id: v.host_enterprise_id.map(|h| h.to_string()).unwrap_or_default(),
+        commune: v.commune_name.clone(),
+        commune_code: v.commune.clone(),
+        starts_at: local(&v.starts_at),
+        ends_at: local(&v.ends_at),
+        registration_deadline: local(&v.registration_deadline),
+        capacity: v.capacity.to_string(),
+        audience: v.audience.as_str().into(),
+    };
+    form_page(&web, Some(id), form, FormErrors::default()).await
+}
+
+async fn update(posted: Posted<VisitForm>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+    let Posted { web, form, .. } = posted;
+    let caller = web.require()?;
+    let id = id.into_inner();
+    let (input, errors) = read_form(&web, &form).await?;
+    if !errors.is_empty() {
+        return refused(&web, &caller, Some(id), form, errors, input).await;
+    }
+    match web
+        .run(move |conn, env| ops::update(conn, env, &caller, id, input))
+        .await
+    {
+        Ok(_) => Ok(redirect_with(&web.state, &format!("/visits/{id}"), "visit-updated")),
+        Err(error) => {
+            let found = FormErrors::from_error(error, web.words())?;
+            form_page(&web, Some(id), form, found).await
+        }
+    }
+}
