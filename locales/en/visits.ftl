@@ -86,7 +86,7 @@ registration-closed = Registration is closed.
 sign-in-to-register = Sign in to register
 register-needs-enterprise = To register, first link your account to an enterprise that is a member of a pôle.
 register-for = I come for the enterprise
-register = Register
+visit-register = Register
 join-waitlist = Join the waiting list
 visit-report = Report
 read-visit-report = Read the report in the library
@@ -120,7 +120,7 @@ library-search-placeholder = for example: cooperative governance, takeover by a 
 library-members-note = Sign in to see the members-only resources too.
 library-none = No resource for these criteria.
 resource-kind = Kind
-all-kinds = All kinds
+all-resource-kinds = All kinds
 resource-publish = Share a resource
 resource-publish-lead = A method, a tool, a case study: what worked for you can help elsewhere.
 resource-summary = Summary
@@ -134,7 +134,7 @@ resource-taught-in = Know-how listings that use it
 licence = Licence
 licence-hint = SPDX identifier, for example CC-BY-SA-4.0
 back-to-library = Back to the library
-no-pole = No pôle in particular
+resource-no-pole = No pôle in particular
 listing = Listing
 confirm-unregister-title = Cancel this registration?
 confirm-unregister-text = The seat goes to the first person on the waiting list, who is told by email.
@@ -215,3 +215,10 @@ email-visit-cancelled-body = { $pole } cancelled the visit "{ $title }" planned 
     The attached calendar file removes it from your calendar.
 
 cancel = Cancel
+
+learning-figures = Learning visits and library
+visits-held = Visits held
+visit-participants = Participants
+attendance-rate = Attendance rate
+resources-published = Resources published
+participants-by-pole = Participants by pôle of origin

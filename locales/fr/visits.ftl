@@ -86,7 +86,7 @@ registration-closed = Les inscriptions sont closes.
 sign-in-to-register = Connectez-vous pour vous inscrire
 register-needs-enterprise = Pour vous inscrire, rattachez d’abord votre compte à une entreprise membre d’un pôle.
 register-for = Je viens pour l’entreprise
-register = M’inscrire
+visit-register = M’inscrire
 join-waitlist = M’inscrire en liste d’attente
 visit-report = Compte rendu
 read-visit-report = Lire le compte rendu dans la bibliothèque
@@ -123,7 +123,7 @@ library-search-placeholder = par exemple : gouvernance coopérative, reprise e
 library-members-note = Connectez-vous pour voir aussi les ressources réservées aux membres.
 library-none = Aucune ressource pour ces critères.
 resource-kind = Type
-all-kinds = Tous les types
+all-resource-kinds = Tous les types
 resource-publish = Partager une ressource
 resource-publish-lead = Une méthode, un outil, une étude de cas : ce qui a marché chez vous peut servir ailleurs.
 resource-summary = Résumé
@@ -137,7 +137,7 @@ resource-taught-in = Annonces de savoir-faire qui s’en servent
 licence = Licence
 licence-hint = identifiant SPDX, par exemple CC-BY-SA-4.0
 back-to-library = Retour à la bibliothèque
-no-pole = Aucun pôle en particulier
+resource-no-pole = Aucun pôle en particulier
 listing = Annonce
 confirm-unregister-title = Annuler cette inscription ?
 confirm-unregister-text = La place sera donnée à la première personne de la liste d’attente, prévenue par courriel.
@@ -218,3 +218,10 @@ email-visit-cancelled-body = Le pôle { $pole } a annulé la visite « { $title
     Le fichier d’agenda joint la retire de votre calendrier.
 
 cancel = Annuler
+
+learning-figures = Visites apprenantes et bibliothèque
+visits-held = Visites réalisées
+visit-participants = Participants
+attendance-rate = Taux de présence
+resources-published = Ressources publiées
+participants-by-pole = Participants par pôle d’origine

@@ -136,7 +136,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/visits/{id}/registrations/{registration_id}",
             web::delete().to(visits::unregister),
         )
-        .route("/visits/{id}/attendance", web::post().to(visits::attendance))
+        .route(
+            "/visits/{id}/attendance",
+            web::post().to(visits::attendance),
+        )
         .route("/visits/{id}/report", web::post().to(visits::report))
         .service(
             web::resource("/resources")

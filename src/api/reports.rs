@@ -78,7 +78,7 @@ pub async fn pole_report(
     let filters = query.filters();
     let slug = slug.into_inner();
     let report = state
-        .run(move |conn, _| reports::pole_report(conn, &caller, &slug, &filters))
+        .run(move |conn, env| reports::pole_report(conn, &caller, &slug, &filters, env.clock.now()))
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -16,7 +16,9 @@ use crate::models::ids::{EnterpriseId, RegistrationId, VisitId};
 use crate::ops::resources::{self, ReportInput};
 use crate::ops::visits::{self, VisitInput, VisitQuery};
 use crate::state::AppState;
-use crate::views::visits::{RegistrationList, RegistrationView, ResourceView, VisitList, VisitView};
+use crate::views::visits::{
+    RegistrationList, RegistrationView, ResourceView, VisitList, VisitView,
+};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -158,7 +158,7 @@ crate::named!(ResourceVisibility {
 pub const CAPACITY: std::ops::RangeInclusive<i32> = 1..=500;
 
 /// The licence of a resource, a SPDX licence identifier such as `CC-BY-SA-4.0` (checked
-/// against the SPDX licence list by the `spdx` crate), or `LicenseRef-…` for a licence of
+/// against the SPDX licence list of the `spdx` crate, whatever its case), or `LicenseRef-…` for a licence of
 /// one's own (SPDX specification, annex D).
 pub fn licence(text: &str) -> Result<String, Invalid> {
     let text = text.trim();
@@ -173,10 +173,16 @@ pub fn licence(text: &str) -> Result<String, Invalid> {
             Err(Invalid::new("licence_unknown"))
         };
     }
-    match spdx::license_id(text) {
-        Some(id) => Ok(id.name.to_string()),
-        None => Err(Invalid::new("licence_unknown")),
+    if let Some(id) = spdx::license_id(text) {
+        return Ok(id.name.to_string());
     }
+    // SPDX identifiers match whatever their case (SPDX specification, annex B); the
+    // canonical spelling is kept.
+    spdx::identifiers::LICENSES
+        .iter()
+        .find(|(id, _, _)| id.eq_ignore_ascii_case(text))
+        .map(|(id, _, _)| id.to_string())
+        .ok_or_else(|| Invalid::new("licence_unknown"))
 }
 
 /// The dates of a visit as organisers give them. Each error names its field.

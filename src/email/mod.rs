@@ -3,9 +3,9 @@
 pub mod conversation_events;
 pub mod digest;
 pub mod events;
-pub mod visit_events;
 pub mod mailer;
 pub mod messages;
+pub mod visit_events;
 pub mod worker;
 
 pub use mailer::Mailer;

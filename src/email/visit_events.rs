@@ -36,7 +36,8 @@ impl VisitNotice<'_> {
 fn audience(conn: &mut PgConnection, pole: Option<PoleId>) -> QueryResult<Vec<AccountId>> {
     let mut query = enterprise_accounts::table
         .inner_join(
-            memberships::table.on(memberships::enterprise_id.eq(enterprise_accounts::enterprise_id)),
+            memberships::table
+                .on(memberships::enterprise_id.eq(enterprise_accounts::enterprise_id)),
         )
         .filter(memberships::status.eq("approved"))
         .select(enterprise_accounts::account_id)
@@ -79,7 +80,11 @@ pub fn registered(
     waitlist_position: Option<i64>,
 ) -> QueryResult<()> {
     let recipients = account::recipients(conn, &[registration.account_id])?;
-    let event = format!("visit-registration:{}:{}", registration.id, registration.status.as_str());
+    let event = format!(
+        "visit-registration:{}:{}",
+        registration.id,
+        registration.status.as_str()
+    );
     match waitlist_position {
         None => send_with_calendar(
             conn,

@@ -72,7 +72,10 @@ pub fn insert(
 }
 
 pub fn find(conn: &mut PgConnection, id: VisitId) -> QueryResult<Visit> {
-    visits::table.find(id).select(Visit::as_select()).first(conn)
+    visits::table
+        .find(id)
+        .select(Visit::as_select())
+        .first(conn)
 }
 
 /// The visit, its row locked until the transaction ends: registrations and cancellations
@@ -204,7 +207,11 @@ pub fn due_reminders(
 }
 
 /// Marks the reminder sent; `false` when another node did it first.
-pub fn mark_reminded(conn: &mut PgConnection, id: VisitId, now: DateTime<Utc>) -> QueryResult<bool> {
+pub fn mark_reminded(
+    conn: &mut PgConnection,
+    id: VisitId,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
     let updated = diesel::update(
         visits::table
             .find(id)
@@ -279,10 +286,7 @@ pub fn register(
         .optional()
 }
 
-pub fn find_registration(
-    conn: &mut PgConnection,
-    id: RegistrationId,
-) -> QueryResult<Registration> {
+pub fn find_registration(conn: &mut PgConnection, id: RegistrationId) -> QueryResult<Registration> {
     visit_registrations::table
         .find(id)
         .select(Registration::as_select())
@@ -398,7 +402,7 @@ pub fn is_network_member(conn: &mut PgConnection, enterprise: EnterpriseId) -> Q
     .get_result(conn)
 }
 
-/// Participants who attended visits of `pole` held in [from, to), by the pôle their
+/// Participants who attended visits of `pole` held (ended by `now`) in [from, to), by the pôle their
 /// enterprise belongs to (its first approved membership by pôle name), as
 /// (pôle slug, pôle name, participants).
 pub fn participants_by_origin(
@@ -406,6 +410,7 @@ pub fn participants_by_origin(
     pole: PoleId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> QueryResult<Vec<(String, String, i64)>> {
     #[derive(QueryableByName)]
     struct Row {
@@ -426,13 +431,14 @@ pub fn participants_by_origin(
              ORDER BY (p.id = v.pole_id) DESC, p.name LIMIT 1
          ) origin ON true
          WHERE v.pole_id = $1 AND v.status = 'planned' AND v.ends_at >= $2 AND v.ends_at < $3
-           AND v.ends_at <= now() AND r.status = 'confirmed' AND r.attended
+           AND v.ends_at <= $4 AND r.status = 'confirmed' AND r.attended
          GROUP BY origin.slug, origin.name
          ORDER BY participants DESC, origin.name",
     )
     .bind::<diesel::sql_types::BigInt, _>(pole.0)
     .bind::<diesel::sql_types::Timestamptz, _>(from)
     .bind::<diesel::sql_types::Timestamptz, _>(to)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
     .load(conn)?;
     Ok(rows
         .into_iter()
@@ -440,13 +446,14 @@ pub fn participants_by_origin(
         .collect())
 }
 
-/// Visits of `pole` held in [from, to) (planned, ended), with their confirmed seats and
+/// Visits of `pole` held in [from, to) (planned, ended by `now`), with their confirmed seats and
 /// attended registrations summed: (visits, confirmed, attended).
 pub fn held_figures(
     conn: &mut PgConnection,
     pole: PoleId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> QueryResult<(i64, i64, i64)> {
     #[derive(QueryableByName)]
     struct Row {
@@ -463,11 +470,12 @@ pub fn held_figures(
                 count(r.id) FILTER (WHERE r.status = 'confirmed' AND r.attended) AS attended
          FROM visits v LEFT JOIN visit_registrations r ON r.visit_id = v.id
          WHERE v.pole_id = $1 AND v.status = 'planned' AND v.ends_at >= $2 AND v.ends_at < $3
-           AND v.ends_at <= now()",
+           AND v.ends_at <= $4",
     )
     .bind::<diesel::sql_types::BigInt, _>(pole.0)
     .bind::<diesel::sql_types::Timestamptz, _>(from)
     .bind::<diesel::sql_types::Timestamptz, _>(to)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
     .get_result(conn)?;
     Ok((row.visits, row.confirmed, row.attended))
 }

@@ -336,10 +336,12 @@ pub fn mine(
     let next_cursor = (found.len() as i64 > limit)
         .then(|| found.get(limit as usize - 1))
         .flatten()
-        .and_then(|c| c.last_message_at.map(|at| super::encode_time_cursor(at, c.id)));
+        .and_then(|c| {
+            c.last_message_at
+                .map(|at| super::encode_time_cursor(at, c.id))
+        });
     Ok(ConversationList { items, next_cursor })
 }
-
 
 /// Messages of a conversation, newest first, with their files; `before` is the previous
 /// page's last id. Reading them does not mark them read (`read` does).

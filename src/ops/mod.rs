@@ -21,12 +21,12 @@ pub mod poles;
 pub mod proposals;
 pub mod reference;
 pub mod reports;
+pub mod resources;
 pub mod search;
 pub mod teasers;
 pub mod transactions;
 pub mod upkeep;
 pub mod visits;
-pub mod resources;
 
 use std::sync::Arc;
 

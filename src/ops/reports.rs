@@ -139,6 +139,7 @@ pub fn pole_report(
     caller: &Caller,
     slug: &str,
     query: &ReportQuery,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<PoleReport> {
     let filter = parse_filter(query)?;
     let found = pole::find_by_slug(conn, slug)?;
@@ -169,7 +170,7 @@ pub fn pole_report(
             received: ExactDecimal(Decimal::ZERO),
             net: ExactDecimal(Decimal::ZERO),
         });
-    let learning = learning(conn, found.id, &filter)?;
+    let learning = learning(conn, found.id, &filter, now)?;
     Ok(PoleReport {
         learning,
         listings: section("listings"),
@@ -188,24 +189,25 @@ fn learning(
     conn: &mut PgConnection,
     pole: crate::models::ids::PoleId,
     filter: &ReportFilter,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<LearningFigures> {
     use crate::clock::{paris_day_end, paris_day_start};
+    // Without a period: everything (bounds PostgreSQL's timestamptz can hold).
     let from = filter
         .from
         .map(paris_day_start)
-        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
-    let to = filter
-        .to
-        .map(paris_day_end)
-        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
-    let (visits_held, registered, participants) = visit::held_figures(conn, pole, from, to)?;
+        .unwrap_or(chrono::DateTime::UNIX_EPOCH);
+    let to = filter.to.map(paris_day_end).unwrap_or_else(|| {
+        paris_day_start(NaiveDate::from_ymd_opt(9999, 1, 1).unwrap_or_default())
+    });
+    let (visits_held, registered, participants) = visit::held_figures(conn, pole, from, to, now)?;
     let attendance_rate = (registered > 0).then(|| {
         ExactDecimal(
             (Decimal::from(participants) / Decimal::from(registered))
                 .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
         )
     });
-    let participants_by_pole = visit::participants_by_origin(conn, pole, from, to)?
+    let participants_by_pole = visit::participants_by_origin(conn, pole, from, to, now)?
         .into_iter()
         .map(|(pole, pole_name, participants)| ParticipantsFrom {
             pole,

@@ -79,7 +79,11 @@ pub(super) fn require_editor(
     }
 }
 
-fn view(conn: &mut PgConnection, caller: Option<&Caller>, found: Resource) -> AppResult<ResourceView> {
+fn view(
+    conn: &mut PgConnection,
+    caller: Option<&Caller>,
+    found: Resource,
+) -> AppResult<ResourceView> {
     let (pole, pole_name) = match found.pole_id {
         Some(id) => {
             let (slug, name) = visit::pole_names(conn, id)?;
@@ -101,7 +105,11 @@ fn view(conn: &mut PgConnection, caller: Option<&Caller>, found: Resource) -> Ap
         title: found.title,
         summary: found.summary,
         kind: found.kind,
-        themes: found.themes.iter().filter_map(|t| Theme::parse(t)).collect(),
+        themes: found
+            .themes
+            .iter()
+            .filter_map(|t| Theme::parse(t))
+            .collect(),
         naf: found.naf_code,
         pole,
         pole_name,
@@ -150,7 +158,9 @@ fn may_publish(conn: &mut PgConnection, caller: &Caller, pole: Option<PoleId>) -
 }
 
 fn check_url(errors: &mut FieldErrors, url: Option<String>) -> Option<String> {
-    let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty())?;
+    let url = url
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty())?;
     let ok = url.len() <= 2000
         && url::Url::parse(&url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     if ok {
@@ -167,7 +177,10 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, min: usize, max: usi
     if count == 0 && min > 0 {
         errors.add(field, Invalid::new("required"));
     } else if !(min..=max).contains(&count) {
-        errors.add(field, Invalid::new("length").with("min", min).with("max", max));
+        errors.add(
+            field,
+            Invalid::new("length").with("min", min).with("max", max),
+        );
     }
     value
 }
@@ -197,7 +210,12 @@ pub fn create(
             None
         }
     };
-    let naf = match input.naf.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    let naf = match input
+        .naf
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         Some(code) => errors
             .check("naf", super::reference::check_naf(conn, code, true)?)
             .map(|c| c.as_str().to_string()),
@@ -234,11 +252,18 @@ pub fn create(
     let (Some(kind), Some(licence)) = (kind, licence) else {
         return Err(AppError::invalid_field("kind", Invalid::new("required")));
     };
-    let mut themes: Vec<String> = input.themes.iter().map(|t| t.as_str().to_string()).collect();
+    let mut themes: Vec<String> = input
+        .themes
+        .iter()
+        .map(|t| t.as_str().to_string())
+        .collect();
     let mut pole = pole;
     if kind == ResourceKind::VisitReport {
         let Some(found) = &visit_found else {
-            return Err(AppError::invalid_field("visit_id", Invalid::new("required")));
+            return Err(AppError::invalid_field(
+                "visit_id",
+                Invalid::new("required"),
+            ));
         };
         super::visits::reportable(conn, env, caller, found.id)?;
         pole = pole.or(Some(found.pole_id));
@@ -270,7 +295,8 @@ pub fn create(
         created_by: caller.id(),
         created_at: env.clock.now(),
     };
-    let created = resource::insert(conn, &new)?.ok_or_else(|| AppError::conflict("report_exists"))?;
+    let created =
+        resource::insert(conn, &new)?.ok_or_else(|| AppError::conflict("report_exists"))?;
     view(conn, Some(caller), created)
 }
 
@@ -326,7 +352,11 @@ pub fn report(
 }
 
 /// A resource. 404 when unknown, or `members` and the caller is not signed in.
-pub fn show(conn: &mut PgConnection, caller: Option<&Caller>, id: ResourceId) -> AppResult<ResourceView> {
+pub fn show(
+    conn: &mut PgConnection,
+    caller: Option<&Caller>,
+    id: ResourceId,
+) -> AppResult<ResourceView> {
     if !may_read(conn, caller, id)? {
         return Err(AppError::NotFound);
     }
@@ -357,7 +387,10 @@ pub fn search(
     let mut errors = FieldErrors::new();
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        errors.add("limit", Invalid::new("range").with("min", 1).with("max", 100));
+        errors.add(
+            "limit",
+            Invalid::new("range").with("min", 1).with("max", 100),
+        );
     }
     let pole = match query.pole.as_deref().filter(|p| !p.is_empty()) {
         Some(slug) => match pole::find_by_slug(conn, slug) {
@@ -370,7 +403,12 @@ pub fn search(
         },
         None => None,
     };
-    let naf = match query.naf.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    let naf = match query
+        .naf
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         Some(code) => errors
             .check("naf", crate::domain::naf::NafCode::parse(code))
             .map(|c| c.as_str().to_string()),
@@ -468,7 +506,10 @@ pub fn link_to_listing(
             Err(e) => return Err(e.into()),
         };
         if !exists {
-            errors.add(&format!("resource_ids[{index}]"), Invalid::new("unknown_resource"));
+            errors.add(
+                &format!("resource_ids[{index}]"),
+                Invalid::new("unknown_resource"),
+            );
         }
     }
     errors.finish()?;

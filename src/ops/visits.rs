@@ -86,7 +86,10 @@ fn fields(
     let title = required(&mut errors, "title", title);
     if let Some(t) = &title {
         if !(3..=200).contains(&t.chars().count()) {
-            errors.add("title", Invalid::new("length").with("min", 3).with("max", 200));
+            errors.add(
+                "title",
+                Invalid::new("length").with("min", 3).with("max", 200),
+            );
         }
     }
     let description = input
@@ -95,9 +98,16 @@ fn fields(
         .or_else(|| current.map(|c| c.description.clone()))
         .unwrap_or_default();
     if description.chars().count() > 5000 {
-        errors.add("description", Invalid::new("length").with("min", 0).with("max", 5000));
+        errors.add(
+            "description",
+            Invalid::new("length").with("min", 0).with("max", 5000),
+        );
     }
-    let theme = required(&mut errors, "theme", input.theme.or(current.map(|c| c.theme)));
+    let theme = required(
+        &mut errors,
+        "theme",
+        input.theme.or(current.map(|c| c.theme)),
+    );
     let transversal_issue = required(
         &mut errors,
         "transversal_issue",
@@ -109,7 +119,11 @@ fn fields(
         Some(code) => errors
             .check("commune", super::reference::locate(conn, &code)?)
             .map(|c| c.code.as_str().to_string()),
-        None => required(&mut errors, "commune", current.map(|c| c.commune_code.clone())),
+        None => required(
+            &mut errors,
+            "commune",
+            current.map(|c| c.commune_code.clone()),
+        ),
     };
     let starts_at = required(
         &mut errors,
@@ -131,7 +145,9 @@ fn fields(
         if ok.is_none() {
             errors.add(
                 "capacity",
-                Invalid::new("range").with("min", *CAPACITY.start()).with("max", *CAPACITY.end()),
+                Invalid::new("range")
+                    .with("min", *CAPACITY.start())
+                    .with("max", *CAPACITY.end()),
             );
         }
         ok
@@ -394,7 +410,10 @@ pub fn create(
     let found_pole = match pole::find_by_slug(conn, pole_slug) {
         Ok(p) => p,
         Err(diesel::result::Error::NotFound) => {
-            return Err(AppError::invalid_field("pole", Invalid::new("unknown_pole")))
+            return Err(AppError::invalid_field(
+                "pole",
+                Invalid::new("unknown_pole"),
+            ))
         }
         Err(e) => return Err(e.into()),
     };
@@ -440,7 +459,10 @@ pub fn refusals(
         None => match pole::find_by_slug(conn, pole_slug) {
             Ok(p) => p.id,
             Err(diesel::result::Error::NotFound) => {
-                return Err(AppError::invalid_field("pole", Invalid::new("unknown_pole")))
+                return Err(AppError::invalid_field(
+                    "pole",
+                    Invalid::new("unknown_pole"),
+                ))
             }
             Err(e) => return Err(e.into()),
         },
@@ -479,7 +501,11 @@ pub struct VisitQuery {
 
 /// An instant of a query: RFC 3339 (`2026-12-01T00:00:00+01:00`) or a day (`2026-12-01`,
 /// from midnight Paris time). 422 `date_format`.
-pub fn parse_when(errors: &mut FieldErrors, field: &str, text: Option<&str>) -> Option<DateTime<Utc>> {
+pub fn parse_when(
+    errors: &mut FieldErrors,
+    field: &str,
+    text: Option<&str>,
+) -> Option<DateTime<Utc>> {
     let text = text.map(str::trim).filter(|t| !t.is_empty())?;
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Some(at.with_timezone(&Utc));
@@ -506,7 +532,10 @@ pub fn list(
     let mut errors = FieldErrors::new();
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        errors.add("limit", Invalid::new("range").with("min", 1).with("max", 100));
+        errors.add(
+            "limit",
+            Invalid::new("range").with("min", 1).with("max", 100),
+        );
     }
     let pole = match query.pole.as_deref().filter(|p| !p.is_empty()) {
         Some(slug) => match pole::find_by_slug(conn, slug) {
@@ -544,7 +573,11 @@ pub fn list(
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
     let next_cursor = more
-        .then(|| found.last().map(|v| super::encode_time_cursor(v.starts_at, v.id.0)))
+        .then(|| {
+            found
+                .last()
+                .map(|v| super::encode_time_cursor(v.starts_at, v.id.0))
+        })
         .flatten();
     let mut items = Vec::with_capacity(found.len());
     for v in &found {
@@ -839,7 +872,11 @@ pub fn attendance(
 /// The registrations as CSV (UTF-8, comma-separated, header row; Paris time), for the
 /// organisers: registration, enterprise, SIRET, participant, email, status, place in the
 /// waiting list, attended, note, registered at. 403 `not_visit_organiser`.
-pub fn registrations_csv(conn: &mut PgConnection, caller: &Caller, id: VisitId) -> AppResult<String> {
+pub fn registrations_csv(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: VisitId,
+) -> AppResult<String> {
     let list = registrations(conn, caller, id)?;
     let all = visit::registrations_of(conn, id)?;
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -870,7 +907,9 @@ pub fn registrations_csv(conn: &mut PgConnection, caller: &Caller, id: VisitId) 
             crate::format::csv_text_cell(&person.display_name),
             person.email,
             item.status.as_str().to_string(),
-            item.waitlist_position.map(|p| p.to_string()).unwrap_or_default(),
+            item.waitlist_position
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
             item.attended.to_string(),
             crate::format::csv_text_cell(&item.note),
             item.created_at.format("%Y-%m-%d %H:%M").to_string(),

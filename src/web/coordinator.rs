@@ -121,7 +121,7 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
     let caller = web.require()?;
     let wanted = query.into_inner().pole;
     let c = web
-        .run(move |conn, _| {
+        .run(move |conn, env| {
             let views::poles::Coordination { poles, pending } = poles::coordination(conn, &caller)?;
             let everything = ReportQuery::default();
             let current = poles
@@ -130,7 +130,13 @@ async fn dashboard(web: Web, query: web::Query<PoleQuery>) -> AppResult<HttpResp
                 .or_else(|| poles.first())
                 .cloned();
             let report = match &current {
-                Some((slug, _)) => Some(reports::pole_report(conn, &caller, slug, &everything)?),
+                Some((slug, _)) => Some(reports::pole_report(
+                    conn,
+                    &caller,
+                    slug,
+                    &everything,
+                    env.clock.now(),
+                )?),
                 None => None,
             };
             Ok(Dashboard {

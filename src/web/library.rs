@@ -206,7 +206,10 @@ async fn create(posted: Posted<ResourceForm>) -> AppResult<HttpResponse> {
     let mut reader = FormReader::new(web.words());
     let kind = reader.choice::<ResourceKind>("kind", &form.kind);
     let visibility = reader.choice::<ResourceVisibility>("visibility", &form.visibility);
-    let themes: Vec<Theme> = themes_chosen.iter().filter_map(|t| Theme::parse(t)).collect();
+    let themes: Vec<Theme> = themes_chosen
+        .iter()
+        .filter_map(|t| Theme::parse(t))
+        .collect();
     let input = ResourceInput {
         title: form.title.clone(),
         summary: form.summary.clone(),

@@ -174,6 +174,15 @@ impl Ctx {
         format::price(value, self.lang)
     }
 
+    /// A ratio as a percentage, whole ("67 %"), the reader's way.
+    pub fn percent(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
+        let percent = (value.0 * rust_decimal::Decimal::ONE_HUNDRED).round();
+        match self.lang {
+            Locale::Fr => format!("{percent}\u{a0}%"),
+            Locale::En => format!("{percent}%"),
+        }
+    }
+
     pub fn num(&self, value: &crate::domain::decimal::ExactDecimal) -> String {
         format::number(value.0, self.lang)
     }

@@ -323,7 +323,10 @@ async fn unregister(
     ))
 }
 
-async fn attendance(posted: Posted<super::NoFields>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+async fn attendance(
+    posted: Posted<super::NoFields>,
+    id: web::Path<VisitId>,
+) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
     let id = id.into_inner();
     let ids: Vec<RegistrationId> = posted
@@ -363,7 +366,10 @@ async fn csv(web: Web, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
         .body(csv))
 }
 
-async fn cancel(posted: Posted<super::NoFields>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+async fn cancel(
+    posted: Posted<super::NoFields>,
+    id: web::Path<VisitId>,
+) -> AppResult<HttpResponse> {
     let caller = posted.web.require()?;
     let id = id.into_inner();
     if !confirmed(&posted.pairs) {
@@ -558,14 +564,26 @@ fn paris_time(reader: &mut FormReader, field: &str, text: &str) -> Option<DateTi
 async fn read_form(web: &Web, form: &VisitForm) -> AppResult<(VisitInput, FormErrors)> {
     let mut reader = FormReader::new(web.words());
     let theme = reader.choice::<Theme>("theme", &form.theme);
-    let transversal_issue = reader.choice::<TransversalIssue>("transversal_issue", &form.transversal_issue);
+    let transversal_issue =
+        reader.choice::<TransversalIssue>("transversal_issue", &form.transversal_issue);
     let audience = reader.choice::<Audience>("audience", &form.audience);
     let capacity = reader.whole::<i64>("capacity", &form.capacity);
     let host = reader.whole::<i64>("host_enterprise_id", &form.host_enterprise_id);
     let starts_at = paris_time(&mut reader, "starts_at", &form.starts_at);
     let ends_at = paris_time(&mut reader, "ends_at", &form.ends_at);
-    let registration_deadline = paris_time(&mut reader, "registration_deadline", &form.registration_deadline);
-    let commune = commune::resolve(web, &mut reader.errors, "commune", &form.commune, &form.commune_code).await?;
+    let registration_deadline = paris_time(
+        &mut reader,
+        "registration_deadline",
+        &form.registration_deadline,
+    );
+    let commune = commune::resolve(
+        web,
+        &mut reader.errors,
+        "commune",
+        &form.commune,
+        &form.commune_code,
+    )
+    .await?;
     let input = VisitInput {
         title: Some(form.title.clone()),
         description: Some(form.description.clone()),
@@ -594,7 +612,11 @@ async fn create(posted: Posted<VisitForm>) -> AppResult<HttpResponse> {
         .run(move |conn, env| ops::create(conn, env, &caller, &slug, input))
         .await
     {
-        Ok(v) => Ok(redirect_with(&web.state, &format!("/visits/{}", v.id), "visit-planned")),
+        Ok(v) => Ok(redirect_with(
+            &web.state,
+            &format!("/visits/{}", v.id),
+            "visit-planned",
+        )),
         Err(error) => {
             let found = FormErrors::from_error(error, web.words())?;
             form_page(&web, None, form, found).await
@@ -639,7 +661,10 @@ async fn edit_form(web: Web, id: web::Path<VisitId>) -> AppResult<HttpResponse> 
         description: v.description.clone(),
         theme: v.theme.as_str().into(),
         transversal_issue: v.transversal_issue.as_str().into(),
-        host_enterprise_id: v.host_enterprise_id.map(|h| h.to_string()).unwrap_or_default(),
+        host_enterprise_id: v
+            .host_enterprise_id
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
         commune: v.commune_name.clone(),
         commune_code: v.commune.clone(),
         starts_at: local(&v.starts_at),
@@ -663,7 +688,11 @@ async fn update(posted: Posted<VisitForm>, id: web::Path<VisitId>) -> AppResult<
         .run(move |conn, env| ops::update(conn, env, &caller, id, input))
         .await
     {
-        Ok(_) => Ok(redirect_with(&web.state, &format!("/visits/{id}"), "visit-updated")),
+        Ok(_) => Ok(redirect_with(
+            &web.state,
+            &format!("/visits/{id}"),
+            "visit-updated",
+        )),
         Err(error) => {
             let found = FormErrors::from_error(error, web.words())?;
             form_page(&web, Some(id), form, found).await

@@ -24,3 +24,4 @@ mod reference;
 mod smtp;
 mod snapshots;
 mod takeovers;
+mod visits;
