@@ -4,6 +4,7 @@
 //! NAF codes. Every demo account shares one password: local use only.
 
 mod demo_data;
+mod visits;
 
 use demo_data::{LISTINGS, POLES};
 use diesel::prelude::*;
@@ -32,6 +33,10 @@ pub struct DemoSummary {
     pub enterprises: usize,
     pub listings: usize,
     pub exchanges: usize,
+    /// Learning visits, held and coming.
+    pub visits: usize,
+    /// Resources of the know-how library.
+    pub resources: usize,
 }
 
 impl DemoSummary {
@@ -41,8 +46,8 @@ impl DemoSummary {
         }
         println!();
         println!(
-            "  PTCE Exchange demo data: {} pôles, {} enterprises, {} listings, {} exchanges (local use only).",
-            self.poles, self.enterprises, self.listings, self.exchanges
+            "  PTCE Exchange demo data: {} pôles, {} enterprises, {} listings, {} exchanges, {} learning visits, {} library resources (local use only).",
+            self.poles, self.enterprises, self.listings, self.exchanges, self.visits, self.resources
         );
         println!("  Every demo account's password is {DEMO_PASSWORD}");
         println!("    admin        {ADMIN_EMAIL}");
@@ -325,6 +330,9 @@ fn seed_listings(conn: &mut PgConnection, summary: &mut DemoSummary) -> anyhow::
     }
     seed_inter_pole_flows(conn, summary)?;
     seed_conversations(conn)?;
+    let (visits, resources) = visits::seed_visits_and_library(conn)?;
+    summary.visits = visits;
+    summary.resources = resources;
     Ok(())
 }
 

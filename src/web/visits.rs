@@ -167,15 +167,17 @@ async fn calendar(web: Web, query: web::Query<CalendarQuery>) -> AppResult<HttpR
     })
 }
 
-/// "décembre 2026" / "December 2026", in Paris time.
+/// "Décembre 2026" / "December 2026", in Paris time.
 fn month_title(ctx: &Ctx, at: &DateTime<Utc>) -> String {
     use chrono::Datelike;
     let local = crate::clock::in_paris(*at);
-    format!(
-        "{} {}",
-        ctx.t(&format!("month-{}", local.month())),
-        local.year()
-    )
+    let month = ctx.t(&format!("month-{}", local.month()));
+    let mut letters = month.chars();
+    let capitalised: String = letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default();
+    format!("{capitalised} {}", local.year())
 }
 
 #[derive(Template)]

@@ -17,3 +17,4 @@ mod journey;
 mod pages;
 mod security;
 mod usability;
+mod visits;
