@@ -129,6 +129,16 @@ pub fn url_encode(value: &str) -> String {
     out
 }
 
+/// A text cell of a CSV export: text a spreadsheet would run as a formula is prefixed with
+/// an apostrophe (OWASP, CSV injection).
+pub fn csv_text_cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,15 +174,5 @@ mod tests {
             url_encode("/listings?x=1&y=é"),
             "/listings%3Fx%3D1%26y%3D%C3%A9"
         );
-    }
-}
-
-/// A text cell of a CSV export: text a spreadsheet would run as a formula is prefixed with
-/// an apostrophe (OWASP, CSV injection).
-pub fn csv_text_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
     }
 }

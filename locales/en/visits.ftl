@@ -222,3 +222,6 @@ visit-participants = Participants
 attendance-rate = Attendance rate
 resources-published = Resources published
 participants-by-pole = Participants by pôle of origin
+listing-resources = Library resources
+pole-visits = The pôle's learning visits
+pole-resources = Resources shared by the pôle

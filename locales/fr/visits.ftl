@@ -225,3 +225,6 @@ visit-participants = Participants
 attendance-rate = Taux de présence
 resources-published = Ressources publiées
 participants-by-pole = Participants par pôle d’origine
+listing-resources = Ressources de la bibliothèque
+pole-visits = Visites apprenantes du pôle
+pole-resources = Ressources partagées par le pôle

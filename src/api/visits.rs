@@ -14,6 +14,7 @@ use crate::domain::visit::{Audience, ResourceVisibility, Theme, TransversalIssue
 use crate::error::{AppResult, Problem};
 use crate::models::ids::{EnterpriseId, RegistrationId, VisitId};
 use crate::ops::resources::{self, ReportInput};
+use crate::ops::visits::registrations;
 use crate::ops::visits::{self, VisitInput, VisitQuery};
 use crate::state::AppState;
 use crate::views::visits::{
@@ -257,7 +258,7 @@ pub async fn register(
     let body = body.0;
     let view = state
         .run(move |conn, env| {
-            visits::register(conn, env, &caller, id, body.enterprise_id, &body.note)
+            registrations::register(conn, env, &caller, id, body.enterprise_id, &body.note)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -279,7 +280,7 @@ pub async fn registrations(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let list = state
-        .run(move |conn, _| visits::registrations(conn, &caller, id))
+        .run(move |conn, _| registrations::registrations(conn, &caller, id))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -300,7 +301,7 @@ pub async fn registrations_csv(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let csv = state
-        .run(move |conn, _| visits::registrations_csv(conn, &caller, id))
+        .run(move |conn, _| registrations::registrations_csv(conn, &caller, id))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -328,7 +329,7 @@ pub async fn unregister(
 ) -> AppResult<HttpResponse> {
     let (id, registration) = path.into_inner();
     let view = state
-        .run(move |conn, env| visits::unregister(conn, env, &caller, id, registration))
+        .run(move |conn, env| registrations::unregister(conn, env, &caller, id, registration))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -361,7 +362,7 @@ pub async fn attendance(
     let id = id.into_inner();
     let ids = body.0.registration_ids;
     let list = state
-        .run(move |conn, _| visits::attendance(conn, &caller, id, &ids))
+        .run(move |conn, _| registrations::attendance(conn, &caller, id, &ids))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }

@@ -58,6 +58,8 @@ struct ListingPage {
     contact_requests: Vec<ContactRequestView>,
     /// Photos and documents (its managers add them; none in a teaser).
     files: Vec<crate::views::conversations::AttachmentView>,
+    /// Library resources a know-how listing teaches from.
+    resources: Vec<crate::views::visits::ResourceLink>,
     /// Enterprises the caller may act for on this listing (propose, ask for contact).
     own: Vec<(EnterpriseId, String)>,
     form: ActionForm,
@@ -165,10 +167,13 @@ async fn listing_page(
     errors: FormErrors,
 ) -> AppResult<HttpResponse> {
     let caller = web.caller.clone();
-    let (l, owner, (matches, near_misses), proposals, contact_requests, files) = web
+    let (l, owner, (matches, near_misses), proposals, contact_requests, (files, resources)) = web
         .run(move |conn, _| {
             let l = ops::show(conn, caller.as_ref(), id)?;
-            let files = crate::ops::attachments::of_listing(conn, caller.as_ref(), id)?;
+            let files = (
+                crate::ops::attachments::of_listing(conn, caller.as_ref(), id)?,
+                crate::ops::resources::of_listing(conn, caller.as_ref(), id)?,
+            );
             let managed = managed_by(conn, caller.as_ref())?;
             let owner = l.enterprise_id.is_some_and(|e| managed.contains(&e));
             let (mut found, mut offered, mut asked) =
@@ -210,6 +215,7 @@ async fn listing_page(
             proposals,
             contact_requests,
             files,
+            resources,
             own,
             form,
             errors,
