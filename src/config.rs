@@ -106,9 +106,16 @@ pub struct Limit {
 pub struct DatabaseSettings {
     pub url: String,
     pub replica_url: String,
+    /// Reads leave the replica when it lags more than this (seconds).
+    #[serde(default = "default_replica_max_lag")]
+    pub replica_max_lag_secs: u64,
     pub pool_size: u32,
     pub connect_timeout_secs: u64,
     pub embedded_dir: PathBuf,
+}
+
+fn default_replica_max_lag() -> u64 {
+    5
 }
 
 impl DatabaseSettings {

@@ -289,6 +289,11 @@ impl From<DieselError> for AppError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => AppError::Unavailable(anyhow::Error::new(error)),
+            // A write reached a server that is (now) a standby: a failover is under way and
+            // the connection will go to the new primary. Nothing was written.
+            DieselError::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _) => {
+                AppError::Unavailable(anyhow::Error::new(error))
+            }
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
                 if connection_lost(info.message()) =>
             {
@@ -324,7 +329,8 @@ impl From<DieselError> for AppError {
 /// `crash_shutdown` (57P02) and `cannot_connect_now` (57P03), which diesel does not sort
 /// into a kind of its own.
 fn connection_lost(message: &str) -> bool {
-    const LOST: [&str; 9] = [
+    const LOST: [&str; 10] = [
+        "read-only transaction",
         "no connection to the server",
         "server closed the connection unexpectedly",
         "terminating connection",

@@ -22,6 +22,9 @@ pub struct Metrics {
     pool_max: IntGauge,
     outbox_pending: IntGauge,
     outbox_dead: IntGauge,
+    reads: IntCounterVec,
+    replica_lag: prometheus::Gauge,
+    replica_up: IntGauge,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -61,7 +64,33 @@ impl Default for Metrics {
         registry
             .register(Box::new(latency.clone()))
             .expect("registered once");
+        let reads = IntCounterVec::new(
+            Opts::new(
+                "db_reads_total",
+                "Read-only operations by where they ran (primary or replica).",
+            ),
+            &["target"],
+        )
+        .expect("a valid counter");
+        registry
+            .register(Box::new(reads.clone()))
+            .expect("registered once");
+        let replica_lag = prometheus::Gauge::new(
+            "db_replica_lag_seconds",
+            "How far the replica's replay is behind the primary, as last sampled.",
+        )
+        .expect("a valid gauge");
+        registry
+            .register(Box::new(replica_lag.clone()))
+            .expect("registered once");
         Metrics {
+            reads,
+            replica_lag,
+            replica_up: gauge(
+                &registry,
+                "db_replica_up",
+                "1 when the replica answered its last sample, 0 when not (or none).",
+            ),
             pool_connections: gauge(
                 &registry,
                 "db_pool_connections",
@@ -106,6 +135,17 @@ impl Metrics {
         self.pool_connections.set(connections.into());
         self.pool_idle.set(idle.into());
         self.pool_max.set(max.into());
+    }
+
+    /// One read-only operation, by where it ran.
+    pub fn count_read(&self, target: crate::db::replica::Target) {
+        self.reads.with_label_values(&[target.as_str()]).inc();
+    }
+
+    /// The replica's state at scrape time (`None`: down or not configured).
+    pub fn set_replica(&self, lag_secs: Option<f64>) {
+        self.replica_up.set(i64::from(lag_secs.is_some()));
+        self.replica_lag.set(lag_secs.unwrap_or(0.0));
     }
 
     /// The outbox backlog at scrape time.

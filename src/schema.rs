@@ -76,6 +76,7 @@ diesel::table! {
         token_hash -> Bytea,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        read_after_lsn -> Nullable<Text>,
     }
 }
 

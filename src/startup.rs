@@ -109,6 +109,14 @@ impl Application {
             settings.database.pool_size,
             Duration::from_secs(settings.database.connect_timeout_secs),
         );
+        let replica = match settings.database.replica_url.trim() {
+            "" => None,
+            url => Some(crate::db::replica::Replica::new(
+                // A short wait: a replica that does not answer is left for the primary.
+                db::build_pool(url, settings.database.pool_size, Duration::from_secs(1)),
+                Duration::from_secs(settings.database.replica_max_lag_secs),
+            )),
+        };
         let mailer = Mailer::from_settings(&settings.mail)?;
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding {}", settings.server.bind))?;
@@ -118,7 +126,20 @@ impl Application {
         let capabilities = MailCapabilities::default();
         capabilities.refresh(&settings.mail.smtp_url).await;
         worker_settings.capabilities = capabilities.clone();
-        let server = run_server(listener, pool.clone(), settings, clock, capabilities)?;
+        if let Some(replica) = &replica {
+            tokio::spawn(crate::db::replica::keep_sampling(
+                replica.clone(),
+                pool.clone(),
+            ));
+        }
+        let server = run_server(
+            listener,
+            pool.clone(),
+            replica,
+            settings,
+            clock,
+            capabilities,
+        )?;
         Ok(Application {
             port,
             server,
@@ -215,6 +236,7 @@ async fn watch_embedded(
 fn run_server(
     listener: TcpListener,
     pool: DbPool,
+    replica: Option<Arc<crate::db::replica::Replica>>,
     settings: Settings,
     clock: Clock,
     mail: MailCapabilities,
@@ -223,6 +245,7 @@ fn run_server(
     let metrics = Arc::new(Metrics::default());
     let state = web::Data::new(AppState {
         pool,
+        replica,
         settings: Arc::new(settings),
         metrics: metrics.clone(),
         clock,
@@ -261,6 +284,7 @@ fn run_server(
                     Ok(response)
                 }
             })
+            .wrap_fn(crate::http::read_after::record_writes)
             .wrap(TracingLogger::default())
             .route("/health/live", web::get().to(api::health::live))
             .route("/health/ready", web::get().to(api::health::ready))

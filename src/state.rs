@@ -13,6 +13,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use crate::auth::{Caller, ClientAddress, MaybeCaller};
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::db::replica::{Lsn, Replica, Target};
 use crate::db::{self, DbPool};
 use crate::email::mailer::MailCapabilities;
 use crate::error::{AppError, AppResult};
@@ -22,7 +23,10 @@ use crate::models::account;
 use crate::ops::Env;
 
 pub struct AppState {
+    /// The primary: every write, and every read inside a write.
     pub pool: DbPool,
+    /// The streaming replica for read-heavy paths, when `database.replica_url` is set.
+    pub replica: Option<Arc<Replica>>,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     /// Now and today (Paris); tests set it.
@@ -59,17 +63,109 @@ impl AppState {
         let env = self.env();
         db::run(&self.pool, move |conn| operation(conn, &env)).await
     }
+
+    /// Runs a read-only operation on the replica when it is up, not late, and has replayed
+    /// past `read_after` (the caller's last write); else, or when it fails there, on the
+    /// primary (see `db::replica`). Counted by target in `/metrics`.
+    pub async fn read<T, F>(&self, read_after: ReadAfter, operation: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut diesel::PgConnection, &Env) -> AppResult<T> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        let env = self.env();
+        if let Some(replica) = &self.replica {
+            if replica.target_for(read_after.0) == Target::Replica {
+                let (on_replica, replica_env) = (operation.clone(), env.clone());
+                let answer =
+                    db::run(&replica.pool, move |conn| on_replica(conn, &replica_env)).await;
+                match answer {
+                    // Lost, refused, or cancelled by recovery: the primary answers instead.
+                    Err(AppError::Unavailable(error)) | Err(AppError::Internal(error)) => {
+                        tracing::warn!(error = %error, "read on the replica failed; on the primary");
+                        replica.mark_down();
+                    }
+                    Err(AppError::Conflict(refusal)) if refusal.code == "concurrent_change" => {
+                        tracing::warn!("read on the replica cancelled by recovery; on the primary");
+                    }
+                    answer => {
+                        self.metrics.count_read(Target::Replica);
+                        return answer;
+                    }
+                }
+            }
+        }
+        self.metrics.count_read(Target::Primary);
+        db::run(&self.pool, move |conn| operation(conn, &env)).await
+    }
+}
+
+/// The WAL position a request's reads must see: the caller's last write, from the
+/// `PTCE-Read-After` header, the `ptce_read_after` cookie, or its bearer token's record
+/// (the largest).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadAfter(pub Option<Lsn>);
+
+/// Name of the header (answers to writes carry it; reads may send it back).
+pub const READ_AFTER_HEADER: &str = "PTCE-Read-After";
+/// Name of the cookie that carries it for browsers.
+pub const READ_AFTER_COOKIE: &str = "ptce_read_after";
+
+impl ReadAfter {
+    /// What the request itself carries: the header and the cookie.
+    pub fn of(req: &HttpRequest) -> ReadAfter {
+        let header = req
+            .headers()
+            .get(READ_AFTER_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<Lsn>().ok());
+        let cookie = req
+            .cookie(READ_AFTER_COOKIE)
+            .and_then(|c| c.value().parse::<Lsn>().ok());
+        ReadAfter(header.max(cookie))
+    }
+}
+
+/// With a replica configured and a bearer token, the token's last write too (read on the
+/// primary, so any node knows it); without a replica, nothing is read.
+impl FromRequest for ReadAfter {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let carried = ReadAfter::of(req);
+        let state = state_of(req).ok().filter(|s| s.replica.is_some());
+        let token = crate::auth::bearer_token(req).ok().flatten();
+        Box::pin(async move {
+            let (Some(state), Some(token)) = (state, token) else {
+                return Ok(carried);
+            };
+            let recorded = db::run(&state.pool, move |conn| {
+                Ok(account::token_read_after(conn, &token)?)
+            })
+            .await?
+            .and_then(|lsn| lsn.parse::<Lsn>().ok());
+            Ok(ReadAfter(carried.0.max(recorded)))
+        })
+    }
 }
 
 // ---- What handlers extract from a request ----
 
 /// The caller of a token, `None` when the token is unknown, expired or revoked.
 pub async fn caller_of_token(state: &AppState, token: String) -> AppResult<Option<Caller>> {
+    Ok(token_caller(state, token).await?.map(|(caller, _)| caller))
+}
+
+/// The caller of a token and the WAL position of its last write.
+async fn token_caller(state: &AppState, token: String) -> AppResult<Option<(Caller, Option<Lsn>)>> {
     let found = db::run(&state.pool, move |conn| {
         Ok(account::authenticate(conn, &token)?)
     })
     .await?;
-    Ok(found.map(|(token_id, account)| Caller { account, token_id }))
+    Ok(found.map(|(token_id, account, read_after)| {
+        let read_after = read_after.and_then(|lsn| lsn.parse().ok());
+        (Caller { account, token_id }, read_after)
+    }))
 }
 
 fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
@@ -83,8 +179,8 @@ async fn authenticate(req: HttpRequest) -> AppResult<Option<Caller>> {
         return Ok(None);
     };
     let state = state_of(&req)?;
-    match caller_of_token(&state, token).await? {
-        Some(caller) => Ok(Some(caller)),
+    match token_caller(&state, token).await? {
+        Some((caller, _)) => Ok(Some(caller)),
         None => Err(AppError::Unauthorized),
     }
 }

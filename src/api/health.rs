@@ -51,6 +51,9 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         pool_state.idle_connections,
         state.pool.max_size(),
     );
+    state
+        .metrics
+        .set_replica(state.replica.as_ref().and_then(|r| r.lag_secs()));
     let pool = state.pool.clone();
     let backlog = web::block(move || -> anyhow::Result<(i64, i64)> {
         let mut conn = pool.get_timeout(Duration::from_secs(2))?;

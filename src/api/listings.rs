@@ -14,7 +14,7 @@ use crate::error::{AppResult, Problem};
 use crate::models::ids::{EnterpriseId, ListingId};
 use crate::ops::listings::{self, exact, ListingFields, ListingUpdate, NewListingCommand};
 use crate::ops::search::{self, SearchQuery};
-use crate::state::AppState;
+use crate::state::{AppState, ReadAfter};
 use crate::views::listings::{ListingPage, ListingView};
 use crate::views::matches::ListingWithMatches;
 
@@ -173,10 +173,13 @@ pub async fn show(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     id: web::Path<ListingId>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let view = state
-        .run(move |conn, _| listings::show(conn, caller.as_ref(), id))
+        .read(read_after, move |conn, _| {
+            listings::show(conn, caller.as_ref(), id)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -358,10 +361,13 @@ pub async fn search(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     query: web::Query<ListingQuery>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let query = SearchQuery::from(query.into_inner());
     let page = state
-        .run(move |conn, _| search::search(conn, caller.as_ref(), query))
+        .read(read_after, move |conn, _| {
+            search::search(conn, caller.as_ref(), query)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }

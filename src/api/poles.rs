@@ -8,7 +8,7 @@ use super::json::Json;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{AppResult, Problem};
 use crate::ops::poles::{self, NewPoleCommand};
-use crate::state::AppState;
+use crate::state::{AppState, ReadAfter};
 use crate::views::poles::{PoleList, PoleView};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,8 +47,8 @@ pub struct AppointRequest {
 /// The directory of pôles.
 #[utoipa::path(get, path = "/api/v1/poles", tag = "poles",
     responses((status = 200, body = PoleList)))]
-pub async fn list(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let list = state.run(|conn, _| poles::list(conn)).await?;
+pub async fn list(state: web::Data<AppState>, read_after: ReadAfter) -> AppResult<HttpResponse> {
+    let list = state.read(read_after, |conn, _| poles::list(conn)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -64,10 +64,13 @@ pub async fn show(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     slug: web::Path<String>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let slug = slug.into_inner();
     let view = state
-        .run(move |conn, _| poles::show(conn, caller.as_ref(), &slug))
+        .read(read_after, move |conn, _| {
+            poles::show(conn, caller.as_ref(), &slug)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }

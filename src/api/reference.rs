@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{AppResult, Problem};
 use crate::models::reference::{Commune, Departement, EwcEntry, NafEntry, Region};
 use crate::ops::reference;
-use crate::state::AppState;
+use crate::state::{AppState, ReadAfter};
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SearchQuery {
@@ -60,11 +60,14 @@ pub struct RegionList {
 pub async fn communes(
     state: web::Data<AppState>,
     query: web::Query<SearchQuery>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let limit = query.limit();
     let q = query.into_inner().q;
     let items = state
-        .run(move |conn, _| reference::communes(conn, &q, limit))
+        .read(read_after, move |conn, _| {
+            reference::communes(conn, &q, limit)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(CommuneList { items }))
 }
@@ -78,11 +81,12 @@ pub async fn communes(
 pub async fn naf(
     state: web::Data<AppState>,
     query: web::Query<SearchQuery>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let limit = query.limit();
     let q = query.into_inner().q;
     let items = state
-        .run(move |conn, _| reference::naf(conn, &q, limit))
+        .read(read_after, move |conn, _| reference::naf(conn, &q, limit))
         .await?;
     Ok(HttpResponse::Ok().json(NafList { items }))
 }
@@ -97,11 +101,12 @@ pub async fn naf(
 pub async fn ewc(
     state: web::Data<AppState>,
     query: web::Query<SearchQuery>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let limit = query.limit();
     let q = query.into_inner().q;
     let items = state
-        .run(move |conn, _| reference::ewc(conn, &q, limit))
+        .read(read_after, move |conn, _| reference::ewc(conn, &q, limit))
         .await?;
     Ok(HttpResponse::Ok().json(EwcList { items }))
 }
@@ -109,15 +114,22 @@ pub async fn ewc(
 /// Every département.
 #[utoipa::path(get, path = "/api/v1/reference/departements", tag = "reference",
     responses((status = 200, body = DepartementList)))]
-pub async fn departements(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let items = state.run(|conn, _| reference::departements(conn)).await?;
+pub async fn departements(
+    state: web::Data<AppState>,
+    read_after: ReadAfter,
+) -> AppResult<HttpResponse> {
+    let items = state
+        .read(read_after, |conn, _| reference::departements(conn))
+        .await?;
     Ok(HttpResponse::Ok().json(DepartementList { items }))
 }
 
 /// Every région.
 #[utoipa::path(get, path = "/api/v1/reference/regions", tag = "reference",
     responses((status = 200, body = RegionList)))]
-pub async fn regions(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let items = state.run(|conn, _| reference::regions(conn)).await?;
+pub async fn regions(state: web::Data<AppState>, read_after: ReadAfter) -> AppResult<HttpResponse> {
+    let items = state
+        .read(read_after, |conn, _| reference::regions(conn))
+        .await?;
     Ok(HttpResponse::Ok().json(RegionList { items }))
 }

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use crate::auth::Caller;
 use crate::error::{AppResult, Problem};
 use crate::ops::reports::{self, CsvFormat, ReportQuery as Filters};
-use crate::state::AppState;
+use crate::state::{AppState, ReadAfter};
 use crate::views::reports::{FlowReport, PoleReport};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -51,10 +51,13 @@ pub async fn flows(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ReportQuery>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let filters = query.filters();
     let report = state
-        .run(move |conn, _| reports::flows(conn, &caller, &filters))
+        .read(read_after, move |conn, _| {
+            reports::flows(conn, &caller, &filters)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }
@@ -74,11 +77,14 @@ pub async fn pole_report(
     caller: Caller,
     slug: web::Path<String>,
     query: web::Query<ReportQuery>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let filters = query.filters();
     let slug = slug.into_inner();
     let report = state
-        .run(move |conn, env| reports::pole_report(conn, &caller, &slug, &filters, env.clock.now()))
+        .read(read_after, move |conn, env| {
+            reports::pole_report(conn, &caller, &slug, &filters, env.clock.now())
+        })
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }
@@ -95,11 +101,14 @@ pub async fn transactions_csv(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ReportQuery>,
+    read_after: ReadAfter,
 ) -> AppResult<HttpResponse> {
     let format = CsvFormat::parse(query.format.as_deref())?;
     let filters = query.filters();
     let body = state
-        .run(move |conn, _| reports::transactions_csv(conn, &caller, &filters, format))
+        .read(read_after, move |conn, _| {
+            reports::transactions_csv(conn, &caller, &filters, format)
+        })
         .await?;
     Ok(crate::http::csv_download(body))
 }

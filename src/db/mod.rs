@@ -2,6 +2,7 @@
 //! blocking diesel code off the async workers.
 
 pub mod embedded;
+pub mod replica;
 
 use std::time::Duration;
 
@@ -25,7 +26,11 @@ pub fn build_pool(url: &str, size: u32, connect_timeout: Duration) -> DbPool {
         .max_size(size)
         .min_idle(Some(1.min(size)))
         .connection_timeout(connect_timeout)
-        .test_on_check_out(false)
+        // A connection broken since its last use (PostgreSQL restarted, failed over, or
+        // ended it) is found by one `SELECT 1` and replaced before it reaches a request:
+        // otherwise it would be handed out again and fail with "no connection to the
+        // server".
+        .test_on_check_out(true)
         .build_unchecked(manager)
 }
 

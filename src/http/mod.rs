@@ -1,6 +1,7 @@
 //! HTTP answers the API and the pages build the same way, and what both read the same way
 //! (multipart forms with files, `uploads`).
 
+pub mod read_after;
 pub mod uploads;
 
 use actix_web::http::header;

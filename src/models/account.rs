@@ -237,14 +237,51 @@ pub fn issue_token(
 }
 
 /// The account behind an unexpired token, with the token's id.
-pub fn authenticate(conn: &mut PgConnection, token: &str) -> QueryResult<Option<(i64, Account)>> {
+/// The account of a live token: (token id, account, the WAL position of the token's last
+/// write, for reading one's own writes on a replica).
+pub fn authenticate(
+    conn: &mut PgConnection,
+    token: &str,
+) -> QueryResult<Option<(i64, Account, Option<String>)>> {
     api_tokens::table
         .inner_join(accounts::table)
         .filter(api_tokens::token_hash.eq(token_hash(token)))
         .filter(api_tokens::expires_at.gt(diesel::dsl::now))
-        .select((api_tokens::id, Account::as_select()))
+        .select((
+            api_tokens::id,
+            Account::as_select(),
+            api_tokens::read_after_lsn,
+        ))
         .first(conn)
         .optional()
+}
+
+/// The WAL position of the last write made with this token, if any.
+pub fn token_read_after(conn: &mut PgConnection, token: &str) -> QueryResult<Option<String>> {
+    api_tokens::table
+        .filter(api_tokens::token_hash.eq(token_hash(token)))
+        .select(api_tokens::read_after_lsn)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// Records on the token the primary's WAL position after a write made with it; returns
+/// that position.
+pub fn mark_token_write(conn: &mut PgConnection, token: &str) -> QueryResult<Option<String>> {
+    diesel::sql_query(
+        "UPDATE api_tokens SET read_after_lsn = pg_current_wal_lsn()::text
+         WHERE token_hash = $1 RETURNING read_after_lsn",
+    )
+    .bind::<diesel::sql_types::Bytea, _>(token_hash(token))
+    .load::<ReadAfterRow>(conn)
+    .map(|rows| rows.into_iter().next().and_then(|r| r.read_after_lsn))
+}
+
+#[derive(QueryableByName)]
+struct ReadAfterRow {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    read_after_lsn: Option<String>,
 }
 
 pub fn revoke_token(conn: &mut PgConnection, token_id: i64) -> QueryResult<usize> {

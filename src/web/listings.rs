@@ -168,7 +168,7 @@ async fn listing_page(
 ) -> AppResult<HttpResponse> {
     let caller = web.caller.clone();
     let (l, owner, (matches, near_misses), proposals, contact_requests, (files, resources)) = web
-        .run(move |conn, _| {
+        .read(move |conn, _| {
             let l = ops::show(conn, caller.as_ref(), id)?;
             let files = (
                 crate::ops::attachments::of_listing(conn, caller.as_ref(), id)?,

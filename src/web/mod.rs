@@ -301,6 +301,18 @@ impl Web {
         self.state.run(operation).await
     }
 
+    /// Runs a read-only operation where the reads of this request may go: the replica
+    /// when it has what this browser last wrote (see `AppState::read`).
+    pub async fn read<T, F>(&self, operation: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut diesel::PgConnection, &Env) -> AppResult<T> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        self.state
+            .read(crate::state::ReadAfter::of(&self.req), operation)
+            .await
+    }
+
     /// Who this request counts against for abuse limits.
     pub fn requester(&self) -> Requester {
         let address = ClientAddress::of(&self.req, &self.state.settings.server.trusted_proxies);

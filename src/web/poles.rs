@@ -29,7 +29,7 @@ struct DirectoryPage {
 }
 
 async fn directory(web: Web) -> AppResult<HttpResponse> {
-    let list = web.run(|conn, _| poles::list(conn)).await?;
+    let list = web.read(|conn, _| poles::list(conn)).await?;
     let map = poles_map(&web.ctx, &list.items);
     web.page(&DirectoryPage {
         ctx: web.ctx.clone(),
@@ -90,7 +90,7 @@ async fn show(web: Web, slug: web::Path<String>) -> AppResult<HttpResponse> {
     let slug = slug.into_inner();
     let caller = web.caller.clone();
     let (pole, page) = web
-        .run(move |conn, _| {
+        .read(move |conn, _| {
             let pole = poles::show(conn, caller.as_ref(), &slug)?;
             let query = SearchQuery {
                 pole: Some(slug),

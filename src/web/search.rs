@@ -146,7 +146,7 @@ pub async fn home(web: Web, query: web::Query<SearchForm>) -> AppResult<HttpResp
     let (items, next_cursor) = if errors.is_empty() {
         let caller = web.caller.clone();
         match web
-            .run(move |conn, _| search::search(conn, caller.as_ref(), query))
+            .read(move |conn, _| search::search(conn, caller.as_ref(), query))
             .await
         {
             Ok(page) => (page.items, page.next_cursor),
