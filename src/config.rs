@@ -169,7 +169,12 @@ impl Settings {
             .add_source(
                 config::Environment::with_prefix("PTCE")
                     .prefix_separator("__")
-                    .separator("__"),
+                    .separator("__")
+                    // Lists from the environment, comma-separated:
+                    // PTCE__SERVER__TRUSTED_PROXIES=127.0.0.1,10.0.0.2
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("server.trusted_proxies"),
             )
             .set_override("app.environment", environment.clone())?;
         if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -216,5 +221,26 @@ impl Settings {
 
     pub fn base_url(&self) -> &str {
         self.app.base_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// nextest runs each test in its own process, so setting variables here is safe.
+    #[test]
+    fn lists_and_numbers_come_from_the_environment() {
+        std::env::set_var(
+            "PTCE_CONFIG_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+        );
+        std::env::set_var("PTCE__SERVER__TRUSTED_PROXIES", "127.0.0.1,10.0.0.2");
+        std::env::set_var("PTCE__DATABASE__REPLICA_MAX_LAG_SECS", "2");
+        std::env::set_var("PTCE__APP__SECRET", "1234567890");
+        let settings = Settings::load().unwrap();
+        assert_eq!(settings.server.trusted_proxies.len(), 2);
+        assert_eq!(settings.database.replica_max_lag_secs, 2);
+        assert_eq!(settings.database.replica_url, "");
     }
 }

@@ -219,7 +219,7 @@ pub async fn process_batch(
         let outcome = match result {
             Ok(()) => {
                 tracing::info!(outbox_id = %id, recipient = %row.recipient, "email sent");
-                db::run(pool, move |conn| Ok(outbox::mark_sent(conn, id)?)).await
+                record_outcome(pool, move |conn| Ok(outbox::mark_sent(conn, id)?)).await
             }
             Err(failure) => {
                 let give_up = failure.permanent || attempts >= settings.max_attempts;
@@ -232,19 +232,47 @@ pub async fn process_batch(
                 } else {
                     tracing::warn!(outbox_id = %id, attempts, error = %text, retry_in_secs = retry_in.num_seconds(), "email failed, will retry");
                 }
-                db::run(pool, move |conn| {
+                record_outcome(pool, move |conn| {
                     Ok(outbox::mark_failed(conn, id, &text, retry_in, give_up)?)
                 })
                 .await
             }
         };
         if let Err(error) = outcome {
-            // The lease expires and the message is tried again: at-least-once, and the
-            // Message-ID lets receivers drop a duplicate.
+            // The database stayed away for the whole lease: the message is tried again
+            // when it expires (at least once; its Message-ID lets receivers drop a
+            // duplicate). The rest of the batch is not sent now, so that nothing else is
+            // sent without its outcome recorded; their leases expire too.
             tracing::warn!(outbox_id = %id, error = %error, "could not record the email's outcome");
+            break;
         }
     }
     Ok(count)
+}
+
+/// How long the worker keeps trying to record what happened to a message it sent: almost
+/// the whole lease, so that a failover or a restart of PostgreSQL (seconds, a minute)
+/// does not make the message be sent again.
+const RECORD_FOR: Duration = Duration::from_secs(LEASE_SECS as u64 - 15);
+
+/// Records a message's outcome, trying again every half second while the database is
+/// unreachable, up to [`RECORD_FOR`].
+async fn record_outcome<F>(pool: &DbPool, record: F) -> crate::error::AppResult<usize>
+where
+    F: FnOnce(&mut diesel::PgConnection) -> crate::error::AppResult<usize> + Clone + Send + 'static,
+{
+    let deadline = std::time::Instant::now() + RECORD_FOR;
+    loop {
+        match db::run(pool, record.clone()).await {
+            Err(crate::error::AppError::Unavailable(error))
+                if std::time::Instant::now() < deadline =>
+            {
+                tracing::debug!(error = %error, "recording an email's outcome: database away, trying again");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_problem, error_fields, listing_body, Market, TestApp};
 
 /// An exchange agreed through a match between member 0 (offer) and member 1 (need).
-async fn agreed_exchange(app: &TestApp, market: &Market) -> i64 {
+pub(crate) async fn agreed_exchange(app: &TestApp, market: &Market) -> i64 {
     let (a, a_id) = &market.members[0];
     let (b, b_id) = &market.members[1];
     app.create_listing(
@@ -41,7 +41,7 @@ async fn agreed_exchange(app: &TestApp, market: &Market) -> i64 {
     agreed["exchange_id"].as_i64().unwrap()
 }
 
-async fn start(app: &TestApp, token: &str, id: i64) {
+pub(crate) async fn start(app: &TestApp, token: &str, id: i64) {
     let response = app
         .post(
             &format!("/api/v1/exchanges/{id}/transition"),

@@ -10,6 +10,7 @@ mod enterprises;
 mod errors;
 mod evaluation;
 mod exchanges;
+mod faults;
 mod health;
 mod helpers;
 mod limits;

@@ -234,24 +234,6 @@ impl PgServer {
             ],
         )
     }
-
-    pub fn sql_in_ptce(&self, statement: &str) -> String {
-        pg(
-            "psql",
-            &[
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "postgres",
-                "-d",
-                "ptce",
-                "-Atc",
-                statement,
-            ],
-        )
-    }
 }
 
 impl Drop for PgServer {
