@@ -15,24 +15,10 @@ use crate::domain::files::MAX_PER_PARENT;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::attachment::{self, AttachmentInfo, NewAttachment, Parent};
-use crate::models::ids::{ExchangeId, ListingId, ResourceId};
+use crate::models::ids::{ExchangeId, ListingId};
 use crate::models::{conversation, exchange, listing};
 use crate::views::conversations::AttachmentView;
 use crate::views::listings::Disclosure;
-
-pub fn view(info: &AttachmentInfo) -> AttachmentView {
-    AttachmentView {
-        id: info.id,
-        filename: info.filename.clone(),
-        content_type: info.content_type.clone(),
-        size: info.size as i64,
-        url: format!("/api/v1/attachments/{}", info.id),
-        thumbnail_url: info
-            .content_type
-            .starts_with("image/")
-            .then(|| format!("/api/v1/attachments/{}?thumbnail=true", info.id)),
-    }
-}
 
 /// May the caller see this parent in full? `Ok(false)` when not (the caller gets 404).
 fn may_see(conn: &mut PgConnection, caller: Option<&Caller>, parent: Parent) -> AppResult<bool> {
@@ -77,22 +63,7 @@ pub fn of_listing(
     }
     Ok(attachment::of_parent(conn, Parent::Listing(id))?
         .iter()
-        .map(view)
-        .collect())
-}
-
-/// The files of a resource of the library the caller may read.
-pub fn of_resource(
-    conn: &mut PgConnection,
-    caller: Option<&Caller>,
-    id: ResourceId,
-) -> AppResult<Vec<AttachmentView>> {
-    if !may_see(conn, caller, Parent::Resource(id))? {
-        return Err(AppError::NotFound);
-    }
-    Ok(attachment::of_parent(conn, Parent::Resource(id))?
-        .iter()
-        .map(view)
+        .map(AttachmentView::of)
         .collect())
 }
 
@@ -107,7 +78,7 @@ pub fn of_exchange(
     }
     Ok(attachment::of_parent(conn, Parent::Exchange(id))?
         .iter()
-        .map(view)
+        .map(AttachmentView::of)
         .collect())
 }
 
@@ -168,7 +139,7 @@ pub fn add(
                     uploaded_by: caller.id(),
                 },
             )?;
-            stored.push(view(&info));
+            stored.push(AttachmentView::of(&info));
         }
         Ok(stored)
     })

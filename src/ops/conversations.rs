@@ -197,7 +197,7 @@ fn author_name(
 }
 
 fn attachment_view(info: &AttachmentInfo) -> AttachmentView {
-    super::attachments::view(info)
+    AttachmentView::of(info)
 }
 
 fn message_view(

@@ -16,7 +16,8 @@ use crate::domain::Invalid;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::ids::{ListingId, PoleId, ResourceId, VisitId};
 use crate::models::resource::{self, NewResource, Resource, ResourceFilter};
-use crate::models::{listing, pole, visit};
+use crate::models::{attachment, listing, pole, visit};
+use crate::views::conversations::AttachmentView;
 use crate::views::visits::{ResourceLink, ResourceList, ResourceView};
 
 /// A resource as its author sends it.
@@ -91,7 +92,10 @@ fn view(
         }
         None => (None, None),
     };
-    let attachments = super::attachments::of_resource(conn, caller, found.id)?;
+    let attachments = attachment::of_parent(conn, attachment::Parent::Resource(found.id))?
+        .iter()
+        .map(AttachmentView::of)
+        .collect();
     let mut listing_ids = Vec::new();
     let managed = managed_by(conn, caller)?;
     for id in resource::listings_linking(conn, found.id)? {

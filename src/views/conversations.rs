@@ -82,3 +82,20 @@ pub struct MessagePage {
     /// Pass as `before` for older messages; null on the last page.
     pub next_cursor: Option<String>,
 }
+
+impl AttachmentView {
+    /// A stored file as the API shows it, with its download (and thumbnail) address.
+    pub fn of(info: &crate::models::attachment::AttachmentInfo) -> AttachmentView {
+        AttachmentView {
+            id: info.id,
+            filename: info.filename.clone(),
+            content_type: info.content_type.clone(),
+            size: info.size as i64,
+            url: format!("/api/v1/attachments/{}", info.id),
+            thumbnail_url: info
+                .content_type
+                .starts_with("image/")
+                .then(|| format!("/api/v1/attachments/{}?thumbnail=true", info.id)),
+        }
+    }
+}

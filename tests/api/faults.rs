@@ -186,19 +186,16 @@ async fn postgresql_restarted_under_load_gives_503_at_worst_and_loses_nothing() 
         reader.await.unwrap();
     }
 
-    let seen = seen.lock().unwrap();
-    assert_eq!(
-        seen.statuses.get(&500),
-        None,
-        "never a 500: {:?}",
-        seen.statuses
-    );
+    let (statuses, acknowledged) = {
+        let seen = seen.lock().unwrap();
+        (seen.statuses.clone(), seen.acknowledged.len())
+    };
+    assert_eq!(statuses.get(&500), None, "never a 500: {statuses:?}");
     assert!(
-        seen.statuses.keys().all(|s| matches!(s, 200 | 201 | 503)),
-        "{:?}",
-        seen.statuses
+        statuses.keys().all(|s| matches!(s, 200 | 201 | 503)),
+        "{statuses:?}"
     );
-    assert_eq!(seen.acknowledged.len(), 80);
+    assert_eq!(acknowledged, 80);
     let (rows, keys, total) = ledger(&app, exchange).await;
     assert_eq!(
         (rows, keys),
@@ -208,7 +205,7 @@ async fn postgresql_restarted_under_load_gives_503_at_worst_and_loses_nothing() 
     assert_eq!(total, "1000.00");
     let ready = app.get("/health/ready", None).await;
     assert_eq!(ready.status(), 200, "recovered by itself");
-    eprintln!("statuses during the restarts: {:?}", seen.statuses);
+    eprintln!("statuses during the restarts: {statuses:?}");
 }
 
 /// `ptce serve` as its own process on the test's database.
@@ -272,7 +269,8 @@ async fn serve_killed_mid_writes_keeps_every_acknowledged_write_once() {
     let port = free_port();
     let mut node = serve(&app, port);
     let base = Arc::new(RwLock::new(format!("http://127.0.0.1:{port}")));
-    wait_ready(&app.client, &base.read().unwrap().clone()).await;
+    let first_base = base.read().unwrap().clone();
+    wait_ready(&app.client, &first_base).await;
 
     let seen = Arc::new(Mutex::new(Seen::default()));
     let mut writers = Vec::new();
