@@ -177,3 +177,37 @@ refusal-file_refused = File refused: { $reason }
 refusal-malformed_multipart = The form sent is malformed.
 invalid-unit_incompatible = This unit cannot be counted in the offer's unit ({ $offer_unit }).
 refusal-unit_incompatible = A quantity in { $unit } cannot be taken from an offer counted in { $offer_unit }.
+
+## Learning visits and the library
+
+invalid-starts_in_past = The visit must start in the future.
+invalid-ends_before_start = The end must come after the start.
+invalid-deadline_after_start = Registration must close no later than the start of the visit.
+invalid-host_not_member = This enterprise is not an approved member of the organising pôle.
+invalid-capacity_below_confirmed = Already { $confirmed } confirmed registrations: the capacity cannot be smaller.
+invalid-licence_unknown = Give a SPDX licence identifier, for example CC-BY-SA-4.0 or etalab-2.0.
+invalid-url_format = Give a full web address starting with http:// or https://.
+invalid-unknown_visit = This visit does not exist.
+invalid-not_confirmed_registration = This is not a confirmed registration of this visit.
+invalid-unknown_resource = This resource does not exist.
+invalid-too_many = At most { $max }.
+invalid-date_format = Give a date (2026-12-01) or a date and time with an offset (2026-12-01T09:30:00+01:00).
+refusal-not_visit_organiser = Only the visit's organisers (the pôle's coordinators, admins) may do this.
+refusal-visit_cancelled = This visit is cancelled.
+refusal-visit_held = This visit has already taken place.
+refusal-registration_closed = Registration for this visit is closed.
+refusal-already_registered = You are already registered for this visit.
+refusal-not_network_member = You must be an approved member of a pôle of the network.
+refusal-not_pole_member = You must be an approved member of this pôle (or coordinate it).
+refusal-audience_pole_only = This visit is for the organising pôle's members only.
+refusal-registration_cancelled = This registration is already cancelled.
+refusal-visit_not_held_yet = The report is written once the visit has started.
+refusal-report_exists = This visit's report already exists.
+refusal-not_resource_editor = Only the resource's author, its pôle's coordinators and admins may add to it.
+refusal-resources_for_know_how = Only know-how listings link to library resources.
+invalid-deadline_in_past = The registration deadline has already passed.
+invalid-starts_too_far = A visit is planned at most { $years } years ahead.
+invalid-visit_too_long = A visit lasts at most { $days } days.
+invalid-registered_outside_pole = Enterprises of other pôles are registered: cancel their registrations before keeping the visit for the pôle's members.
+refusal-visit_started = This visit has started.
+refusal-visit_not_started = Attendance is marked once the visit has started.

@@ -57,7 +57,7 @@ all-themes = All themes
 filter = Filter
 audience-pole-short = Pôle members only
 seats-left = { $count ->
-    [one] 1 seat left
+    [one] { $count } seat left
    *[other] { $count } seats left
 }
 visit-full = Full: registration on the waiting list
@@ -92,7 +92,7 @@ visit-report = Report
 read-visit-report = Read the report in the library
 organiser-view = Registrations (organisers)
 confirmed-count = { $count ->
-    [one] 1 registered
+    [one] { $count } registered
    *[other] { $count } registered
 }
 waitlisted-count = { $count } waiting
@@ -105,7 +105,7 @@ cancel-registration = Cancel registration
 save-attendance = Save attendance
 write-visit-report = Write the report
 write-visit-report-hint = It joins the library, linked to the visit and its theme, so other territories can repeat what worked.
-report-summary = What happened
+report-summary = Summary: what happened
 report-lessons = Lessons
 report-next-steps = Next steps
 publish-report = Publish the report
@@ -165,34 +165,6 @@ field-kind = Kind
 field-url = Link
 field-registration_ids = Attendance
 
-## Refusals
-
-invalid-starts_in_past = The visit must start in the future.
-invalid-ends_before_start = The end must come after the start.
-invalid-deadline_after_start = Registration must close no later than the start of the visit.
-invalid-host_not_member = This enterprise is not an approved member of the organising pôle.
-invalid-capacity_below_confirmed = Already { $confirmed } confirmed registrations: the capacity cannot be smaller.
-invalid-licence_unknown = Give a SPDX licence identifier, for example CC-BY-SA-4.0 or etalab-2.0.
-invalid-url_format = Give a full web address starting with http:// or https://.
-invalid-unknown_visit = This visit does not exist.
-invalid-not_confirmed_registration = This is not a confirmed registration of this visit.
-invalid-unknown_resource = This resource does not exist.
-invalid-too_many = At most { $max }.
-invalid-date_format = Give a date (2026-12-01) or a date and time with an offset (2026-12-01T09:30:00+01:00).
-refusal-not_visit_organiser = Only the visit's organisers (the pôle's coordinators, admins) may do this.
-refusal-visit_cancelled = This visit is cancelled.
-refusal-visit_held = This visit has already taken place.
-refusal-registration_closed = Registration for this visit is closed.
-refusal-already_registered = You are already registered for this visit.
-refusal-not_network_member = You must be an approved member of a pôle of the network.
-refusal-not_pole_member = You must be an approved member of this pôle (or coordinate it).
-refusal-audience_pole_only = This visit is for the organising pôle's members only.
-refusal-registration_cancelled = This registration is already cancelled.
-refusal-visit_not_held_yet = The report is written once the visit has started.
-refusal-report_exists = This visit's report already exists.
-refusal-not_resource_editor = Only the resource's author, its pôle's coordinators and admins may add to it.
-refusal-resources_for_know_how = Only know-how listings link to library resources.
-
 ## Emails
 
 email-visit-planned-subject = New learning visit: { $title }
@@ -225,3 +197,10 @@ participants-by-pole = Participants by pôle of origin
 listing-resources = Library resources
 pole-visits = The pôle's learning visits
 pole-resources = Resources shared by the pôle
+
+email-visit-changed-subject = Visit changed: { $title }
+email-visit-changed-body = The learning visit "{ $title }" has changed: it takes place on { $when } (Paris time) in { $place }.
+    The attached calendar file updates your calendar.
+email-visit-unregistered-subject = Registration cancelled: { $title }
+email-visit-unregistered-body = Your registration for the visit "{ $title }" on { $when } was cancelled by its organisers.
+    For any question, write to the organising pôle's coordinators.

@@ -187,3 +187,37 @@ refusal-file_refused = Fichier refusé : { $reason }
 refusal-malformed_multipart = Le formulaire envoyé est mal formé.
 invalid-unit_incompatible = Cette unité ne se compte pas dans celle de l’offre ({ $offer_unit }).
 refusal-unit_incompatible = Une quantité en { $unit } ne peut pas être prise sur une offre comptée en { $offer_unit }.
+
+## Visites apprenantes et bibliothèque
+
+invalid-starts_in_past = La visite doit commencer dans le futur.
+invalid-ends_before_start = La fin doit venir après le début.
+invalid-deadline_after_start = La clôture des inscriptions doit précéder le début de la visite.
+invalid-host_not_member = Cette entreprise n’est pas membre approuvé du pôle organisateur.
+invalid-capacity_below_confirmed = Déjà { $confirmed } inscrits confirmés : la capacité ne peut pas être plus petite.
+invalid-licence_unknown = Indiquez un identifiant de licence SPDX, par exemple CC-BY-SA-4.0 ou etalab-2.0.
+invalid-url_format = Indiquez une adresse web complète, commençant par http:// ou https://.
+invalid-unknown_visit = Cette visite n’existe pas.
+invalid-not_confirmed_registration = Ce n’est pas une inscription confirmée de cette visite.
+invalid-unknown_resource = Cette ressource n’existe pas.
+invalid-too_many = Au plus { $max }.
+invalid-date_format = Indiquez une date (2026-12-01) ou une date et heure avec fuseau (2026-12-01T09:30:00+01:00).
+refusal-not_visit_organiser = Seuls les organisateurs de la visite (coordinateurs du pôle, administrateurs) peuvent faire cela.
+refusal-visit_cancelled = Cette visite est annulée.
+refusal-visit_held = Cette visite a déjà eu lieu.
+refusal-registration_closed = Les inscriptions à cette visite sont closes.
+refusal-already_registered = Vous êtes déjà inscrit à cette visite.
+refusal-not_network_member = Il faut être membre approuvé d’un pôle du réseau.
+refusal-not_pole_member = Il faut être membre approuvé de ce pôle (ou le coordonner).
+refusal-audience_pole_only = Cette visite est réservée aux membres du pôle organisateur.
+refusal-registration_cancelled = Cette inscription est déjà annulée.
+refusal-visit_not_held_yet = Le compte rendu s’écrit une fois la visite commencée.
+refusal-report_exists = Le compte rendu de cette visite existe déjà.
+refusal-not_resource_editor = Seuls l’auteur de la ressource, les coordinateurs de son pôle et les administrateurs peuvent la compléter.
+refusal-resources_for_know_how = Seules les annonces de savoir-faire renvoient à des ressources de la bibliothèque.
+invalid-deadline_in_past = La clôture des inscriptions est déjà passée.
+invalid-starts_too_far = Une visite se planifie au plus { $years } ans à l’avance.
+invalid-visit_too_long = Une visite dure au plus { $days } jours.
+invalid-registered_outside_pole = Des entreprises d’autres pôles sont inscrites : annulez leurs inscriptions avant de réserver la visite aux membres du pôle.
+refusal-visit_started = Cette visite a commencé.
+refusal-visit_not_started = Les présences se notent une fois la visite commencée.

@@ -57,7 +57,7 @@ all-themes = Tous les thèmes
 filter = Filtrer
 audience-pole-short = Réservée au pôle
 seats-left = { $count ->
-    [one] 1 place restante
+    [one] { $count } place restante
    *[other] { $count } places restantes
 }
 visit-full = Complet : inscription en liste d’attente
@@ -92,12 +92,12 @@ visit-report = Compte rendu
 read-visit-report = Lire le compte rendu dans la bibliothèque
 organiser-view = Inscriptions (organisateurs)
 confirmed-count = { $count ->
-    [one] 1 inscrit
+    [one] { $count } inscrit
    *[other] { $count } inscrits
 }
 waitlisted-count = { $count } en attente
 attended-count = { $count ->
-    [one] 1 présent
+    [one] { $count } présent
    *[other] { $count } présents
 }
 export-csv = Exporter la liste (CSV)
@@ -108,7 +108,7 @@ cancel-registration = Désinscrire
 save-attendance = Enregistrer les présences
 write-visit-report = Écrire le compte rendu
 write-visit-report-hint = Il rejoint la bibliothèque, lié à la visite et à son thème, pour que d’autres territoires puissent refaire ce qui a marché.
-report-summary = Ce qui s’est passé
+report-summary = Résumé : ce qui s’est passé
 report-lessons = Enseignements
 report-next-steps = Suites
 publish-report = Publier le compte rendu
@@ -168,38 +168,10 @@ field-kind = Type
 field-url = Lien
 field-registration_ids = Présences
 
-## Refus
-
-invalid-starts_in_past = La visite doit commencer dans le futur.
-invalid-ends_before_start = La fin doit venir après le début.
-invalid-deadline_after_start = La clôture des inscriptions doit précéder le début de la visite.
-invalid-host_not_member = Cette entreprise n’est pas membre approuvé du pôle organisateur.
-invalid-capacity_below_confirmed = Déjà { $confirmed } inscrits confirmés : la capacité ne peut pas être plus petite.
-invalid-licence_unknown = Indiquez un identifiant de licence SPDX, par exemple CC-BY-SA-4.0 ou etalab-2.0.
-invalid-url_format = Indiquez une adresse web complète, commençant par http:// ou https://.
-invalid-unknown_visit = Cette visite n’existe pas.
-invalid-not_confirmed_registration = Ce n’est pas une inscription confirmée de cette visite.
-invalid-unknown_resource = Cette ressource n’existe pas.
-invalid-too_many = Au plus { $max }.
-invalid-date_format = Indiquez une date (2026-12-01) ou une date et heure avec fuseau (2026-12-01T09:30:00+01:00).
-refusal-not_visit_organiser = Seuls les organisateurs de la visite (coordinateurs du pôle, administrateurs) peuvent faire cela.
-refusal-visit_cancelled = Cette visite est annulée.
-refusal-visit_held = Cette visite a déjà eu lieu.
-refusal-registration_closed = Les inscriptions à cette visite sont closes.
-refusal-already_registered = Vous êtes déjà inscrit à cette visite.
-refusal-not_network_member = Il faut être membre approuvé d’un pôle du réseau.
-refusal-not_pole_member = Il faut être membre approuvé de ce pôle (ou le coordonner).
-refusal-audience_pole_only = Cette visite est réservée aux membres du pôle organisateur.
-refusal-registration_cancelled = Cette inscription est déjà annulée.
-refusal-visit_not_held_yet = Le compte rendu s’écrit une fois la visite commencée.
-refusal-report_exists = Le compte rendu de cette visite existe déjà.
-refusal-not_resource_editor = Seuls l’auteur de la ressource, les coordinateurs de son pôle et les administrateurs peuvent la compléter.
-refusal-resources_for_know_how = Seules les annonces de savoir-faire renvoient à des ressources de la bibliothèque.
-
 ## Courriels
 
 email-visit-planned-subject = Nouvelle visite apprenante : { $title }
-email-visit-planned-body = Le pôle { $pole } organise une visite apprenante, « { $title } », le { $when } à { $place }.
+email-visit-planned-body = { $pole } organise une visite apprenante, « { $title } », le { $when } à { $place }.
     Inscrivez-vous depuis sa page tant qu’il reste des places.
 email-visit-confirmed-subject = Inscription confirmée : { $title }
 email-visit-confirmed-body = Votre place est réservée pour « { $title } », le { $when } (heure de Paris) à { $place }.
@@ -214,7 +186,7 @@ email-visit-reminder-subject = Rappel : { $title }, le { $when }
 email-visit-reminder-body = La visite apprenante « { $title } » a lieu le { $when } (heure de Paris) à { $place }.
     Si vous ne pouvez plus venir, désinscrivez-vous depuis sa page : votre place ira à la liste d’attente.
 email-visit-cancelled-subject = Visite annulée : { $title }
-email-visit-cancelled-body = Le pôle { $pole } a annulé la visite « { $title } » prévue le { $when }.
+email-visit-cancelled-body = { $pole } a annulé la visite « { $title } » prévue le { $when }.
     Le fichier d’agenda joint la retire de votre calendrier.
 
 cancel = Annuler
@@ -228,3 +200,10 @@ participants-by-pole = Participants par pôle d’origine
 listing-resources = Ressources de la bibliothèque
 pole-visits = Visites apprenantes du pôle
 pole-resources = Ressources partagées par le pôle
+
+email-visit-changed-subject = Visite modifiée : { $title }
+email-visit-changed-body = La visite apprenante « { $title } » a changé : elle a lieu le { $when } (heure de Paris) à { $place }.
+    Le fichier d’agenda joint met votre calendrier à jour.
+email-visit-unregistered-subject = Inscription annulée : { $title }
+email-visit-unregistered-body = Votre inscription à la visite « { $title } » du { $when } a été annulée par ses organisateurs.
+    Pour toute question, écrivez aux coordinateurs du pôle organisateur.

@@ -27,6 +27,7 @@ pub struct CreateResource {
     pub title: String,
     #[schema(min_length = 1, max_length = 5000)]
     pub summary: String,
+    #[schema(required = true)]
     pub kind: Option<ResourceKind>,
     #[serde(default)]
     pub themes: Vec<Theme>,
@@ -37,8 +38,10 @@ pub struct CreateResource {
     /// A visit it comes from; required for a `visit_report` (its organisers only).
     pub visit_id: Option<VisitId>,
     /// SPDX licence identifier, such as `CC-BY-SA-4.0` or `etalab-2.0`.
+    #[schema(required = true)]
     pub licence: Option<String>,
-    /// Default `public`; `members` resources need a session.
+    /// Default `public`; `members`: members of the network only (accounts of approved
+    /// enterprises, coordinators, admins).
     pub visibility: Option<ResourceVisibility>,
     /// http(s) link to the resource elsewhere.
     pub url: Option<String>,
@@ -105,7 +108,8 @@ pub struct SearchResources {
     pub limit: Option<i64>,
 }
 
-/// Search the library, newest first; anonymous visitors see public resources only.
+/// Search the library, newest first; anonymous visitors (and accounts of no approved
+/// enterprise) see public resources only.
 #[utoipa::path(get, path = "/api/v1/resources", tag = "library",
     params(SearchResources),
     responses(
@@ -138,7 +142,7 @@ pub async fn search(
     params(("id" = i64, Path, description = "Resource id")),
     responses(
         (status = 200, body = ResourceView),
-        (status = 404, description = "unknown, or `members` and not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown, or `members` and the caller is not a member of the network", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn show(
     state: web::Data<AppState>,

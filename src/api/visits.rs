@@ -92,7 +92,7 @@ macro_rules! visit_input {
         (status = 201, body = VisitView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_pole_coordinator`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`required`, `length`, `range` (capacity 1–500), `unknown_pole`, `unknown_commune`, `starts_in_past`, `ends_before_start`, `deadline_after_start`, `host_not_member`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`required`, `length`, `range` (capacity 1–500), `unknown_pole`, `unknown_commune`, `starts_in_past`, `starts_too_far`, `ends_before_start`, `visit_too_long`, `deadline_after_start`, `deadline_in_past`, `host_not_member`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -185,8 +185,8 @@ pub async fn show(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_visit_organiser`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`visit_cancelled`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "as when planning, and `capacity_below_confirmed`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`visit_cancelled`, `visit_held`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "as when planning, and `capacity_below_confirmed`, `registered_outside_pole`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -211,7 +211,7 @@ pub async fn update(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_visit_organiser`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`visit_cancelled`, `visit_held`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`visit_cancelled`, `visit_started`, `visit_held`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn cancel(
     state: web::Data<AppState>,
@@ -337,11 +337,13 @@ pub async fn unregister(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attendance {
-    /// Confirmed registrations of this visit whose participant came.
+    /// Confirmed registrations of this visit whose participant came (all of them: the
+    /// others are recorded absent; empty when nobody came).
     pub registration_ids: Vec<RegistrationId>,
 }
 
-/// Mark who came (organisers).
+/// Record who came (organisers, once the visit has started): the ids given attended,
+/// the other confirmed registrations did not.
 #[utoipa::path(post, path = "/api/v1/visits/{id}/attendance", tag = "visits", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Visit id")),
     request_body = Attendance,
@@ -350,8 +352,8 @@ pub struct Attendance {
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_visit_organiser`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`visit_cancelled`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`required`, `not_confirmed_registration`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`visit_cancelled`, `visit_not_started`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`not_confirmed_registration`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn attendance(
     state: web::Data<AppState>,
@@ -362,7 +364,7 @@ pub async fn attendance(
     let id = id.into_inner();
     let ids = body.0.registration_ids;
     let list = state
-        .run(move |conn, _| registrations::attendance(conn, &caller, id, &ids))
+        .run(move |conn, env| registrations::attendance(conn, env, &caller, id, &ids))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }

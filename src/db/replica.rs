@@ -141,10 +141,15 @@ impl Replica {
             #[diesel(sql_type = Nullable<Text>)]
             replayed: Option<String>,
         }
+        // A server out of recovery is a primary (a standby promoted by a failover keeps
+        // its last replay position for ever): it is up to date, so it reports none.
         let seen = self.pool.get().ok().and_then(|mut conn| {
-            diesel::sql_query("SELECT pg_last_wal_replay_lsn()::text AS replayed")
-                .get_result::<Row>(&mut conn)
-                .ok()
+            diesel::sql_query(
+                "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END
+                        AS replayed",
+            )
+            .get_result::<Row>(&mut conn)
+            .ok()
         });
         let Some(row) = seen else {
             self.up.store(false, Ordering::Relaxed);

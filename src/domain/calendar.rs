@@ -30,10 +30,10 @@ pub struct CalendarEvent {
 /// UIDs unique to this service.
 pub fn render(name: &str, host: &str, events: &[CalendarEvent]) -> String {
     let mut calendar = Calendar::new();
+    // The crate writes PRODID itself; the calendar's name goes in X-WR-CALNAME (escaped).
     calendar
-        .append_property(("PRODID", "-//PTCE Exchange//Visites apprenantes//FR"))
         .append_property(("METHOD", "PUBLISH"))
-        .name(name);
+        .append_property(("X-WR-CALNAME", name));
     for visit in events {
         let mut event = Event::new();
         event
@@ -91,6 +91,11 @@ mod tests {
         // RFC 5545 §3.3.11: commas and semicolons of text are escaped.
         assert!(ics.contains("DESCRIPTION:Une journée\\; deux ateliers\\, un repas"));
         assert!(ics.trim_end().ends_with("END:VCALENDAR"));
+        assert_eq!(
+            ics.matches("PRODID:").count(),
+            1,
+            "one PRODID (RFC 5545 §3.7.3)"
+        );
     }
 
     #[test]

@@ -192,16 +192,39 @@ pub struct Schedule {
     pub registration_deadline: DateTime<Utc>,
 }
 
+/// How far ahead a visit can be planned, in years.
+pub const MAX_YEARS_AHEAD: i64 = 3;
+/// How long a visit can last, in days.
+pub const MAX_DAYS: i64 = 7;
+
 impl Schedule {
-    /// The fields at fault: the end after the start, the deadline no later than the
-    /// start; a new visit cannot start in the past (`is_new`).
+    /// The fields at fault: the end after the start and at most [`MAX_DAYS`] later, the
+    /// deadline no later than the start; a new (or moved) visit starts in the future, at
+    /// most [`MAX_YEARS_AHEAD`] years ahead, and its deadline has not passed.
     pub fn refusals(&self, now: DateTime<Utc>, is_new: bool) -> Vec<(&'static str, Invalid)> {
         let mut refusals = Vec::new();
         if is_new && self.starts_at <= now {
             refusals.push(("starts_at", Invalid::new("starts_in_past")));
+        } else if is_new && self.starts_at > now + chrono::Duration::days(365 * MAX_YEARS_AHEAD) {
+            refusals.push((
+                "starts_at",
+                Invalid::new("starts_too_far").with("years", MAX_YEARS_AHEAD),
+            ));
         }
         if self.ends_at <= self.starts_at {
             refusals.push(("ends_at", Invalid::new("ends_before_start")));
+        } else if self.ends_at - self.starts_at > chrono::Duration::days(MAX_DAYS) {
+            refusals.push((
+                "ends_at",
+                Invalid::new("visit_too_long").with("days", MAX_DAYS),
+            ));
+        }
+        if is_new
+            && self.registration_deadline <= now
+            && self.registration_deadline <= self.starts_at
+            && self.starts_at > now
+        {
+            refusals.push(("registration_deadline", Invalid::new("deadline_in_past")));
         }
         if self.registration_deadline > self.starts_at {
             refusals.push((

@@ -1,7 +1,8 @@
 //! Emails about learning visits, family `visits`, in each reader's language: a new visit
 //! to its audience, a registration confirmed (with the visit's `.ics` attached) or put on
 //! the waiting list, a seat freed for the first of the waiting list, the reminder two days
-//! before, a cancellation.
+//! before, a change of time or place, a registration cancelled by someone else, a
+//! cancellation.
 
 use diesel::prelude::*;
 
@@ -169,5 +170,43 @@ pub fn cancelled(
         &format!("visit:{}:cancelled", about.visit.id),
         &about.notice("email-visit-cancelled", links),
         Some(calendar_ics),
+    )
+}
+
+/// The visit moved (time or place): everyone registered is told, with the new `.ics`.
+pub fn changed(
+    conn: &mut PgConnection,
+    links: &Links,
+    about: &VisitNotice<'_>,
+    standing: &[Registration],
+    calendar_ics: &str,
+) -> QueryResult<()> {
+    let recipients = registrants(conn, standing)?;
+    send_with_calendar(
+        conn,
+        links,
+        recipients,
+        Family::Visits,
+        &format!("visit:{}:changed:{}", about.visit.id, about.visit.sequence),
+        &about.notice("email-visit-changed", links),
+        Some(calendar_ics),
+    )
+}
+
+/// An organiser (or a colleague) cancelled someone's registration: that person is told.
+pub fn unregistered(
+    conn: &mut PgConnection,
+    links: &Links,
+    about: &VisitNotice<'_>,
+    registration: &Registration,
+) -> QueryResult<()> {
+    let recipients = account::recipients(conn, &[registration.account_id])?;
+    send(
+        conn,
+        links,
+        recipients,
+        Family::Visits,
+        &format!("visit-registration:{}:cancelled", registration.id),
+        &about.notice("email-visit-unregistered", links),
     )
 }

@@ -127,3 +127,20 @@ pub fn of_messages(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<Atta
         .order(attachments::id.asc())
         .load(conn)
 }
+
+/// Holds, until the transaction ends, the lock on a parent's files: concurrent uploads to
+/// it count what it has one after the other, so its limit holds (an advisory lock keyed by
+/// the kind of parent and its id).
+pub fn lock_parent(conn: &mut PgConnection, parent: Parent) -> QueryResult<()> {
+    let (kind, id) = match parent {
+        Parent::Listing(l) => (1, l.0),
+        Parent::Message(m) => (2, m),
+        Parent::Exchange(x) => (3, x.0),
+        Parent::Resource(r) => (4, r.0),
+    };
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind::<diesel::sql_types::Integer, _>(kind)
+        .bind::<diesel::sql_types::Integer, _>((id % i32::MAX as i64) as i32)
+        .execute(conn)
+        .map(|_| ())
+}

@@ -361,19 +361,24 @@ pub fn promote_first_waitlisted(
         .map(Some)
 }
 
-/// Marks these confirmed registrations of the visit as attended; returns how many.
+/// Records who came: these confirmed registrations of the visit attended, the other
+/// confirmed ones did not (a tick given by mistake is taken back by leaving it out).
 pub fn mark_attended(
     conn: &mut PgConnection,
     visit: VisitId,
     ids: &[RegistrationId],
 ) -> QueryResult<usize> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
     diesel::update(
         visit_registrations::table
             .filter(visit_registrations::visit_id.eq(visit))
-            .filter(visit_registrations::id.eq_any(ids.to_vec()))
             .filter(visit_registrations::status.eq(RegistrationStatus::Confirmed)),
     )
-    .set(visit_registrations::attended.eq(true))
+    .set(
+        visit_registrations::attended.eq(diesel::dsl::sql::<diesel::sql_types::Bool>("id = ANY(")
+            .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
+            .sql(")")),
+    )
     .execute(conn)
 }
 

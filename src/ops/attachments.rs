@@ -119,6 +119,8 @@ pub fn add(
     let accepted = accept_files(&mut errors, uploads)?;
     errors.finish()?;
     conn.transaction(|conn| {
+        // Uploads to one parent count its files one after the other.
+        attachment::lock_parent(conn, parent)?;
         let existing = attachment::of_parent(conn, parent)?.len();
         if existing + accepted.len() > MAX_PER_PARENT {
             return Err(AppError::invalid_field(

@@ -186,3 +186,19 @@ pub fn member_directory(conn: &mut PgConnection, caller: &Caller) -> AppResult<V
     }
     Ok(groups)
 }
+
+/// The pôle of a slug, or the field refusal `unknown_pole` naming it (for operations that
+/// take a pôle among their fields).
+pub fn by_slug(
+    conn: &mut PgConnection,
+    slug: &str,
+) -> AppResult<Result<crate::models::pole::Pole, crate::domain::Invalid>> {
+    match pole::find_by_slug(conn, slug) {
+        Ok(found) => Ok(Ok(found)),
+        Err(diesel::result::Error::NotFound) => Ok(Err(crate::domain::Invalid::new(
+            "unknown_pole",
+        )
+        .with("slug", slug))),
+        Err(e) => Err(e.into()),
+    }
+}

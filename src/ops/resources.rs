@@ -1,6 +1,7 @@
 //! The shared know-how library: knowledge, tools and methods drawn from practice,
 //! capitalised so other territories can repeat what worked. Anyone reads the `public`
-//! resources, signed-in accounts the `members` ones too; members of the network publish
+//! resources; members of the network (accounts of enterprises approved in a pôle,
+//! coordinators, admins) the `members` ones too, and publish
 //! (for a pôle: its members and coordinators); a visit's organisers write its report,
 //! which becomes a resource of kind `visit_report`. Know-how listings link the resources
 //! they teach from.
@@ -41,14 +42,31 @@ pub struct ResourceInput {
     pub next_steps: String,
 }
 
-/// May the caller read this resource? (`members` ones need a session.)
+/// Does the caller read `members` resources: an account of an enterprise approved in a
+/// pôle, a coordinator or an admin (not any signed-in account)?
+fn reads_members(conn: &mut PgConnection, caller: Option<&Caller>) -> AppResult<bool> {
+    let Some(caller) = caller else {
+        return Ok(false);
+    };
+    if caller.is_admin() || !pole::coordinated_by(conn, caller.id())?.is_empty() {
+        return Ok(true);
+    }
+    for e in crate::models::enterprise::of_account(conn, caller.id())? {
+        if visit::is_network_member(conn, e.id)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// May the caller read this resource? (`members` ones: members of the network only.)
 pub(super) fn may_read(
     conn: &mut PgConnection,
     caller: Option<&Caller>,
     id: ResourceId,
 ) -> AppResult<bool> {
     let found = resource::find(conn, id)?;
-    Ok(found.visibility == ResourceVisibility::Public || caller.is_some())
+    Ok(found.visibility == ResourceVisibility::Public || reads_members(conn, caller)?)
 }
 
 /// Does the caller edit this resource (add files): its author, its pôle's coordinators,
@@ -226,14 +244,9 @@ pub fn create(
         None => None,
     };
     let pole = match input.pole.as_deref().filter(|p| !p.is_empty()) {
-        Some(slug) => match pole::find_by_slug(conn, slug) {
-            Ok(p) => Some(p.id),
-            Err(diesel::result::Error::NotFound) => {
-                errors.add("pole", Invalid::new("unknown_pole"));
-                None
-            }
-            Err(e) => return Err(e.into()),
-        },
+        Some(slug) => errors
+            .check("pole", super::poles::by_slug(conn, slug)?)
+            .map(|p| p.id),
         None => None,
     };
     let visit_found = match input.visit_id {
@@ -397,14 +410,9 @@ pub fn search(
         );
     }
     let pole = match query.pole.as_deref().filter(|p| !p.is_empty()) {
-        Some(slug) => match pole::find_by_slug(conn, slug) {
-            Ok(p) => Some(p.id),
-            Err(diesel::result::Error::NotFound) => {
-                errors.add("pole", Invalid::new("unknown_pole"));
-                None
-            }
-            Err(e) => return Err(e.into()),
-        },
+        Some(slug) => errors
+            .check("pole", super::poles::by_slug(conn, slug)?)
+            .map(|p| p.id),
         None => None,
     };
     let naf = match query
@@ -435,7 +443,7 @@ pub fn search(
         kind: query.kind,
         pole,
         naf,
-        members: caller.is_some(),
+        members: reads_members(conn, caller)?,
         before,
     };
     let mut found = resource::search(conn, &filter, limit + 1)?;
@@ -467,9 +475,10 @@ pub fn of_listing(
     if disclosure_for(conn, caller, &managed, &found)?.is_none() {
         return Err(AppError::NotFound);
     }
+    let members = reads_members(conn, caller)?;
     Ok(resource::of_listing(conn, id)?
         .into_iter()
-        .filter(|r| r.visibility == ResourceVisibility::Public || caller.is_some())
+        .filter(|r| r.visibility == ResourceVisibility::Public || members)
         .map(|r| ResourceLink {
             id: r.id,
             title: r.title,

@@ -703,13 +703,28 @@ async fn the_library_keeps_members_resources_for_members_and_checks_what_it_is_g
         404,
     )
     .await;
-    let signed_in: Value = app
+    // A signed-in account of no approved enterprise is not a member of the network either.
+    let outside: Value = app
         .get("/api/v1/resources?q=reprendre", Some(&stranger))
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(signed_in["items"][0]["id"], rid);
+    assert_eq!(outside["items"], json!([]));
+    assert_problem(
+        app.get(&format!("/api/v1/resources/{rid}"), Some(&stranger))
+            .await,
+        404,
+    )
+    .await;
+    let (colleague, _) = &market.members[1];
+    let member_view: Value = app
+        .get("/api/v1/resources?q=reprendre", Some(colleague))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(member_view["items"][0]["id"], rid);
     assert_eq!(app.get("/library", None).await.status(), 200);
     assert_eq!(
         app.get(&format!("/library/{rid}"), None).await.status(),
@@ -738,7 +753,7 @@ async fn the_library_keeps_members_resources_for_members_and_checks_what_it_is_g
     )
     .await;
 
-    // Files: the author adds; a signed-in stranger reads but may not add.
+    // Files: the author adds; another member of the network reads but may not add.
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(
@@ -762,7 +777,7 @@ async fn the_library_keeps_members_resources_for_members_and_checks_what_it_is_g
     let refused = app
         .client
         .post(app.url(&format!("/api/v1/resources/{rid}/attachments")))
-        .bearer_auth(&stranger)
+        .bearer_auth(colleague)
         .multipart(form)
         .send()
         .await
@@ -772,7 +787,7 @@ async fn the_library_keeps_members_resources_for_members_and_checks_what_it_is_g
         "not_resource_editor"
     );
     let shown: Value = app
-        .get(&format!("/api/v1/resources/{rid}"), Some(&stranger))
+        .get(&format!("/api/v1/resources/{rid}"), Some(colleague))
         .await
         .json()
         .await
@@ -829,4 +844,180 @@ async fn the_library_keeps_members_resources_for_members_and_checks_what_it_is_g
         error_fields(&assert_problem(unknown, 422).await),
         ["resource_ids[1]"]
     );
+}
+
+#[tokio::test]
+async fn changes_reach_participants_and_daily_digests_and_attendance_can_be_corrected() {
+    let app = TestApp::spawn_at(day_zero()).await;
+    let market = Market::open(&app, 2).await;
+    let admin = app.admin_token().await;
+    let (outsider, outsider_enterprise) = second_pole_member(&app, &admin).await;
+    let (first, e1) = &market.members[0];
+    let (second, e2) = &market.members[1];
+    // A member who chose the daily digest for visits does not stop anything.
+    let daily = app
+        .patch(
+            "/api/v1/me",
+            Some(second),
+            &json!({"notifications": {"visits": "daily"}}),
+        )
+        .await;
+    assert_eq!(daily.status(), 200);
+    let visit = plan(&app, &market.coordinator, &visit_body(3, "network")).await;
+    let id = visit["id"].as_i64().unwrap();
+    assert_eq!(register(&app, id, first, *e1).await.status(), 201);
+    assert_eq!(register(&app, id, second, *e2).await.status(), 201);
+    let outside: Value = register(&app, id, &outsider, outsider_enterprise)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let digest_items: i64 = app
+        .with_conn(|conn| {
+            use diesel::prelude::*;
+            ptce_exchange::schema::digest_items::table
+                .filter(ptce_exchange::schema::digest_items::family.eq("visits"))
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert!(
+        digest_items >= 2,
+        "the plan and the registration wait in the digest"
+    );
+
+    // An unknown pôle is named in the refusal.
+    let mut unknown = visit_body(3, "network");
+    unknown["pole"] = json!("nulle-part");
+    let problem = assert_problem(
+        app.post("/api/v1/visits", Some(&market.coordinator), &unknown)
+            .await,
+        422,
+    )
+    .await;
+    assert!(problem["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nulle-part"));
+
+    // Keeping the visit for the pôle while another pôle's member is registered: refused.
+    let refused = app
+        .patch(
+            &format!("/api/v1/visits/{id}"),
+            Some(&market.coordinator),
+            &json!({"audience": "pole"}),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&assert_problem(refused, 422).await),
+        ["audience"]
+    );
+
+    // Moving it tells everyone registered, with the new calendar file.
+    let moved = app
+        .patch(
+            &format!("/api/v1/visits/{id}"),
+            Some(&market.coordinator),
+            &json!({"starts_at": "2026-12-10T10:00:00+01:00", "commune": "26057"}),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    let told = wait_for_mail(&app, |m| {
+        m.to == ["member0@example.fr"] && m.decoded().contains("a changé")
+    })
+    .await
+    .expect("the change is told");
+    assert!(told.data.contains("text/calendar"));
+
+    // An organiser removes a registration: that person is told.
+    let removed = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/visits/{id}/registrations/{}", outside["id"]),
+            Some(&market.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status(), 200);
+    assert!(wait_for_mail(&app, |m| {
+        m.to == ["member@pole-b.fr"] && m.decoded().contains("annulée par ses organisateurs")
+    })
+    .await
+    .is_some());
+
+    // Attendance waits for the visit, then says exactly who came; a tick can be undone.
+    let list: Value = app
+        .get(
+            &format!("/api/v1/visits/{id}/registrations"),
+            Some(&market.coordinator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let confirmed: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "confirmed")
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    let early = app
+        .post(
+            &format!("/api/v1/visits/{id}/attendance"),
+            Some(&market.coordinator),
+            &json!({"registration_ids": [confirmed[0]]}),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(early, 409).await["code"],
+        "visit_not_started"
+    );
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 12, 10, 10, 0, 0).unwrap());
+    let cancel_late = app
+        .post(
+            &format!("/api/v1/visits/{id}/cancel"),
+            Some(&market.coordinator),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(cancel_late, 409).await["code"],
+        "visit_started"
+    );
+    let both: Value = app
+        .post(
+            &format!("/api/v1/visits/{id}/attendance"),
+            Some(&market.coordinator),
+            &json!({"registration_ids": confirmed}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(both["attended"], 2);
+    let corrected: Value = app
+        .post(
+            &format!("/api/v1/visits/{id}/attendance"),
+            Some(&market.coordinator),
+            &json!({"registration_ids": [confirmed[1]]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(corrected["attended"], 1);
+    let nobody: Value = app
+        .post(
+            &format!("/api/v1/visits/{id}/attendance"),
+            Some(&market.coordinator),
+            &json!({"registration_ids": []}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(nobody["attended"], 0);
 }

@@ -162,6 +162,11 @@ pub(super) fn fields(
         .audience
         .or(current.map(|c| c.audience))
         .unwrap_or(Audience::Network);
+    if let Some(current) = current.filter(|c| c.audience == Audience::Network) {
+        if audience == Audience::Pole && registered_outside(conn, current)? {
+            errors.add("audience", Invalid::new("registered_outside_pole"));
+        }
+    }
     errors.finish()?;
     match (
         title,
@@ -197,4 +202,16 @@ pub(super) fn fields(
         }),
         _ => Err(AppError::invalid_field("title", Invalid::new("required"))),
     }
+}
+
+/// Does a standing registration come from an enterprise not approved in the visit's pôle?
+fn registered_outside(conn: &mut PgConnection, found: &Visit) -> AppResult<bool> {
+    for r in visit::registrations_of(conn, found.id)? {
+        if r.status != crate::domain::visit::RegistrationStatus::Cancelled
+            && !visit::is_approved_member(conn, found.pole_id, r.enterprise_id)?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -195,16 +195,8 @@ pub fn create(
     pole_slug: &str,
     input: VisitInput,
 ) -> AppResult<VisitView> {
-    let found_pole = match pole::find_by_slug(conn, pole_slug) {
-        Ok(p) => p,
-        Err(diesel::result::Error::NotFound) => {
-            return Err(AppError::invalid_field(
-                "pole",
-                Invalid::new("unknown_pole"),
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let found_pole = crate::ops::poles::by_slug(conn, pole_slug)?
+        .map_err(|invalid| AppError::invalid_field("pole", invalid))?;
     if !organises(conn, Some(caller), found_pole.id)? {
         return Err(AppError::forbidden("not_pole_coordinator"));
     }
@@ -244,16 +236,11 @@ pub fn refusals(
     };
     let pole_id = match &current {
         Some(found) => found.pole_id,
-        None => match pole::find_by_slug(conn, pole_slug) {
-            Ok(p) => p.id,
-            Err(diesel::result::Error::NotFound) => {
-                return Err(AppError::invalid_field(
-                    "pole",
-                    Invalid::new("unknown_pole"),
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        },
+        None => {
+            crate::ops::poles::by_slug(conn, pole_slug)?
+                .map_err(|invalid| AppError::invalid_field("pole", invalid))?
+                .id
+        }
     };
     if !organises(conn, Some(caller), pole_id)? {
         return Err(AppError::forbidden("not_pole_coordinator"));
@@ -326,14 +313,9 @@ pub fn list(
         );
     }
     let pole = match query.pole.as_deref().filter(|p| !p.is_empty()) {
-        Some(slug) => match pole::find_by_slug(conn, slug) {
-            Ok(p) => Some(p.id),
-            Err(diesel::result::Error::NotFound) => {
-                errors.add("pole", Invalid::new("unknown_pole"));
-                None
-            }
-            Err(e) => return Err(e.into()),
-        },
+        Some(slug) => errors
+            .check("pole", crate::ops::poles::by_slug(conn, slug)?)
+            .map(|p| p.id),
         None => None,
     };
     let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
@@ -375,9 +357,10 @@ pub fn list(
 }
 
 /// Changes a visit (its organisers). A change of time or place is carried to calendars
-/// (SEQUENCE + 1); a larger capacity confirms the first of the waiting list. 403
-/// `not_visit_organiser`; 409 `visit_cancelled`; 422 as [`create`], and
-/// `capacity_below_confirmed`.
+/// (SEQUENCE + 1) and told to everyone registered, with the new `.ics`; a larger capacity
+/// confirms the first of the waiting list. 403 `not_visit_organiser`; 409
+/// `visit_cancelled`, `visit_held`; 422 as [`create`], and `capacity_below_confirmed`,
+/// `registered_outside_pole` (keeping for the pôle a visit others registered for).
 pub fn update(
     conn: &mut PgConnection,
     env: &Env,
@@ -389,8 +372,10 @@ pub fn update(
     let updated = conn.transaction(|conn| {
         let current = visit::find_for_update(conn, id)?;
         require_organiser(conn, caller, &current)?;
-        if current.status == VisitStatus::Cancelled {
-            return Err(AppError::conflict("visit_cancelled"));
+        match VisitStatus::at(current.status, current.ends_at, now) {
+            VisitStatus::Cancelled => return Err(AppError::conflict("visit_cancelled")),
+            VisitStatus::Held => return Err(AppError::conflict("visit_held")),
+            VisitStatus::Planned => {}
         }
         let fields = fields(conn, env, current.pole_id, Some(&current), input)?;
         let moved = fields.starts_at != current.starts_at
@@ -399,13 +384,32 @@ pub fn update(
             || fields.host_enterprise_id != current.host_enterprise_id;
         let updated = visit::update(conn, id, &fields, moved, now)?;
         registrations::fill_free_seats(conn, env, &updated)?;
+        if moved {
+            let standing: Vec<Registration> = visit::registrations_of(conn, id)?
+                .into_iter()
+                .filter(|r| r.status != RegistrationStatus::Cancelled)
+                .collect();
+            let names = names(conn, &updated)?;
+            let ics = calendar_of(env, &updated, &names);
+            visit_events::changed(
+                conn,
+                &env.links,
+                &VisitNotice {
+                    visit: &updated,
+                    pole_name: &names.pole_name,
+                    commune_name: &names.commune,
+                },
+                &standing,
+                &ics,
+            )?;
+        }
         Ok(updated)
     })?;
     view(conn, env, Some(caller), &updated)
 }
 
 /// Cancels a visit (its organisers): everyone registered is told, with the cancelled
-/// `.ics`. 403 `not_visit_organiser`; 409 `visit_cancelled`, `visit_held`.
+/// `.ics`. 403 `not_visit_organiser`; 409 `visit_cancelled`, `visit_started`, `visit_held`.
 pub fn cancel(
     conn: &mut PgConnection,
     env: &Env,
@@ -419,6 +423,9 @@ pub fn cancel(
         match VisitStatus::at(current.status, current.ends_at, now) {
             VisitStatus::Cancelled => return Err(AppError::conflict("visit_cancelled")),
             VisitStatus::Held => return Err(AppError::conflict("visit_held")),
+            VisitStatus::Planned if current.starts_at <= now => {
+                return Err(AppError::conflict("visit_started"))
+            }
             VisitStatus::Planned => {}
         }
         let cancelled = visit::cancel(conn, id, now)?;

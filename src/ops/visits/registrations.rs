@@ -192,6 +192,19 @@ pub fn unregister(
             return Err(AppError::conflict("registration_cancelled"));
         }
         let cancelled = visit::cancel_registration(conn, registration, now)?;
+        if r.account_id != caller.id() {
+            let names = names(conn, &found)?;
+            visit_events::unregistered(
+                conn,
+                &env.links,
+                &VisitNotice {
+                    visit: &found,
+                    pole_name: &names.pole_name,
+                    commune_name: &names.commune,
+                },
+                &cancelled,
+            )?;
+        }
         if r.status == RegistrationStatus::Confirmed {
             fill_free_seats(conn, env, &found)?;
         }
@@ -229,11 +242,13 @@ pub fn registrations(
     })
 }
 
-/// Marks who came (organisers): each id must be a confirmed registration of this visit.
-/// 403 `not_visit_organiser`; 409 `visit_cancelled`; 422 `required` (no id),
-/// `not_confirmed_registration` (naming the first id at fault).
+/// Records who came (organisers), once the visit has started: the ids given are the
+/// confirmed registrations present, every other confirmed one is absent (an empty list
+/// says nobody came). 403 `not_visit_organiser`; 409 `visit_cancelled`,
+/// `visit_not_started`; 422 `not_confirmed_registration` (naming each id at fault).
 pub fn attendance(
     conn: &mut PgConnection,
+    env: &Env,
     caller: &Caller,
     id: VisitId,
     ids: &[RegistrationId],
@@ -244,11 +259,8 @@ pub fn attendance(
         if found.status == VisitStatus::Cancelled {
             return Err(AppError::conflict("visit_cancelled"));
         }
-        if ids.is_empty() {
-            return Err(AppError::invalid_field(
-                "registration_ids",
-                Invalid::new("required"),
-            ));
+        if found.starts_at > env.clock.now() {
+            return Err(AppError::conflict("visit_not_started"));
         }
         let all = visit::registrations_of(conn, id)?;
         let mut errors = FieldErrors::new();

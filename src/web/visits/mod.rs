@@ -183,6 +183,21 @@ fn month_title(ctx: &Ctx, at: &DateTime<Utc>) -> String {
     format!("{capitalised} {}", local.year())
 }
 
+/// What a refused form on the visit's page had typed, shown again.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct Typed {
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    lessons: String,
+    #[serde(default)]
+    next_steps: String,
+    #[serde(default)]
+    visibility: String,
+}
+
 #[derive(Template)]
 #[template(path = "visit.html")]
 struct VisitPage {
@@ -192,7 +207,7 @@ struct VisitPage {
     enterprises: Vec<(EnterpriseId, String)>,
     registrations: Option<RegistrationList>,
     errors: FormErrors,
-    note: String,
+    typed: Typed,
     started: bool,
 }
 
@@ -224,7 +239,7 @@ async fn visit_page(
     web: &Web,
     id: VisitId,
     errors: FormErrors,
-    note: String,
+    typed: Typed,
 ) -> AppResult<HttpResponse> {
     let caller = web.caller.clone();
     let (v, enterprises, registrations, started) = web
@@ -253,14 +268,20 @@ async fn visit_page(
             enterprises,
             registrations,
             errors,
-            note,
+            typed,
             started,
         },
     )
 }
 
 async fn show(web: Web, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
-    visit_page(&web, id.into_inner(), FormErrors::default(), String::new()).await
+    visit_page(
+        &web,
+        id.into_inner(),
+        FormErrors::default(),
+        Typed::default(),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -279,7 +300,11 @@ async fn register(posted: Posted<RegisterForm>, id: web::Path<VisitId>) -> AppRe
     let enterprise = reader.whole::<i64>("enterprise_id", &form.enterprise_id);
     let enterprise = reader.required("enterprise_id", enterprise);
     let Some(enterprise) = enterprise else {
-        return visit_page(&web, id, reader.errors, form.note).await;
+        let typed = Typed {
+            note: form.note,
+            ..Typed::default()
+        };
+        return visit_page(&web, id, reader.errors, typed).await;
     };
     let note = form.note.clone();
     match web
@@ -297,7 +322,11 @@ async fn register(posted: Posted<RegisterForm>, id: web::Path<VisitId>) -> AppRe
         }
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
-            visit_page(&web, id, errors, form.note).await
+            let typed = Typed {
+                note: form.note,
+                ..Typed::default()
+            };
+            visit_page(&web, id, errors, typed).await
         }
     }
 }
@@ -341,7 +370,7 @@ async fn attendance(
         .collect();
     match posted
         .web
-        .run(move |conn, _| registrations::attendance(conn, &caller, id, &ids))
+        .run(move |conn, env| registrations::attendance(conn, env, &caller, id, &ids))
         .await
     {
         Ok(_) => Ok(redirect_with(
@@ -351,7 +380,7 @@ async fn attendance(
         )),
         Err(error) => {
             let errors = FormErrors::from_error(error, posted.web.words())?;
-            visit_page(&posted.web, id, errors, String::new()).await
+            visit_page(&posted.web, id, errors, Typed::default()).await
         }
     }
 }
@@ -397,26 +426,14 @@ async fn cancel(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct ReportForm {
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    lessons: String,
-    #[serde(default)]
-    next_steps: String,
-    #[serde(default)]
-    visibility: String,
-}
-
-async fn report(posted: Posted<ReportForm>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
+async fn report(posted: Posted<Typed>, id: web::Path<VisitId>) -> AppResult<HttpResponse> {
     let Posted { web, form, .. } = posted;
     let caller = web.require()?;
     let id = id.into_inner();
     let input = ReportInput {
-        summary: form.summary,
-        lessons: form.lessons,
-        next_steps: form.next_steps,
+        summary: form.summary.clone(),
+        lessons: form.lessons.clone(),
+        next_steps: form.next_steps.clone(),
         licence: None,
         visibility: crate::domain::visit::ResourceVisibility::parse(&form.visibility),
     };
@@ -431,7 +448,7 @@ async fn report(posted: Posted<ReportForm>, id: web::Path<VisitId>) -> AppResult
         )),
         Err(error) => {
             let errors = FormErrors::from_error(error, web.words())?;
-            visit_page(&web, id, errors, String::new()).await
+            visit_page(&web, id, errors, form).await
         }
     }
 }
