@@ -197,6 +197,11 @@ impl PgServer {
         );
     }
 
+    /// Promotes a standby to primary (as a failover does).
+    pub fn promote(&self) {
+        pg("pg_ctl", &["-D", &self.data(), "-w", "promote"]);
+    }
+
     /// A fast restart: sessions are ended, the server comes back on the same port.
     pub fn restart(&self) {
         pg(

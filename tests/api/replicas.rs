@@ -167,5 +167,30 @@ async fn reads_go_to_the_replica_see_their_own_writes_and_survive_its_lag_and_ou
     let before = reads(&app, "replica").await;
     search_titles(&app, None).await;
     assert!(reads(&app, "replica").await > before);
+
+    // A failover promotes the standby: as a primary it is up to date, and still read.
+    standby.promote();
+    app.post(
+        "/api/v1/listings",
+        Some(owner),
+        &listing_body(
+            *enterprise,
+            "offer",
+            json!({"title": "Copeaux de peuplier"}),
+        ),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        metric(&app, "db_replica_lag_seconds").await,
+        0.0,
+        "not seen as late"
+    );
+    let before = reads(&app, "replica").await;
+    search_titles(&app, None).await;
+    assert!(
+        reads(&app, "replica").await > before,
+        "still read after its promotion"
+    );
     drop(primary);
 }
