@@ -112,8 +112,7 @@ impl Application {
         let replica = match settings.database.replica_url.trim() {
             "" => None,
             url => Some(crate::db::replica::Replica::new(
-                // A short wait: a replica that does not answer is left for the primary.
-                db::build_pool(url, settings.database.pool_size, Duration::from_secs(1)),
+                crate::db::replica::build_pool(url, settings.database.pool_size),
                 Duration::from_secs(settings.database.replica_max_lag_secs),
             )),
         };

@@ -45,8 +45,9 @@ pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<usize> {
 /// Runs `f` with a pooled connection on actix's blocking thread pool, inside the current
 /// tracing span. The connection is taken inside the closure, so waiting for one never
 /// blocks an async worker.
-pub async fn run<F, T>(pool: &DbPool, f: F) -> AppResult<T>
+pub async fn run<M, F, T>(pool: &Pool<M>, f: F) -> AppResult<T>
 where
+    M: diesel::r2d2::ManageConnection<Connection = PgConnection>,
     F: FnOnce(&mut PgConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {

@@ -24,7 +24,66 @@ use std::time::Duration;
 use diesel::sql_types::{Nullable, Text};
 use diesel::{PgConnection, QueryableByName, RunQueryDsl};
 
+use diesel::r2d2::{ConnectionManager, ManageConnection, Pool};
+
 use super::DbPool;
+
+/// Connections to a standby only: each is checked out after `pg_is_in_recovery()` says
+/// so. A server promoted by a failover is left (its connections are dropped and new ones
+/// made through the URL, whose `target_session_attrs` finds a standby), so the replica
+/// pool never keeps reading from a primary and counting it as a replica.
+#[derive(Debug)]
+pub struct StandbyManager(ConnectionManager<PgConnection>);
+
+impl StandbyManager {
+    pub fn new(url: &str) -> StandbyManager {
+        StandbyManager(ConnectionManager::new(url))
+    }
+}
+
+impl ManageConnection for StandbyManager {
+    type Connection = PgConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<PgConnection, Self::Error> {
+        self.0.connect()
+    }
+
+    fn is_valid(&self, conn: &mut PgConnection) -> Result<(), Self::Error> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            standby: bool,
+        }
+        let row: Row = diesel::sql_query("SELECT pg_is_in_recovery() AS standby")
+            .get_result(conn)
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        if row.standby {
+            Ok(())
+        } else {
+            Err(diesel::r2d2::Error::QueryError(
+                diesel::result::Error::QueryBuilderError("not a standby any more".into()),
+            ))
+        }
+    }
+
+    fn has_broken(&self, conn: &mut PgConnection) -> bool {
+        self.0.has_broken(conn)
+    }
+}
+
+/// The replica pool: standbys only, a short wait for a connection (a replica that does not
+/// answer is left for the primary).
+pub type StandbyPool = Pool<StandbyManager>;
+
+pub fn build_pool(url: &str, size: u32) -> StandbyPool {
+    Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1.min(size)))
+        .connection_timeout(Duration::from_secs(1))
+        .test_on_check_out(true)
+        .build_unchecked(StandbyManager::new(url))
+}
 
 /// A WAL position (`pg_lsn`, written `16/B374D848`), comparable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,7 +139,7 @@ impl Target {
 
 /// The replica pool and what the sampler last saw of it.
 pub struct Replica {
-    pub pool: DbPool,
+    pub pool: StandbyPool,
     max_lag: Duration,
     up: AtomicBool,
     /// Lag in milliseconds (0 when replayed up to the primary).
@@ -92,7 +151,7 @@ pub struct Replica {
 }
 
 impl Replica {
-    pub fn new(pool: DbPool, max_lag: Duration) -> Arc<Replica> {
+    pub fn new(pool: StandbyPool, max_lag: Duration) -> Arc<Replica> {
         Arc::new(Replica {
             pool,
             max_lag,
@@ -141,8 +200,9 @@ impl Replica {
             #[diesel(sql_type = Nullable<Text>)]
             replayed: Option<String>,
         }
-        // A server out of recovery is a primary (a standby promoted by a failover keeps
-        // its last replay position for ever): it is up to date, so it reports none.
+        // The pool hands out standbys only (see `StandbyManager`); should one be promoted
+        // between the check and the query, it reports no replay position (a promoted
+        // standby keeps its last one for ever) and counts as up to date.
         let seen = self.pool.get().ok().and_then(|mut conn| {
             diesel::sql_query(
                 "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END
