@@ -82,7 +82,20 @@ pub fn build_pool(url: &str, size: u32) -> StandbyPool {
         .min_idle(Some(1.min(size)))
         .connection_timeout(Duration::from_secs(1))
         .test_on_check_out(true)
+        .error_handler(Box::new(QuietStandbyErrors))
         .build_unchecked(StandbyManager::new(url))
+}
+
+/// A replica that is down, or a server that is no standby any more, is an expected state
+/// the sampler reports (`db_replica_up`), not an error: r2d2's failures to connect are
+/// logged at debug level here, not once per attempt at error level.
+#[derive(Debug)]
+struct QuietStandbyErrors;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for QuietStandbyErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        tracing::debug!(%error, "replica connection refused");
+    }
 }
 
 /// A WAL position (`pg_lsn`, written `16/B374D848`), comparable.
