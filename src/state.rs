@@ -153,19 +153,11 @@ impl FromRequest for ReadAfter {
 
 /// The caller of a token, `None` when the token is unknown, expired or revoked.
 pub async fn caller_of_token(state: &AppState, token: String) -> AppResult<Option<Caller>> {
-    Ok(token_caller(state, token).await?.map(|(caller, _)| caller))
-}
-
-/// The caller of a token and the WAL position of its last write.
-async fn token_caller(state: &AppState, token: String) -> AppResult<Option<(Caller, Option<Lsn>)>> {
     let found = db::run(&state.pool, move |conn| {
         Ok(account::authenticate(conn, &token)?)
     })
     .await?;
-    Ok(found.map(|(token_id, account, read_after)| {
-        let read_after = read_after.and_then(|lsn| lsn.parse().ok());
-        (Caller { account, token_id }, read_after)
-    }))
+    Ok(found.map(|(token_id, account)| Caller { account, token_id }))
 }
 
 fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
@@ -179,8 +171,8 @@ async fn authenticate(req: HttpRequest) -> AppResult<Option<Caller>> {
         return Ok(None);
     };
     let state = state_of(&req)?;
-    match token_caller(&state, token).await? {
-        Some((caller, _)) => Ok(Some(caller)),
+    match caller_of_token(&state, token).await? {
+        Some(caller) => Ok(Some(caller)),
         None => Err(AppError::Unauthorized),
     }
 }

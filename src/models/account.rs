@@ -237,21 +237,12 @@ pub fn issue_token(
 }
 
 /// The account behind an unexpired token, with the token's id.
-/// The account of a live token: (token id, account, the WAL position of the token's last
-/// write, for reading one's own writes on a replica).
-pub fn authenticate(
-    conn: &mut PgConnection,
-    token: &str,
-) -> QueryResult<Option<(i64, Account, Option<String>)>> {
+pub fn authenticate(conn: &mut PgConnection, token: &str) -> QueryResult<Option<(i64, Account)>> {
     api_tokens::table
         .inner_join(accounts::table)
         .filter(api_tokens::token_hash.eq(token_hash(token)))
         .filter(api_tokens::expires_at.gt(diesel::dsl::now))
-        .select((
-            api_tokens::id,
-            Account::as_select(),
-            api_tokens::read_after_lsn,
-        ))
+        .select((api_tokens::id, Account::as_select()))
         .first(conn)
         .optional()
 }

@@ -69,3 +69,44 @@ pub(crate) fn decode_time_cursor(cursor: &str) -> Option<(chrono::DateTime<chron
         id.parse().ok()?,
     ))
 }
+
+/// The `limit` of a list: 1–100, default 20 (422 `range`).
+pub(crate) fn page_limit(errors: &mut crate::error::FieldErrors, limit: Option<i64>) -> i64 {
+    let limit = limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        errors.add(
+            "limit",
+            crate::domain::Invalid::new("range")
+                .with("min", 1)
+                .with("max", 100),
+        );
+    }
+    limit
+}
+
+/// The `cursor` of a list ordered by time then id (422 `invalid_cursor`); none when empty.
+pub(crate) fn page_cursor(
+    errors: &mut crate::error::FieldErrors,
+    cursor: Option<&str>,
+) -> Option<(chrono::DateTime<chrono::Utc>, i64)> {
+    let cursor = cursor.filter(|c| !c.is_empty())?;
+    let decoded = decode_time_cursor(cursor);
+    if decoded.is_none() {
+        errors.add("cursor", crate::domain::Invalid::new("invalid_cursor"));
+    }
+    decoded
+}
+
+/// An optional pôle of a list's filters, by slug (422 `unknown_pole`); none when empty.
+pub(crate) fn pole_filter(
+    conn: &mut diesel::PgConnection,
+    errors: &mut crate::error::FieldErrors,
+    slug: Option<&str>,
+) -> crate::error::AppResult<Option<crate::models::ids::PoleId>> {
+    Ok(match slug.filter(|s| !s.is_empty()) {
+        Some(slug) => errors
+            .check("pole", poles::by_slug(conn, slug)?)
+            .map(|p| p.id),
+        None => None,
+    })
+}

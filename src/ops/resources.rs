@@ -243,12 +243,7 @@ pub fn create(
             .map(|c| c.as_str().to_string()),
         None => None,
     };
-    let pole = match input.pole.as_deref().filter(|p| !p.is_empty()) {
-        Some(slug) => errors
-            .check("pole", super::poles::by_slug(conn, slug)?)
-            .map(|p| p.id),
-        None => None,
-    };
+    let pole = super::pole_filter(conn, &mut errors, input.pole.as_deref())?;
     let visit_found = match input.visit_id {
         Some(id) => match visit::find(conn, id) {
             Ok(v) => Some(v),
@@ -402,19 +397,8 @@ pub fn search(
     query: ResourceQuery,
 ) -> AppResult<ResourceList> {
     let mut errors = FieldErrors::new();
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        errors.add(
-            "limit",
-            Invalid::new("range").with("min", 1).with("max", 100),
-        );
-    }
-    let pole = match query.pole.as_deref().filter(|p| !p.is_empty()) {
-        Some(slug) => errors
-            .check("pole", super::poles::by_slug(conn, slug)?)
-            .map(|p| p.id),
-        None => None,
-    };
+    let limit = super::page_limit(&mut errors, query.limit);
+    let pole = super::pole_filter(conn, &mut errors, query.pole.as_deref())?;
     let naf = match query
         .naf
         .as_deref()
@@ -426,16 +410,7 @@ pub fn search(
             .map(|c| c.as_str().to_string()),
         None => None,
     };
-    let before = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => {
-            let decoded = super::decode_time_cursor(c);
-            if decoded.is_none() {
-                errors.add("cursor", Invalid::new("invalid_cursor"));
-            }
-            decoded
-        }
-        None => None,
-    };
+    let before = super::page_cursor(&mut errors, query.cursor.as_deref());
     errors.finish()?;
     let filter = ResourceFilter {
         q: query.q.filter(|q| !q.trim().is_empty()),

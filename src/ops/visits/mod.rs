@@ -305,29 +305,9 @@ pub fn list(
     query: VisitQuery,
 ) -> AppResult<VisitList> {
     let mut errors = FieldErrors::new();
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        errors.add(
-            "limit",
-            Invalid::new("range").with("min", 1).with("max", 100),
-        );
-    }
-    let pole = match query.pole.as_deref().filter(|p| !p.is_empty()) {
-        Some(slug) => errors
-            .check("pole", crate::ops::poles::by_slug(conn, slug)?)
-            .map(|p| p.id),
-        None => None,
-    };
-    let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => {
-            let decoded = super::decode_time_cursor(c);
-            if decoded.is_none() {
-                errors.add("cursor", Invalid::new("invalid_cursor"));
-            }
-            decoded
-        }
-        None => None,
-    };
+    let limit = crate::ops::page_limit(&mut errors, query.limit);
+    let pole = crate::ops::pole_filter(conn, &mut errors, query.pole.as_deref())?;
+    let after = crate::ops::page_cursor(&mut errors, query.cursor.as_deref());
     let from = parse_when(&mut errors, "from", query.from.as_deref());
     let to = parse_when(&mut errors, "to", query.to.as_deref());
     errors.finish()?;
